@@ -1,0 +1,377 @@
+"""The `infralint` command line (INTERFACES.md is the contract)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from infralint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle", "junit")
+
+app = typer.Typer(
+    name="infralint",
+    help="Lint infrastructure code for reproducibility, drift, logging and security.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageError(Exception):
+    """Exit status 2 with a one-line message."""
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"infralint: error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"infralint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True,
+                     help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """infralint: reproducible builds, declarative servers, logs on STDOUT."""
+
+
+def _split_codes(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _project_root(cwd: Path, explicit: Path | None) -> Path:
+    from infralint.discovery import find_git_root
+
+    if explicit is not None:
+        return explicit.resolve()
+    return find_git_root(cwd) or cwd
+
+
+def _load_settings(
+    config_path: Path | None,
+    no_config: bool,
+    select: list[str] | None,
+    extend_select: list[str] | None,
+    ignore: list[str] | None,
+) -> tuple[Any, Any, set[str]]:
+    from infralint.catalog import load_catalog
+    from infralint.config import ConfigError, enabled_codes, find_config, load_config
+
+    catalog = load_catalog()
+    try:
+        if no_config:
+            found = None
+        elif config_path is not None:
+            if not config_path.is_file():
+                raise ConfigError(f"{config_path}: config file not found")
+            found = config_path
+        else:
+            found = find_config(Path.cwd())
+        config = load_config(found, catalog)
+        enabled = enabled_codes(
+            config,
+            catalog,
+            select=_split_codes(select),
+            extend_select=_split_codes(extend_select) or [],
+            ignore=_split_codes(ignore) or [],
+        )
+    except ConfigError as error:
+        _fail(str(error))
+    return catalog, config, enabled
+
+
+def _parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple[str, Path | None]]:
+    if not formats:
+        default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        return [(default, output)]
+    outputs: list[tuple[str, Path | None]] = []
+    for item in formats:
+        name, _, target = item.partition(":")
+        if name not in FORMATS:
+            _fail(f"unknown format {name!r} (expected one of {', '.join(FORMATS)})")
+        outputs.append((name, Path(target) if target else None))
+    if output is not None:
+        unnamed = [i for i, (_, target) in enumerate(outputs) if target is None]
+        if len(unnamed) > 1:
+            _fail("--output names one file, but several formats have no file of their own")
+        if unnamed:
+            outputs[unnamed[0]] = (outputs[unnamed[0]][0], output)
+    if sum(1 for _, target in outputs if target is None) > 1:
+        _fail("only one format can go to standard output; give the others a file (-f sarif:FILE)")
+    return outputs
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files and directories to check (default: .). '-' reads standard input.")] = None,
+    format: Annotated[list[str] | None, typer.Option(
+        "-f", "--format",
+        help="Output format: text, json, sarif, github, gitlab, checkstyle, junit. "
+             "Repeat with FORMAT:FILE to write several (e.g. -f text -f sarif:out.sarif).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the report to this file instead of standard output.")] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        help="Rules to check, replacing the defaults: codes, prefixes (DF, DF1), names, or ALL "
+             "(ALL includes rules that are off by default). Comma-separated.")] = None,
+    extend_select: Annotated[list[str] | None, typer.Option(
+        help="Rules to check in addition to the selection.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rules not to check.")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        help="Exit 1 when a finding is at or above: error, warning (default), note, never.")
+    ] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        help="Exit 0 even with findings (same as --fail-on never).")] = False,
+    config: Annotated[Path | None, typer.Option(
+        help="Config file to use instead of searching upward for one.")] = None,
+    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+    no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "-j", "--jobs", help="Worker processes for large runs (default: CPU count).")] = None,
+    stdin_filename: Annotated[str | None, typer.Option(
+        help="The name to report standard input under (it also decides the language).")] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        help="Apply the config's exclude patterns to explicitly named files too.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print findings only.")] = False,
+    statistics: Annotated[bool, typer.Option(help="Count findings per rule.")] = False,
+    sarif_category: Annotated[str | None, typer.Option(
+        help="SARIF automationDetails.id category, for several analyses of one repo.")] = None,
+    project_root: Annotated[Path | None, typer.Option(
+        help="Root for repository-relative paths and the cache (default: git top level).")
+    ] = None,
+) -> None:
+    """Check files and directories; exit 1 when a finding reaches --fail-on."""
+    from infralint import engine
+    from infralint.reporters import Report, render
+
+    cwd = Path.cwd()
+    catalog, cfg, enabled = _load_settings(config, no_config, select, extend_select, ignore)
+    threshold = "never" if exit_zero else (fail_on or cfg.fail_on)
+    if threshold not in ("error", "warning", "note", "never"):
+        _fail(f"--fail-on: expected error, warning, note or never, got {threshold!r}")
+    outputs = _parse_outputs(format, output)
+    targets = paths or ["."]
+    stdin_text = sys.stdin.read() if "-" in targets else None
+    settings = engine.Settings(
+        config=cfg,
+        catalog=catalog,
+        enabled=frozenset(enabled),
+        cwd=cwd,
+        project_root=_project_root(cwd, project_root),
+        jobs=jobs if jobs and jobs > 0 else (os.cpu_count() or 1),
+        use_cache=not no_cache,
+        force_exclude=force_exclude,
+        stdin_text=stdin_text,
+        stdin_filename=stdin_filename or "-",
+    )
+    result = engine.run(targets, settings)
+    for missing in result.missing_paths:
+        typer.echo(f"infralint: error: {missing}: no such file or directory", err=True)
+    report = Report(
+        findings=result.findings,
+        suppressed=result.suppressed,
+        notifications=result.notifications,
+        files_checked=result.files_checked,
+        checked_paths=result.checked_paths,
+        rules=[rule for rule in catalog if rule.code in enabled],
+        catalog=catalog,
+        project_root=settings.project_root,
+        cwd=cwd,
+        tool_version=__version__,
+        options={"quiet": quiet, "statistics": statistics, "sarif_category": sarif_category},
+        source_lines=_read_lines,
+    )
+    for name, target in outputs:
+        report.options["tty"] = target is None and sys.stdout.isatty()
+        text = render(name, report)
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            try:
+                target.write_text(text, encoding="utf-8")
+            except OSError as error:
+                _fail(f"cannot write {target}: {error.strerror}")
+    raise typer.Exit(_exit_status(result, threshold))
+
+
+def _exit_status(result: Any, threshold: str) -> int:
+    from infralint.model import Severity
+
+    if result.missing_paths:
+        return EXIT_ERROR
+    if threshold == "never":
+        return EXIT_CLEAN
+    bar = Severity(threshold).rank
+    return EXIT_FINDINGS if any(f.severity.rank >= bar for f in result.findings) else EXIT_CLEAN
+
+
+@app.command("rules")
+def rules_command(
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="table, json or markdown.")] = "table",
+    language: Annotated[str | None, typer.Option(
+        help="Only this language: dockerfile, compose, chef, python, engine.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only rules with this tag.")] = None,
+) -> None:
+    """List the rules."""
+    from infralint.catalog import load_catalog
+
+    rules = [
+        rule
+        for rule in load_catalog()
+        if (language is None or rule.language == language) and (tag is None or tag in rule.tags)
+    ]
+    if format == "json":
+        typer.echo(json.dumps([_rule_json(rule) for rule in rules], indent=2))
+    elif format == "markdown":
+        typer.echo(rules_markdown_table(rules))
+    elif format == "table":
+        for rule in rules:
+            state = rule.severity.value if rule.enabled else "off"
+            typer.echo(f"{rule.code}  {rule.name:<34} {state:<8} {rule.summary}")
+    else:
+        _fail(f"--format: expected table, json or markdown, got {format!r}")
+
+
+def _rule_json(rule: Any) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "language": rule.language,
+        "severity": rule.severity.value,
+        "enabled": rule.enabled,
+        "tags": list(rule.tags),
+        "summary": rule.summary,
+        "fix": rule.fix,
+        "peers": {tool: list(codes) for tool, codes in rule.peers.items()},
+        "precision": rule.precision,
+        "options": {
+            name: {"type": o.type, "default": o.default, "description": o.description}
+            for name, o in rule.options.items()
+        },
+    }
+
+
+def rules_markdown_table(rules: list[Any]) -> str:
+    lines = ["| code | name | default | fix | peers | summary |", "|---|---|---|---|---|---|"]
+    for rule in rules:
+        state = rule.severity.value if rule.enabled else "off"
+        peers = " ".join(code for codes in rule.peers.values() for code in codes)
+        summary = rule.summary.replace("|", "\\|")
+        lines.append(
+            f"| {rule.code} | {rule.name} | {state} | {rule.fix} | {peers} | {summary} |"
+        )
+    return "\n".join(lines)
+
+
+@app.command("rule")
+def rule_command(
+    code: Annotated[str, typer.Argument(help="A rule code (DF101) or name.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="markdown or json.")] = "markdown",
+) -> None:
+    """Show one rule's documentation."""
+    from infralint.catalog import load_catalog
+
+    rule = load_catalog().get(code)
+    if rule is None:
+        _fail(f"unknown rule {code!r}")
+    if format == "json":
+        data = _rule_json(rule)
+        data["documentation"] = rule.document
+        typer.echo(json.dumps(data, indent=2))
+    elif format == "markdown":
+        state = rule.severity.value if rule.enabled else "off by default"
+        peers = ", ".join(f"{tool} {' '.join(c)}" for tool, c in rule.peers.items()) or "none"
+        header = f"{rule.code} {rule.name} ({rule.language}, {state}; fix: {rule.fix}; peers: {peers})"
+        typer.echo(header + "\n\n" + rule.document.strip())
+    else:
+        _fail(f"--format: expected markdown or json, got {format!r}")
+
+
+@app.command("files")
+def files_command(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files and directories.")] = None,
+    config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
+    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+    force_exclude: Annotated[bool, typer.Option(help="Apply excludes to explicit files.")] = False,
+) -> None:
+    """Show what would be checked, as which language, and why anything is skipped."""
+    from infralint import engine
+
+    cwd = Path.cwd()
+    catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
+    settings = engine.Settings(cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None),
+                               force_exclude=force_exclude)
+    _jobs, missing, candidates, _project = engine.collect_jobs(paths or ["."], settings)
+    for candidate in sorted(candidates, key=lambda c: engine.display_path(c.path, cwd)):
+        shown = engine.display_path(candidate.path, cwd)
+        typer.echo(f"{shown}\t{candidate.language or 'skipped'}\t{candidate.reason}")
+    for path in missing:
+        typer.echo(f"infralint: error: {path}: no such file or directory", err=True)
+    if missing:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@app.command("config")
+def config_command(
+    config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
+    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+) -> None:
+    """Print the effective configuration."""
+    catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
+    source = str(cfg.path) if cfg.path else "none (defaults)"
+    typer.echo(f"# config file: {source}")
+    typer.echo(cfg.as_toml())
+    typer.echo(f"\n# enabled rules ({len(enabled)}): {' '.join(sorted(enabled))}")
+
+
+@app.command("clean")
+def clean_command() -> None:
+    """Delete the cache directory (.infralint_cache) at the project root."""
+    from infralint import cache
+
+    root = _project_root(Path.cwd(), None)
+    removed = cache.clean(root)
+    typer.echo(f"removed {root / cache.CACHE_DIR}" if removed else "no cache to remove")
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches a user."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("infralint: interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as error:  # pragma: no cover - the last line of defence
+        if os.environ.get("INFRALINT_DEBUG"):
+            raise
+        typer.echo(f"infralint: internal error: {type(error).__name__}: {error}", err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,343 @@
+"""Configuration: `[tool.infralint]` in pyproject.toml or a `.infralint.toml`, found upward from
+the working directory, validated strictly (an unknown key is an error, never silently ignored).
+
+Config files from the scanned repository are data only: nothing in them can load code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infralint.catalog import Catalog, Rule, option_value_ok
+from infralint.model import Severity
+
+CONFIG_FILES = (".infralint.toml", "infralint.toml", "pyproject.toml")
+PRESETS = ("recommended", "strict")
+FAIL_ON = ("error", "warning", "note", "never")
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes; larger files are IL001, not read
+FILE_GLOB_LANGUAGES = ("dockerfile", "compose", "chef", "python")
+
+
+class ConfigError(Exception):
+    """A configuration or usage problem: exit status 2 with this one-line message."""
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    extends: str = "recommended"
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    fail_on: str = "warning"
+    severity: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    chef: dict[str, Any] = field(default_factory=dict)
+    python: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        """The directory relative to which `exclude` and `per-file-ignores` patterns apply."""
+        return self.path.parent if self.path else Path.cwd()
+
+    def as_toml(self) -> str:
+        return render_toml(self.to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "extends": self.extends,
+            "select": self.select if self.select is not None else [],
+            "extend-select": self.extend_select,
+            "ignore": self.ignore,
+            "exclude": self.exclude,
+            "fail-on": self.fail_on,
+            "max-file-size": self.max_file_size,
+            "per-file-ignores": self.per_file_ignores,
+            "severity": self.severity,
+            "files": self.files,
+            "chef": self.chef,
+            "python": self.python,
+            "rules": self.rules,
+        }
+        if self.select is None:
+            del data["select"]
+        return data
+
+
+# --------------------------------------------------------------------------- finding the file
+
+
+def find_config(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = directory / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "infralint" in tool
+
+
+def load_config(path: Path | None, catalog: Catalog) -> Config:
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the config file ({error})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("infralint", {})
+    return config_from_dict(data, path, catalog)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+
+
+def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalog) -> Config:
+    where = str(path) if path else "config"
+    config = Config(path=path)
+    handlers = {
+        "extends": _set_extends,
+        "select": lambda c, v, w: setattr(c, "select", _strings(v, w)),
+        "extend-select": lambda c, v, w: setattr(c, "extend_select", _strings(v, w)),
+        "ignore": lambda c, v, w: setattr(c, "ignore", _strings(v, w)),
+        "exclude": lambda c, v, w: setattr(c, "exclude", _strings(v, w)),
+        "fail-on": _set_fail_on,
+        "max-file-size": _set_max_file_size,
+        "per-file-ignores": _set_per_file_ignores,
+        "severity": _set_severity,
+        "rules": _set_rules,
+        "files": _set_files,
+        "chef": _set_chef,
+        "python": _set_python,
+    }
+    for key, value in data.items():
+        handler = handlers.get(key)
+        if handler is None:
+            raise ConfigError(f"{where}: unknown key {key!r} (expected one of {sorted(handlers)})")
+        handler(config, value, f"{where}: {key}")
+    # Codes named anywhere must exist: a typo would otherwise silently do nothing.
+    for selector in [*(config.select or []), *config.extend_select, *config.ignore]:
+        resolve_selector(selector, catalog, where)
+    for pattern, codes in config.per_file_ignores.items():
+        for code in codes:
+            resolve_selector(code, catalog, f"{where}: per-file-ignores {pattern!r}")
+    for code, level in config.severity.items():
+        if catalog.get(code) is None:
+            raise ConfigError(f"{where}: severity: unknown rule {code!r}")
+        if level not in ("error", "warning", "note"):
+            raise ConfigError(f"{where}: severity.{code}: expected error, warning or note")
+    for code, options in config.rules.items():
+        _validate_rule_options(catalog.get(code), code, options, where)
+    return config
+
+
+def _set_extends(config: Config, value: Any, where: str) -> None:
+    if value not in PRESETS:
+        raise ConfigError(f"{where}: expected one of {list(PRESETS)}, got {value!r}")
+    config.extends = value
+
+
+def _set_fail_on(config: Config, value: Any, where: str) -> None:
+    if value not in FAIL_ON:
+        raise ConfigError(f"{where}: expected one of {list(FAIL_ON)}, got {value!r}")
+    config.fail_on = value
+
+
+def _set_max_file_size(config: Config, value: Any, where: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"{where}: expected a positive number of bytes, got {value!r}")
+    config.max_file_size = value
+
+
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table, got {value!r}")
+    return value
+
+
+def _set_per_file_ignores(config: Config, value: Any, where: str) -> None:
+    table = _table(value, where)
+    config.per_file_ignores = {
+        pattern: _strings(codes, f"{where}.{pattern}") for pattern, codes in table.items()
+    }
+
+
+def _set_severity(config: Config, value: Any, where: str) -> None:
+    table = _table(value, where)
+    config.severity = {code.upper(): str(level).lower() for code, level in table.items()}
+
+
+def _set_rules(config: Config, value: Any, where: str) -> None:
+    table = _table(value, where)
+    config.rules = {code.upper(): _table(opts, f"{where}.{code}") for code, opts in table.items()}
+
+
+def _set_files(config: Config, value: Any, where: str) -> None:
+    table = _table(value, where)
+    for language, globs in table.items():
+        if language not in FILE_GLOB_LANGUAGES:
+            raise ConfigError(f"{where}: unknown language {language!r}")
+        config.files[language] = _strings(globs, f"{where}.{language}")
+
+
+def _set_chef(config: Config, value: Any, where: str) -> None:
+    table = _table(value, where)
+    for key, item in table.items():
+        if key != "cookbook-kind":
+            raise ConfigError(f"{where}: unknown key {key!r} (expected 'cookbook-kind')")
+        if item not in ("application", "library", "auto"):
+            raise ConfigError(f"{where}.cookbook-kind: expected application, library or auto")
+    config.chef = dict(table)
+
+
+def _set_python(config: Config, value: Any, where: str) -> None:
+    table = _table(value, where)
+    for key, item in table.items():
+        if key != "paths":
+            raise ConfigError(f"{where}: unknown key {key!r} (expected 'paths')")
+        _strings(item, f"{where}.paths")
+    config.python = dict(table)
+
+
+def _validate_rule_options(
+    rule: Rule | None, code: str, options: Mapping[str, Any], where: str
+) -> None:
+    if rule is None:
+        raise ConfigError(f"{where}: rules: unknown rule {code!r}")
+    for name, value in options.items():
+        declared = rule.options.get(name)
+        if declared is None:
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise ConfigError(
+                f"{where}: rules.{rule.code}: unknown option {name!r} (options: {known})"
+            )
+        if not option_value_ok(declared.type, value):
+            raise ConfigError(
+                f"{where}: rules.{rule.code}.{name}: expected a {declared.type}, got {value!r}"
+            )
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def resolve_selector(selector: str, catalog: Catalog, where: str = "selector") -> set[str]:
+    """Codes named by a selector: ALL, a code, a code prefix (DF, DF1), or a rule name."""
+    text = selector.strip()
+    if not text:
+        raise ConfigError(f"{where}: empty rule selector")
+    if text.upper() == "ALL":
+        return set(catalog.rules)
+    rule = catalog.get(text)
+    if rule is not None:
+        return {rule.code}
+    prefix = text.upper()
+    matches = {code for code in catalog.rules if code.startswith(prefix)}
+    if matches and prefix[:2].isalpha() and prefix[2:].isdigit():
+        return matches
+    raise ConfigError(f"{where}: unknown rule or prefix {selector!r}")
+
+
+def enabled_codes(
+    config: Config,
+    catalog: Catalog,
+    select: Iterable[str] | None = None,
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> set[str]:
+    """The rules a run checks: preset, then select (replaces), extend-select, ignore."""
+    chosen_select = list(select) if select is not None else config.select
+    if chosen_select is not None:
+        codes: set[str] = set()
+        for selector in chosen_select:
+            codes |= resolve_selector(selector, catalog, "--select")
+    else:
+        codes = {
+            rule.code
+            for rule in catalog
+            if rule.enabled or (config.extends in rule.presets)
+        }
+    for selector in [*config.extend_select, *extend_select]:
+        codes |= resolve_selector(selector, catalog, "--extend-select")
+    for selector in [*config.ignore, *ignore]:
+        codes -= resolve_selector(selector, catalog, "--ignore")
+    return codes
+
+
+def ignored_for_path(config: Config, relative_path: str, catalog: Catalog) -> set[str]:
+    """Codes that `per-file-ignores` switches off for a path (relative to the config root)."""
+    codes: set[str] = set()
+    for pattern, selectors in config.per_file_ignores.items():
+        if fnmatch.fnmatch(relative_path, pattern) or fnmatch.fnmatch(
+            relative_path.rsplit("/", 1)[-1], pattern
+        ):
+            for selector in selectors:
+                codes |= resolve_selector(selector, catalog)
+    return codes
+
+
+def rule_options(config: Config, rule: Rule) -> dict[str, Any]:
+    options = {name: option.default for name, option in rule.options.items()}
+    options.update(config.rules.get(rule.code, {}))
+    return options
+
+
+def effective_severity(config: Config, rule: Rule) -> Severity:
+    level = config.severity.get(rule.code)
+    return Severity(level) if level else rule.severity
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def render_toml(data: Mapping[str, Any], prefix: str = "tool.infralint") -> str:
+    scalars = [f"{key} = {_toml_value(v)}" for key, v in data.items() if not isinstance(v, dict)]
+    lines = [f"[{prefix}]", *scalars]
+    for key, value in data.items():
+        if isinstance(value, dict) and value:
+            nested = render_toml(value, f"{prefix}.{_toml_key(key)}")
+            lines.extend(["", nested])
+    return "\n".join(lines)
+
+
+def _toml_key(key: str) -> str:
+    return key if all(c.isalnum() or c in "-_" for c in key) else _toml_value(key)

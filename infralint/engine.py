@@ -1,0 +1,484 @@
+"""The run: discover -> read -> parse -> link -> check -> suppress -> sort.
+
+One file's failure never stops the run: a parser's ParseError is an IL001 finding, a crashing check
+is a Notification naming the file and rule, and every other file keeps its findings. Per-file work
+is a plain function over picklable inputs so large runs can use a process pool; results are sorted,
+so the output is identical for every `--jobs`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infralint import registry
+from infralint.catalog import Catalog
+from infralint.config import Config, effective_severity, ignored_for_path, rule_options
+from infralint.discovery import Candidate, classify_content, classify_name, discover
+from infralint.model import Finding, Notification, ParseError, ParseProblem, Severity, Span
+from infralint.project import BuildLink, Project
+from infralint.source import Document, PlainDocument, SourceFile
+from infralint.suppressions import parse_suppressions, unused
+
+PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
+COMMENT_LANGUAGES = {"dockerfile", "compose", "chef", "python"}
+
+
+@dataclass
+class Settings:
+    config: Config
+    catalog: Catalog
+    enabled: frozenset[str]
+    cwd: Path
+    project_root: Path
+    jobs: int = 1
+    use_cache: bool = True
+    force_exclude: bool = False
+    stdin_text: str | None = None
+    stdin_filename: str = "-"
+
+
+@dataclass(frozen=True)
+class FileJob:
+    path: str  # absolute path ("" for stdin)
+    display_path: str
+    repo_path: str  # relative to the project root, for fingerprints
+    language: str
+    reason: str
+    text: str | None = None  # stdin content
+
+
+@dataclass
+class FileResult:
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    suppressed: list[Finding]
+    notifications: list[Notification]
+    files_checked: int
+    checked_paths: list[str]
+    missing_paths: list[str]
+    candidates: list[Candidate]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text as the build tools read them; ParseError says why not."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _normalise_newlines(raw.decode("utf-16"))
+        except UnicodeDecodeError:
+            raise ParseError("invalid UTF-16 text") from None
+    if b"\0" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
+        raise ParseError("binary file (it contains NUL bytes)", Span(line))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        byte = raw[error.start]
+        raise ParseError(f"not valid UTF-8 (byte 0x{byte:02x} on line {line})", Span(line)) from None
+    return _normalise_newlines(text)
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_text(path: str, max_size: int) -> str:
+    """Read a regular file within the size limit, without ever blocking on a FIFO or device."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise ParseError(f"cannot read the file: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ParseError("not a regular file (a FIFO, socket or device is never read)")
+    if info.st_size > max_size:
+        raise ParseError(
+            f"file is {info.st_size:,} bytes, over the max-file-size limit of {max_size:,}"
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(max_size + 1)
+    except OSError as error:
+        raise ParseError(f"cannot read the file: {error.strerror}") from None
+    if len(raw) > max_size:
+        raise ParseError(f"file is over the max-file-size limit of {max_size:,} bytes")
+    return decode(raw)
+
+
+# --------------------------------------------------------------------------- per-file work
+
+
+@dataclass(frozen=True)
+class WorkerContext:
+    """Everything a worker needs, picklable."""
+
+    catalog_dir: str
+    config: Config
+    enabled: frozenset[str]
+    project: Project
+
+
+def _fingerprint(code: str, repo_path: str, anchor: str, occurrence: int) -> str:
+    normalised = " ".join(anchor.split())
+    digest = hashlib.sha256(f"{code}\0{repo_path}\0{normalised}\0{occurrence}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _il001(problem: ParseProblem | ParseError, catalog: Catalog, config: Config) -> tuple[
+    Severity, str, Span
+]:
+    rule = catalog.rules["IL001"]
+    return effective_severity(config, rule), problem.message, problem.span
+
+
+def check_file(job: FileJob, context: WorkerContext) -> FileResult:
+    from infralint.catalog import load_catalog
+
+    catalog = load_catalog(Path(context.catalog_dir))
+    config = context.config
+    result = FileResult()
+    enabled = set(context.enabled) - ignored_for_path(config, _config_relative(job, config), catalog)
+    raw_findings: list[tuple[str, Severity, str, Span, str | None, Any]] = []
+    source: SourceFile | None = None
+    document: Document | None = None
+    try:
+        text = job.text if job.text is not None else read_text(job.path, config.max_file_size)
+        source = SourceFile(Path(job.path or job.display_path), job.display_path, text, job.language,
+                            job.reason)
+        parser = registry.parser_module(job.language)
+        document = parser.parse(source)
+    except ParseError as error:
+        if "IL001" in enabled:
+            severity, message, span = _il001(error, catalog, config)
+            raw_findings.append(("IL001", severity, message, span, None, None))
+    except RecursionError:
+        if "IL001" in enabled:
+            message = "nesting too deep to read (over the parser's depth limit)"
+            raw_findings.append(("IL001", catalog.rules["IL001"].severity, message, Span(1), None,
+                                 None))
+    except Exception as error:  # a parser bug: report it, keep the run going
+        result.notifications.append(Notification(
+            f"internal error while parsing: {type(error).__name__}: {error}", job.display_path))
+    if document is not None:
+        if "IL001" in enabled:
+            for problem in document.problems:
+                severity, message, span = _il001(problem, catalog, config)
+                raw_findings.append(("IL001", severity, message, span, None, None))
+        raw_findings.extend(_run_checks(job, document, enabled, catalog, context, result))
+    if source is None:
+        source = SourceFile(Path(job.path), job.display_path, "", job.language)
+    _finish(job, source, document, raw_findings, enabled, catalog, result)
+    return result
+
+
+def _config_relative(job: FileJob, config: Config) -> str:
+    try:
+        return Path(job.path).resolve().relative_to(config.root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return job.display_path
+
+
+def _run_checks(
+    job: FileJob,
+    document: Document,
+    enabled: set[str],
+    catalog: Catalog,
+    context: WorkerContext,
+    result: FileResult,
+) -> Iterable[tuple[str, Severity, str, Span, str | None, Any]]:
+    settings: dict[str, Any] = {**context.config.chef, **context.config.python}
+    codes = {code for code in enabled if catalog.rules[code].language == job.language}
+    for code, function in registry.checks_for(job.language, codes):
+        rule = catalog.rules[code]
+        ctx = registry.CheckContext(
+            code=code,
+            options=rule_options(context.config, rule),
+            project=context.project,
+            settings=settings,
+        )
+        configured = code in context.config.severity
+        try:
+            violations = list(function(document, ctx))
+        except Exception as error:  # a check bug must not cost the other findings
+            result.notifications.append(Notification(
+                f"internal error in {code}: {type(error).__name__}: {error}",
+                job.display_path, rule=code))
+            continue
+        for violation in violations:
+            severity = effective_severity(context.config, rule)
+            if violation.severity is not None and not configured:
+                severity = violation.severity
+            yield code, severity, violation.message, violation.span, violation.anchor, violation
+
+
+def _finish(
+    job: FileJob,
+    source: SourceFile,
+    document: Document | None,
+    raw: list[tuple[str, Severity, str, Span, str | None, Any]],
+    enabled: set[str],
+    catalog: Catalog,
+    result: FileResult,
+) -> None:
+    lines = source.lines
+    construct_end = document.construct_end if document is not None else (lambda line: line)
+    suppressions, problems = ([], [])
+    if job.language in COMMENT_LANGUAGES and lines:
+        suppressions, problems = parse_suppressions(
+            lines, catalog, construct_end, hadolint_pragmas=job.language == "dockerfile"
+        )
+    occurrences: dict[tuple[str, str], int] = {}
+    for code, severity, message, span, anchor, violation in sorted(
+        raw, key=lambda item: (item[3].line, item[3].column, item[0], item[2])
+    ):
+        anchor_text = anchor if anchor is not None else source.line(span.line)
+        key = (code, " ".join(anchor_text.split()))
+        occurrence = occurrences.get(key, 0)
+        occurrences[key] = occurrence + 1
+        finding = Finding(
+            code=code,
+            name=catalog.rules[code].name,
+            severity=severity,
+            message=message,
+            path=job.display_path,
+            span=span,
+            fingerprint=_fingerprint(code, job.repo_path, anchor_text, occurrence),
+            peer=getattr(violation, "peer", None),
+            fix=getattr(violation, "fix", None),
+        )
+        covering = next((s for s in suppressions if s.covers(code, span.line)), None)
+        if covering is not None:
+            covering.used.add(code)
+            result.suppressed.append(_suppressed(finding, covering.reason))
+        else:
+            result.findings.append(finding)
+    for problem in [*problems, *unused(suppressions, enabled)]:
+        if problem.code in enabled:
+            rule = catalog.rules[problem.code]
+            anchor_text = source.line(problem.span.line)
+            result.findings.append(Finding(
+                code=problem.code, name=rule.name, severity=rule.severity,
+                message=problem.message, path=job.display_path, span=problem.span,
+                fingerprint=_fingerprint(problem.code, job.repo_path, anchor_text, 0)))
+
+
+def _suppressed(finding: Finding, reason: str | None) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, suppressed=True, suppression_reason=reason or "inline suppression")
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def repo_path(path: Path, root: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def collect_jobs(paths: list[str], settings: Settings) -> tuple[list[FileJob], list[str],
+                                                               list[Candidate], Project]:
+    config = settings.config
+    walk_paths = [path for path in paths if path != "-"]
+    candidates, missing = discover(
+        walk_paths,
+        config.exclude,
+        config.root,
+        config.files,
+        force_exclude=settings.force_exclude,
+        git_root=settings.project_root if (settings.project_root / ".git").exists() else None,
+    )
+    candidates = _python_scope(candidates, config)
+    project = Project(root=settings.project_root)
+    languages_in_use = {c.language for c in candidates if c.language}
+    if "compose" in languages_in_use:
+        candidates = _link_compose(candidates, settings, project)
+    jobs = []
+    for candidate in candidates:
+        if candidate.language is None:
+            continue
+        jobs.append(FileJob(
+            path=os.path.abspath(candidate.path),
+            display_path=display_path(candidate.path, settings.cwd),
+            repo_path=repo_path(candidate.path, settings.project_root),
+            language=candidate.language,
+            reason=candidate.reason,
+        ))
+    if "-" in paths and settings.stdin_text is not None:
+        name = settings.stdin_filename
+        language, reason = classify_name(Path(name), config.files)
+        if language is None or language == "python":
+            language, reason = classify_content(settings.stdin_text[:8192])
+        if language is not None:
+            jobs.append(FileJob("", name, name, language, f"stdin ({reason})",
+                                text=_normalise_newlines(settings.stdin_text)))
+        candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
+    jobs.sort(key=lambda job: job.display_path)
+    return jobs, missing, candidates, project
+
+
+def _python_scope(candidates: list[Candidate], config: Config) -> list[Candidate]:
+    """Python files count only inside a Dockerfile's build context, in `python.paths`, or as
+    deploy scripts (pyinfra, Fabric)."""
+    python = [c for c in candidates if c.language == "python"]
+    if not python:
+        return candidates
+    try:
+        from infralint import pyscope
+    except ImportError:  # the Python language is not built in this version
+        return [c for c in candidates if c.language != "python"]
+    dockerfiles = [c.path for c in candidates if c.language == "dockerfile"]
+    configured = [config.root / p for p in config.python.get("paths", [])]
+    in_scope = pyscope.python_files_in_scope(dockerfiles, [], configured, lambda _path: False)
+    resolved_scope = {Path(os.path.abspath(p)): reason for p, reason in in_scope.items()}
+    result = []
+    for candidate in candidates:
+        if candidate.language != "python":
+            result.append(candidate)
+            continue
+        key = Path(os.path.abspath(candidate.path))
+        if key in resolved_scope:
+            result.append(Candidate(candidate.path, "python", resolved_scope[key],
+                                    candidate.explicit))
+            continue
+        if pyscope.is_deploy_script(candidate.path, _read_head(candidate.path)):
+            result.append(Candidate(candidate.path, "python", "deploy script (pyinfra/Fabric)",
+                                    candidate.explicit))
+        else:
+            result.append(Candidate(candidate.path, None,
+                                    "Python outside every build context (not a deploy script)",
+                                    candidate.explicit))
+    return result
+
+
+def _read_head(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(65536).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _link_compose(candidates: list[Candidate], settings: Settings, project: Project
+                  ) -> list[Candidate]:
+    """Read each compose file's `build:` links; lint linked Dockerfiles in the same run."""
+    try:
+        from infralint import project_links
+        from infralint.parsers import compose
+    except ImportError:
+        return candidates
+    documents = []
+    for candidate in candidates:
+        if candidate.language != "compose":
+            continue
+        try:
+            text = read_text(str(candidate.path), settings.config.max_file_size)
+            source = SourceFile(Path(os.path.abspath(candidate.path)),
+                                display_path(candidate.path, settings.cwd), text, "compose")
+            documents.append(compose.parse(source))
+        except ParseError:
+            continue
+        except Exception:  # reported when the file itself is checked
+            continue
+    links: list[BuildLink] = list(project_links.build_project(settings.project_root, documents))
+    project.links.extend(links)
+    known = {Path(os.path.abspath(c.path)) for c in candidates if c.language}
+    extra = []
+    for dockerfile in sorted(project.linked_dockerfiles()):
+        if dockerfile not in known and dockerfile.is_file():
+            extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
+            known.add(dockerfile)
+    return candidates + extra
+
+
+def run(paths: list[str], settings: Settings) -> RunResult:
+    jobs, missing, candidates, project = collect_jobs(paths, settings)
+    context = WorkerContext(
+        catalog_dir=str(next(iter(settings.catalog)).path.parent),
+        config=settings.config,
+        enabled=settings.enabled,
+        project=project,
+    )
+    results = _execute(jobs, context, settings)
+    findings: list[Finding] = []
+    suppressed: list[Finding] = []
+    notifications: list[Notification] = []
+    for result in results:
+        findings.extend(result.findings)
+        suppressed.extend(result.suppressed)
+        notifications.extend(result.notifications)
+    findings.sort(key=lambda f: f.sort_key)
+    suppressed.sort(key=lambda f: f.sort_key)
+    notifications.sort(key=lambda n: (n.path or "", n.rule or "", n.message))
+    return RunResult(
+        findings=findings,
+        suppressed=suppressed,
+        notifications=notifications,
+        files_checked=len(jobs),
+        checked_paths=[job.display_path for job in jobs],
+        missing_paths=missing,
+        candidates=candidates,
+    )
+
+
+def _execute(jobs: list[FileJob], context: WorkerContext, settings: Settings) -> list[FileResult]:
+    from infralint import cache
+
+    store = cache.Cache.open(settings) if settings.use_cache else None
+    results: list[FileResult | None] = [None] * len(jobs)
+    pending: list[int] = []
+    for index, job in enumerate(jobs):
+        cached = store.get(job, context) if store else None
+        if cached is not None:
+            results[index] = cached
+        else:
+            pending.append(index)
+    workers = min(settings.jobs, len(pending))
+    if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            batch = [jobs[i] for i in pending]
+            chunk = max(1, len(batch) // (workers * 8))
+            computed = list(pool.map(_check_one, batch, [context] * len(batch), chunksize=chunk))
+    else:
+        computed = [check_file(jobs[i], context) for i in pending]
+    for index, result in zip(pending, computed, strict=True):
+        results[index] = result
+        if store is not None:
+            store.put(jobs[index], context, result)
+    if store is not None:
+        store.save()
+    return [result for result in results if result is not None]
+
+
+def _check_one(job: FileJob, context: WorkerContext) -> FileResult:
+    return check_file(job, context)

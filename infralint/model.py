@@ -1,0 +1,131 @@
+"""The data every part of infralint shares: positions, severities, findings, parse problems.
+
+Lines and columns are 1-based; columns count Unicode code points and `end_column` is exclusive.
+Parsers convert their own units (tree-sitter's UTF-8 bytes, 0-based lines) at their boundary.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    """A finding's level; the names are SARIF's."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or note)") from None
+
+
+_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file: 1-based lines and columns, end column exclusive."""
+
+    line: int
+    column: int = 1
+    end_line: int = 0
+    end_column: int = 0
+
+    def __post_init__(self) -> None:
+        # A bare Span(line) means "this whole position": end defaults to start.
+        if self.end_line < self.line:
+            object.__setattr__(self, "end_line", self.line)
+        if self.end_line == self.line and self.end_column < self.column:
+            object.__setattr__(self, "end_column", self.column)
+
+    @classmethod
+    def whole_file(cls) -> Span:
+        return cls(1, 1, 1, 1)
+
+    def shifted(self, lines: int, columns: int = 0) -> Span:
+        """The span moved down `lines`; `columns` shifts columns on the first line only."""
+        end_col = self.end_column + (columns if self.end_line == self.line else 0)
+        return Span(self.line + lines, self.column + columns, self.end_line + lines, end_col)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A text edit that resolves a violation: replace `span` with `replacement`."""
+
+    span: Span
+    replacement: str
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a check yields: where and what. The engine adds code, severity and fingerprint.
+
+    `anchor` is the text the fingerprint is built from (default: the source of the span's first
+    line), so that a finding keeps its identity when lines above it move.
+    """
+
+    span: Span
+    message: str
+    anchor: str | None = None
+    fix: Fix | None = None
+    peer: str | None = None
+    # Lowers or raises this one finding (e.g. CB201 guarded only by a Ruby `if` is a note).
+    # A severity the user configured for the rule still wins.
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    fingerprint: str = ""
+    peer: str | None = None
+    fix: Fix | None = None
+    suppressed: bool = False
+    suppression_reason: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """Something a parser could not read. It becomes an IL001 finding; the rest is still checked."""
+
+    message: str
+    span: Span = field(default_factory=Span.whole_file)
+
+
+class ParseError(Exception):
+    """Raised by a parser when nothing of the file can be used (binary, over a limit, invalid)."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span or Span.whole_file()
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A problem of the run itself (an unreadable path, a check that crashed): not a finding."""
+
+    message: str
+    path: str | None = None
+    level: Severity = Severity.ERROR
+    rule: str | None = None

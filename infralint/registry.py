@@ -1,0 +1,85 @@
+"""Binds check functions to rule codes. Check modules are imported only for languages in use.
+
+A check is a plain function `(document, context) -> Iterable[Violation]`, registered with
+`@check("DF101")`. Its rule's metadata lives in rules/DF101.md (see catalog.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from infralint.model import Violation
+
+if TYPE_CHECKING:
+    from infralint.project import Project
+
+CheckFunction = Callable[[Any, "CheckContext"], Iterable[Violation]]
+F = TypeVar("F", bound=CheckFunction)
+
+_CHECKS: dict[str, CheckFunction] = {}
+
+# Language name -> (parser module, check modules). Engine-level rules (IL) have no module.
+LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "dockerfile": (
+        "infralint.parsers.dockerfile",
+        (
+            "infralint.checks.dockerfile",
+            "infralint.checks.dockerfile_packages",
+            "infralint.checks.dockerfile_commands",
+        ),
+    ),
+    "compose": ("infralint.parsers.compose", ("infralint.checks.compose",)),
+    "chef": ("infralint.parsers.chef", ("infralint.checks.chef",)),
+    "python": ("infralint.parsers.python", ("infralint.checks.python",)),
+}
+
+
+@dataclass
+class CheckContext:
+    """What a check may know besides its document."""
+
+    code: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    project: Project | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+def check(code: str) -> Callable[[F], F]:
+    """Register the decorated function as the check of rule `code`."""
+
+    def register(func: F) -> F:
+        if code in _CHECKS and _CHECKS[code] is not func:
+            raise RuntimeError(f"two checks registered for {code}")
+        _CHECKS[code] = func
+        return func
+
+    return register
+
+
+def load_language(language: str) -> None:
+    """Import the check module of a language (registering its checks)."""
+    for module in LANGUAGES[language][1]:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:  # a missing dependency is a real error
+                raise
+
+
+def parser_module(language: str) -> Any:
+    return importlib.import_module(LANGUAGES[language][0])
+
+
+def checks_for(language: str, codes: Iterable[str]) -> list[tuple[str, CheckFunction]]:
+    """The registered checks among `codes` for one language, in code order."""
+    load_language(language)
+    return [(code, _CHECKS[code]) for code in sorted(codes) if code in _CHECKS]
+
+
+def registered_codes() -> set[str]:
+    for language in LANGUAGES:
+        load_language(language)
+    return set(_CHECKS)

@@ -1,0 +1,180 @@
+"""Inline suppressions, one syntax for every language (all of them use `#` comments):
+
+    # infralint: ignore DF104, DF119 -- pinned by the base image's snapshot
+    RUN apt-get install -y curl        <- the whole next construct (instruction, resource, key)
+
+    image: nginx  # infralint: ignore DC102 -- reason       <- trailing: this line's construct
+
+    # infralint: ignore-file DF402 -- this image only runs as an init container
+
+Codes or rule names, separated by commas or spaces; `--` starts an optional reason.
+hadolint's pragmas (`# hadolint ignore=DL3008`, `# hadolint global ignore=...`) are honoured in
+Dockerfiles through the `hadolint:` peers of the rule documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from infralint.catalog import Catalog
+from infralint.model import Span
+
+_PRAGMA = re.compile(r"#\s*infralint:\s*(?P<kind>ignore-file|ignore)\b(?P<rest>[^\n]*)")
+_HADOLINT = re.compile(
+    r"^\s*#\s*hadolint\s+(?P<scope>global\s+)?ignore\s*=\s*(?P<codes>[A-Za-z0-9,\s]+)"
+)
+
+
+@dataclass
+class Suppression:
+    line: int  # where the comment is
+    column: int
+    end_column: int
+    first: int  # the lines it covers
+    last: int
+    codes: set[str]  # resolved codes
+    reason: str | None
+    file_level: bool = False
+    foreign: bool = False  # a hadolint pragma: unknown codes are quietly ignored, never IL002
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, code: str, line: int) -> bool:
+        return code in self.codes and (self.file_level or self.first <= line <= self.last)
+
+
+@dataclass(frozen=True)
+class SuppressionProblem:
+    code: str  # IL002 or IL003
+    span: Span
+    message: str
+
+
+def _next_code_line(lines: list[str], index: int) -> int | None:
+    """1-based number of the first line after `index` (0-based) that is not blank or a comment."""
+    for number in range(index + 1, len(lines)):
+        stripped = lines[number].strip()
+        if stripped and not stripped.startswith("#"):
+            return number + 1
+    return None
+
+
+def parse_suppressions(
+    lines: list[str],
+    catalog: Catalog,
+    construct_end: Callable[[int], int],
+    hadolint_pragmas: bool = False,
+) -> tuple[list[Suppression], list[SuppressionProblem]]:
+    suppressions: list[Suppression] = []
+    problems: list[SuppressionProblem] = []
+    peers = catalog.peer_map("hadolint") if hadolint_pragmas else {}
+    peers.update(catalog.peer_map("shellcheck") if hadolint_pragmas else {})
+    for index, text in enumerate(lines):
+        if "#" not in text:
+            continue
+        match = _PRAGMA.search(text)
+        if match:
+            found = _own_pragma(match, index, lines, catalog, construct_end)
+            if isinstance(found, SuppressionProblem):
+                problems.append(found)
+            else:
+                suppression, unknown = found
+                suppressions.append(suppression)
+                span = Span(index + 1, match.start() + 1, index + 1, match.end() + 1)
+                problems.extend(
+                    SuppressionProblem("IL003", span, f"suppression names unknown rule {name!r}")
+                    for name in unknown
+                )
+            continue
+        if hadolint_pragmas:
+            hadolint = _HADOLINT.match(text)
+            if hadolint:
+                suppressions.append(_hadolint_pragma(hadolint, index, lines, peers, construct_end))
+    return suppressions, problems
+
+
+def _target(
+    index: int, prefix: str, lines: list[str], construct_end: Callable[[int], int]
+) -> tuple[int, int]:
+    if prefix.strip():  # a trailing comment: the construct on this very line
+        return index + 1, max(construct_end(index + 1), index + 1)
+    target = _next_code_line(lines, index)
+    if target is None:
+        return index + 1, index + 1
+    return target, max(construct_end(target), target)
+
+
+def _own_pragma(
+    match: re.Match[str],
+    index: int,
+    lines: list[str],
+    catalog: Catalog,
+    construct_end: Callable[[int], int],
+) -> tuple[Suppression, list[str]] | SuppressionProblem:
+    span = Span(index + 1, match.start() + 1, index + 1, match.end() + 1)
+    rest, _, reason = match.group("rest").partition("--")
+    names = [name for name in re.split(r"[,\s]+", rest.strip().lstrip("=:")) if name]
+    if not names:
+        return SuppressionProblem("IL003", span, "suppression names no rule")
+    codes: set[str] = set()
+    unknown = []
+    for name in names:
+        rule = catalog.get(name)
+        if rule is None:
+            unknown.append(name)
+        else:
+            codes.add(rule.code)
+    file_level = match.group("kind") == "ignore-file"
+    first, last = _target(index, lines[index][: match.start()], lines, construct_end)
+    suppression = Suppression(
+        line=index + 1,
+        column=match.start() + 1,
+        end_column=match.end() + 1,
+        first=first,
+        last=last,
+        codes=codes,
+        reason=reason.strip() or None,
+        file_level=file_level,
+    )
+    return suppression, unknown
+
+
+def _hadolint_pragma(
+    match: re.Match[str],
+    index: int,
+    lines: list[str],
+    peers: dict[str, list[str]],
+    construct_end: Callable[[int], int],
+) -> Suppression:
+    codes: set[str] = set()
+    for peer in re.split(r"[,\s]+", match.group("codes").strip()):
+        codes.update(peers.get(peer.upper(), []))
+    first, last = _target(index, "", lines, construct_end)
+    return Suppression(
+        line=index + 1,
+        column=1,
+        end_column=len(lines[index]) + 1,
+        first=first,
+        last=last,
+        codes=codes,
+        reason="hadolint pragma",
+        file_level=bool(match.group("scope")),
+        foreign=True,
+    )
+
+
+def unused(suppressions: Iterable[Suppression], enabled: set[str]) -> list[SuppressionProblem]:
+    """IL002 for every enabled code a suppression named but never used."""
+    problems = []
+    for suppression in suppressions:
+        if suppression.foreign:
+            continue
+        idle = sorted((suppression.codes & enabled) - suppression.used)
+        if idle:
+            span = Span(
+                suppression.line, suppression.column, suppression.line, suppression.end_column
+            )
+            message = f"unused suppression of {', '.join(idle)}: nothing here to suppress"
+            problems.append(SuppressionProblem("IL002", span, message))
+    return problems

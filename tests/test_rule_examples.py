@@ -1,0 +1,49 @@
+"""Every example in every rule document is a test (see CONTRIBUTING.md, "Examples are tests")."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from infralint.catalog import load_catalog
+from infralint.examples import Example, materialise, parse_examples
+from tests.helpers import lint_directory
+
+CATALOG = load_catalog()
+CASES = [
+    pytest.param(rule.code, example, id=f"{rule.code}-{example.name}")
+    for rule in CATALOG
+    for example in parse_examples(rule.document)
+]
+
+
+@pytest.mark.parametrize(("code", "example"), CASES)
+def test_example(code: str, example: Example, tmp_path: Path) -> None:
+    materialise(example, tmp_path)
+    result = lint_directory(tmp_path)
+    assert not result.notifications, [n.message for n in result.notifications]
+    actual: dict[str, Counter[int]] = {}
+    for finding in result.findings:
+        if finding.code == code:
+            actual.setdefault(finding.path, Counter())[finding.span.line] += 1
+    expected = {path: lines for path, lines in example.expected(code).items() if lines}
+    messages = [f"{f.path}:{f.span.line}: {f.message}" for f in result.findings if f.code == code]
+    assert actual == expected, "\n".join(messages)
+
+
+@pytest.mark.parametrize("rule", list(CATALOG), ids=lambda rule: rule.code)
+def test_rule_has_flagged_and_clean_examples(rule: object) -> None:
+    from infralint.catalog import Rule
+
+    assert isinstance(rule, Rule)
+    examples = parse_examples(rule.document)
+    assert any(example.flags(rule.code) for example in examples), "no flagged example"
+    assert any(not example.flags(rule.code) for example in examples), "no clean example"
+
+
+def test_cases_exist() -> None:
+    assert len(CASES) >= 2 * len(CATALOG)
+    assert os.path.isdir(CATALOG.rules["IL001"].path.parent)
