@@ -261,7 +261,7 @@ def resolve_selector(selector: str, catalog: Catalog, where: str = "selector") -
         return {rule.code}
     prefix = text.upper()
     matches = {code for code in catalog.rules if code.startswith(prefix)}
-    if matches and prefix[:2].isalpha() and prefix[2:].isdigit():
+    if matches and prefix[:2].isalpha() and (prefix[2:].isdigit() or not prefix[2:]):
         return matches
     raise ConfigError(f"{where}: unknown rule or prefix {selector!r}")
 

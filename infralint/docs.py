@@ -1,0 +1,93 @@
+"""Generated documentation: the README's rule tables and docs/RULES.md, from rules/*.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from infralint.catalog import CONCERNS, Catalog, Rule
+
+LANGUAGE_TITLES = {
+    "dockerfile": "Dockerfile",
+    "compose": "Compose",
+    "chef": "Chef",
+    "python": "Python",
+    "engine": "Engine",
+}
+START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+PEER_START, PEER_END = "<!-- hadolint:start -->", "<!-- hadolint:end -->"
+
+
+def _state(rule: Rule) -> str:
+    return rule.severity.value if rule.enabled else f"off ({rule.severity.value})"
+
+
+def rules_table(catalog: Catalog) -> str:
+    out: list[str] = []
+    for language, title in LANGUAGE_TITLES.items():
+        rules = [rule for rule in catalog if rule.language == language]
+        if not rules:
+            continue
+        out += [f"#### {title}", "", "| code | name | default | concern | fix |", "|---|---|---|---|---|"]
+        for rule in rules:
+            link = f"[{rule.code}](rules/{rule.code}.md)"
+            out.append(f"| {link} | {rule.name} | {_state(rule)} | {rule.concern} | {rule.fix} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def hadolint_table(catalog: Catalog) -> str:
+    mapping = catalog.peer_map("hadolint")
+    out = ["| hadolint | infralint |", "|---|---|"]
+    for peer in sorted(mapping):
+        out.append(f"| {peer} | {', '.join(sorted(mapping[peer]))} |")
+    return "\n".join(out) + "\n"
+
+
+def _replace_between(text: str, start: str, end: str, body: str) -> str:
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    return pattern.sub(lambda _m: f"{start}\n{body}{end}", text)
+
+
+def render_readme(readme: str, catalog: Catalog) -> str:
+    text = _replace_between(readme, START, END, rules_table(catalog))
+    return _replace_between(text, PEER_START, PEER_END, hadolint_table(catalog))
+
+
+def render_rules_reference(catalog: Catalog) -> str:
+    """docs/RULES.md: every rule, grouped by language and concern."""
+    out = ["# infralint rules", "", "Generated from `rules/*.md` by `python tools/gen_docs.py`.", ""]
+    for language, title in LANGUAGE_TITLES.items():
+        rules = [rule for rule in catalog if rule.language == language]
+        if not rules:
+            continue
+        out += [f"## {title}", ""]
+        for concern in CONCERNS.values():
+            group = [rule for rule in rules if rule.concern == concern]
+            if not group:
+                continue
+            out += [f"### {concern}", ""]
+            for rule in group:
+                out.append(
+                    f"- [{rule.code}](../rules/{rule.code}.md) `{rule.name}` ({_state(rule)}): "
+                    f"{rule.summary}"
+                )
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def regenerate(repo: Path, catalog: Catalog) -> list[Path]:
+    """Rewrite the generated files; return those that changed."""
+    changed = []
+    readme = repo / "README.md"
+    new_readme = render_readme(readme.read_text(encoding="utf-8"), catalog)
+    if new_readme != readme.read_text(encoding="utf-8"):
+        readme.write_text(new_readme, encoding="utf-8")
+        changed.append(readme)
+    reference = repo / "docs" / "RULES.md"
+    new_reference = render_rules_reference(catalog)
+    if not reference.exists() or reference.read_text(encoding="utf-8") != new_reference:
+        reference.parent.mkdir(exist_ok=True)
+        reference.write_text(new_reference, encoding="utf-8")
+        changed.append(reference)
+    return changed

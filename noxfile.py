@@ -1,0 +1,38 @@
+"""Test and lint sessions: `nox` runs lint once and the tests on every supported Python found.
+
+Interpreters missing on a machine are skipped, not failed. pyenv installs are put on PATH so that
+`python3.12` finds the real interpreter rather than a pyenv shim that refuses to run.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import nox
+
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.error_on_missing_interpreters = False
+nox.options.default_venv_backend = "venv"
+
+_pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+for _bin in sorted(glob.glob(os.path.join(_pyenv, "versions", "3.*", "bin")), reverse=True):
+    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+
+
+@nox.session(python=PYTHONS[0])
+def lint(session: nox.Session) -> None:
+    """ruff and mypy --strict on the package."""
+    session.install("-e", ".[dev]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy", "--strict", "infralint")
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The test suite (pytest's exit 5, "no tests collected", fails the session)."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *session.posargs)

@@ -1,0 +1,78 @@
+"""Configuration: discovery, validation with clear messages, selection, options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infralint.catalog import load_catalog
+from infralint.config import (
+    Config,
+    ConfigError,
+    config_from_dict,
+    enabled_codes,
+    find_config,
+    load_config,
+    resolve_selector,
+)
+
+CATALOG = load_catalog()
+
+
+def test_found_upward_and_pyproject_needs_the_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config(deep) is None
+    (tmp_path / "pyproject.toml").write_text("[tool.infralint]\nignore = ['IL002']\n")
+    assert find_config(deep) == tmp_path / "pyproject.toml"
+    assert load_config(find_config(deep), CATALOG).ignore == ["IL002"]
+    (tmp_path / "a" / ".infralint.toml").write_text("fail-on = 'error'\n")
+    assert find_config(deep) == tmp_path / "a" / ".infralint.toml"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"selekt": []}, "unknown key 'selekt'"),
+    ({"select": ["NOPE"]}, "unknown rule or prefix 'NOPE'"),
+    ({"fail-on": "sometimes"}, "expected one of"),
+    ({"extends": "lax"}, "expected one of"),
+    ({"severity": {"IL001": "fatal"}}, "expected error, warning or note"),
+    ({"rules": {"IL001": {"colour": 1}}}, "unknown option 'colour'"),
+    ({"rules": {"XX001": {}}}, "unknown rule 'XX001'"),
+    ({"max-file-size": -1}, "positive number"),
+    ({"files": {"terraform": ["*.tf"]}}, "unknown language"),
+    ({"chef": {"cookbook-kind": "both"}}, "application, library or auto"),
+    ({"exclude": "x"}, None),
+])
+def test_validation(data: dict[str, object], message: str | None) -> None:
+    if message is None:
+        assert config_from_dict(data, None, CATALOG).exclude == ["x"]
+        return
+    with pytest.raises(ConfigError, match=message):
+        config_from_dict(data, Path("/r/.infralint.toml"), CATALOG)
+
+
+def test_selectors() -> None:
+    assert resolve_selector("IL001", CATALOG) == {"IL001"}
+    assert resolve_selector("unused-suppression", CATALOG) == {"IL002"}
+    assert resolve_selector("IL00", CATALOG) == {"IL001", "IL002", "IL003"}
+    assert resolve_selector("all", CATALOG) == set(CATALOG.rules)
+    with pytest.raises(ConfigError):
+        resolve_selector("IL9", CATALOG)
+
+
+def test_selection_order_select_extend_ignore() -> None:
+    config = Config(select=["IL001"], extend_select=["IL002"], ignore=["IL001"])
+    assert enabled_codes(config, CATALOG) == {"IL002"}
+    assert enabled_codes(config, CATALOG, select=["IL"], ignore=["IL003"]) == {"IL002"}
+
+
+def test_off_rules_need_select_or_strict() -> None:
+    off = {rule.code for rule in CATALOG if not rule.enabled}
+    default = enabled_codes(Config(), CATALOG)
+    assert not (off & default)
+    strict = enabled_codes(Config(extends="strict"), CATALOG)
+    strict_rules = {rule.code for rule in CATALOG if "strict" in rule.presets}
+    assert strict_rules <= strict
+    assert off <= enabled_codes(Config(), CATALOG, select=["ALL"])

@@ -1,0 +1,68 @@
+"""Inline suppressions: next construct, trailing, file level, hadolint pragmas, IL002/IL003."""
+
+from __future__ import annotations
+
+from infralint.catalog import load_catalog
+from infralint.suppressions import parse_suppressions, unused
+
+CATALOG = load_catalog()
+
+
+def _parse(text: str, ends: dict[int, int] | None = None, hadolint: bool = False):  # type: ignore[no-untyped-def]
+    table = ends or {}
+    return parse_suppressions(text.splitlines(), CATALOG, lambda line: table.get(line, line),
+                              hadolint_pragmas=hadolint)
+
+
+def test_next_construct_covers_its_continuation_lines() -> None:
+    text = "FROM a\n# infralint: ignore IL001, unused-suppression -- why\nRUN a \\\n  b\nRUN c\n"
+    suppressions, problems = _parse(text, {3: 4})
+    assert not problems
+    (only,) = suppressions
+    assert (only.first, only.last) == (3, 4)
+    assert only.codes == {"IL001", "IL002"}
+    assert only.reason == "why"
+    assert only.covers("IL001", 4) and not only.covers("IL001", 5)
+
+
+def test_comment_lines_between_pragma_and_construct_are_skipped() -> None:
+    suppressions, _ = _parse("# infralint: ignore IL001\n# another comment\n\nFROM a\n")
+    assert (suppressions[0].first, suppressions[0].last) == (4, 4)
+
+
+def test_trailing_comment_covers_its_own_line() -> None:
+    suppressions, _ = _parse("services:\n  web:\n    image: x  # infralint: ignore IL001\n")
+    assert (suppressions[0].first, suppressions[0].last) == (3, 3)
+
+
+def test_file_level() -> None:
+    suppressions, _ = _parse("# infralint: ignore-file IL001\nFROM a\n")
+    assert suppressions[0].file_level and suppressions[0].covers("IL001", 99)
+
+
+def test_unknown_and_empty_codes_are_il003() -> None:
+    _, problems = _parse("# infralint: ignore DF9999\nFROM a\n# infralint: ignore\nFROM b\n")
+    assert [(p.code, p.span.line) for p in problems] == [("IL003", 1), ("IL003", 3)]
+    assert "DF9999" in problems[0].message
+
+
+def test_unused_reports_only_enabled_codes() -> None:
+    suppressions, _ = _parse("# infralint: ignore IL001 IL003\nFROM a\n")
+    problems = unused(suppressions, {"IL001"})
+    assert [(p.code, p.span.line) for p in problems] == [("IL002", 1)]
+    assert "IL001" in problems[0].message and "IL003" not in problems[0].message
+    suppressions[0].used.add("IL001")
+    assert unused(suppressions, {"IL001"}) == []
+
+
+def test_hadolint_pragmas_translate_through_peers() -> None:
+    peers = CATALOG.peer_map("hadolint")
+    if not peers:
+        return
+    peer, codes = sorted(peers.items())[0]
+    text = f"# hadolint ignore={peer},DL9999\nFROM a\n# hadolint global ignore={peer}\n"
+    suppressions, problems = _parse(text, hadolint=True)
+    assert not problems
+    assert suppressions[0].codes == set(codes) and not suppressions[0].file_level
+    assert suppressions[1].file_level
+    assert unused(suppressions, set(codes)) == []  # foreign pragmas never raise IL002
