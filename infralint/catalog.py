@@ -213,9 +213,7 @@ def rule_from_document(path: Path, text: str) -> Rule:
         _require(spec.get("type") in OPTION_TYPES, path, f"option {opt_name}: bad type")
         _require("default" in spec, path, f"option {opt_name}: missing default")
         default = spec["default"]
-        _require(
-            option_value_ok(spec["type"], default), path, f"option {opt_name}: bad default"
-        )
+        _require(option_value_ok(spec["type"], default), path, f"option {opt_name}: bad default")
         options[opt_name] = RuleOption(
             opt_name, spec["type"], default, str(spec.get("description", ""))
         )
@@ -300,7 +298,5 @@ class Catalog:
 @cache
 def load_catalog(directory: Path | None = None) -> Catalog:
     folder = directory or rules_dir()
-    rules = []
-    for path in sorted(folder.glob("*.md")):
-        rules.append(rule_from_document(path, path.read_text(encoding="utf-8")))
-    return Catalog(rules)
+    documents = sorted(folder.glob("*.md"))
+    return Catalog(rule_from_document(path, path.read_text(encoding="utf-8")) for path in documents)

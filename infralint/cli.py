@@ -45,8 +45,12 @@ def _version_callback(value: bool) -> None:
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version_callback, is_eager=True,
-                     help="Show the version and exit."),
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
     ] = False,
 ) -> None:
     """infralint: reproducible builds, declarative servers, logs on STDOUT."""
@@ -129,41 +133,77 @@ def _read_lines(path: str) -> list[str]:
 
 @app.command()
 def check(
-    paths: Annotated[list[str] | None, typer.Argument(
-        help="Files and directories to check (default: .). '-' reads standard input.")] = None,
-    format: Annotated[list[str] | None, typer.Option(
-        "-f", "--format",
-        help="Output format: text, json, sarif, github, gitlab, checkstyle, junit. "
-             "Repeat with FORMAT:FILE to write several (e.g. -f text -f sarif:out.sarif).")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write the report to this file instead of standard output.")] = None,
-    select: Annotated[list[str] | None, typer.Option(
-        help="Rules to check, replacing the defaults: codes, prefixes (DF, DF1), names, or ALL "
-             "(ALL includes rules that are off by default). Comma-separated.")] = None,
-    extend_select: Annotated[list[str] | None, typer.Option(
-        help="Rules to check in addition to the selection.")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Rules not to check.")] = None,
-    fail_on: Annotated[str | None, typer.Option(
-        help="Exit 1 when a finding is at or above: error, warning (default), note, never.")
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files and directories to check (default: .). '-' reads standard input."
+        ),
     ] = None,
-    exit_zero: Annotated[bool, typer.Option(
-        help="Exit 0 even with findings (same as --fail-on never).")] = False,
-    config: Annotated[Path | None, typer.Option(
-        help="Config file to use instead of searching upward for one.")] = None,
+    format: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-f",
+            "--format",
+            help="Output format: text, json, sarif, github, gitlab, checkstyle, junit. "
+            "Repeat with FORMAT:FILE to write several (e.g. -f text -f sarif:out.sarif).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write the report to this file instead of standard output."
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Rules to check, replacing the defaults: codes, prefixes (DF, DF1), names, or ALL "
+            "(ALL includes rules that are off by default). Comma-separated."
+        ),
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option(help="Rules to check in addition to the selection.")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rules not to check.")] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            help="Exit 1 when a finding is at or above: error, warning (default), note, never."
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option(help="Exit 0 even with findings (same as --fail-on never).")
+    ] = False,
+    config: Annotated[
+        Path | None, typer.Option(help="Config file to use instead of searching upward for one.")
+    ] = None,
     no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
     no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
-    jobs: Annotated[int | None, typer.Option(
-        "-j", "--jobs", help="Worker processes for large runs (default: CPU count).")] = None,
-    stdin_filename: Annotated[str | None, typer.Option(
-        help="The name to report standard input under (it also decides the language).")] = None,
-    force_exclude: Annotated[bool, typer.Option(
-        help="Apply the config's exclude patterns to explicitly named files too.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("-j", "--jobs", help="Worker processes for large runs (default: CPU count)."),
+    ] = None,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(
+            help="The name to report standard input under (it also decides the language)."
+        ),
+    ] = None,
+    force_exclude: Annotated[
+        bool,
+        typer.Option(help="Apply the config's exclude patterns to explicitly named files too."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print findings only.")] = False,
     statistics: Annotated[bool, typer.Option(help="Count findings per rule.")] = False,
-    sarif_category: Annotated[str | None, typer.Option(
-        help="SARIF automationDetails.id category, for several analyses of one repo.")] = None,
-    project_root: Annotated[Path | None, typer.Option(
-        help="Root for repository-relative paths and the cache (default: git top level).")
+    sarif_category: Annotated[
+        str | None,
+        typer.Option(help="SARIF automationDetails.id category, for several analyses of one repo."),
+    ] = None,
+    project_root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Root for repository-relative paths and the cache (default: git top level)."
+        ),
     ] = None,
 ) -> None:
     """Check files and directories; exit 1 when a finding reaches --fail-on."""
@@ -233,10 +273,13 @@ def _exit_status(result: Any, threshold: str) -> int:
 
 @app.command("rules")
 def rules_command(
-    format: Annotated[str, typer.Option(
-        "--format", "-f", help="table, json or markdown.")] = "table",
-    language: Annotated[str | None, typer.Option(
-        help="Only this language: dockerfile, compose, chef, python, engine.")] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json or markdown.")
+    ] = "table",
+    language: Annotated[
+        str | None,
+        typer.Option(help="Only this language: dockerfile, compose, chef, python, engine."),
+    ] = None,
     tag: Annotated[str | None, typer.Option(help="Only rules with this tag.")] = None,
 ) -> None:
     """List the rules."""
@@ -284,9 +327,7 @@ def rules_markdown_table(rules: list[Any]) -> str:
         state = rule.severity.value if rule.enabled else "off"
         peers = " ".join(code for codes in rule.peers.values() for code in codes)
         summary = rule.summary.replace("|", "\\|")
-        lines.append(
-            f"| {rule.code} | {rule.name} | {state} | {rule.fix} | {peers} | {summary} |"
-        )
+        lines.append(f"| {rule.code} | {rule.name} | {state} | {rule.fix} | {peers} | {summary} |")
     return "\n".join(lines)
 
 
@@ -308,7 +349,9 @@ def rule_command(
     elif format == "markdown":
         state = rule.severity.value if rule.enabled else "off by default"
         peers = ", ".join(f"{tool} {' '.join(c)}" for tool, c in rule.peers.items()) or "none"
-        header = f"{rule.code} {rule.name} ({rule.language}, {state}; fix: {rule.fix}; peers: {peers})"
+        header = (
+            f"{rule.code} {rule.name} ({rule.language}, {state}; fix: {rule.fix}; peers: {peers})"
+        )
         typer.echo(header + "\n\n" + rule.document.strip())
     else:
         _fail(f"--format: expected markdown or json, got {format!r}")
@@ -326,8 +369,9 @@ def files_command(
 
     cwd = Path.cwd()
     catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
-    settings = engine.Settings(cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None),
-                               force_exclude=force_exclude)
+    settings = engine.Settings(
+        cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None), force_exclude=force_exclude
+    )
     _jobs, missing, candidates, _project = engine.collect_jobs(paths or ["."], settings)
     for candidate in sorted(candidates, key=lambda c: engine.display_path(c.path, cwd)):
         shown = engine.display_path(candidate.path, cwd)
@@ -344,7 +388,7 @@ def config_command(
     no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
 ) -> None:
     """Print the effective configuration."""
-    catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
+    _catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
     source = str(cfg.path) if cfg.path else "none (defaults)"
     typer.echo(f"# config file: {source}")
     typer.echo(cfg.as_toml())

@@ -280,11 +280,7 @@ def enabled_codes(
         for selector in chosen_select:
             codes |= resolve_selector(selector, catalog, "--select")
     else:
-        codes = {
-            rule.code
-            for rule in catalog
-            if rule.enabled or (config.extends in rule.presets)
-        }
+        codes = {rule.code for rule in catalog if rule.enabled or (config.extends in rule.presets)}
     for selector in [*config.extend_select, *extend_select]:
         codes |= resolve_selector(selector, catalog, "--extend-select")
     for selector in [*config.ignore, *ignore]:

@@ -132,12 +132,12 @@ class IgnoreRules:
         import pathspec
 
         self._pathspec = pathspec
-        self._specs: dict[Path, pathspec.PathSpec | None] = {}
+        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         patterns = list(exclude)
         self._exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
         self._exclude_root = exclude_root
 
-    def _spec_for(self, directory: Path) -> pathspec.PathSpec | None:
+    def _spec_for(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
             spec = None
             ignore_file = directory / ".gitignore"
@@ -181,7 +181,9 @@ def _walk(top: Path, rules: IgnoreRules, git_root: Path | None) -> Iterator[Cand
     if git_root is not None:
         try:
             relative = top.resolve().relative_to(git_root)
-            base_roots = [git_root.joinpath(*relative.parts[:i]) for i in range(len(relative.parts))]
+            base_roots = [
+                git_root.joinpath(*relative.parts[:i]) for i in range(len(relative.parts))
+            ]
         except ValueError:
             base_roots = []
     stack: list[tuple[Path, list[Path]]] = [(top, [*base_roots, top])]
@@ -244,11 +246,11 @@ def discover(
                 missing.append(raw)
             continue
         if stat.S_ISDIR(info.st_mode):
-            for candidate in _walk(path, rules, git_root):
-                if candidate.language and globs:
-                    language, reason = classify_name(candidate.path, globs)
-                    candidate = Candidate(candidate.path, language, reason)
-                candidates.append(candidate)
+            for walked in _walk(path, rules, git_root):
+                if walked.language and globs:
+                    language, reason = classify_name(walked.path, globs)
+                    walked = Candidate(walked.path, language, reason)  # noqa: PLW2901
+                candidates.append(walked)
             continue
         if force_exclude and rules.excluded_by_config(path, False):
             candidates.append(Candidate(path, None, "excluded by the config's exclude", True))

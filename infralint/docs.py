@@ -28,7 +28,12 @@ def rules_table(catalog: Catalog) -> str:
         rules = [rule for rule in catalog if rule.language == language]
         if not rules:
             continue
-        out += [f"#### {title}", "", "| code | name | default | concern | fix |", "|---|---|---|---|---|"]
+        out += [
+            f"#### {title}",
+            "",
+            "| code | name | default | concern | fix |",
+            "|---|---|---|---|---|",
+        ]
         for rule in rules:
             link = f"[{rule.code}](rules/{rule.code}.md)"
             out.append(f"| {link} | {rule.name} | {_state(rule)} | {rule.concern} | {rule.fix} |")
@@ -39,8 +44,7 @@ def rules_table(catalog: Catalog) -> str:
 def hadolint_table(catalog: Catalog) -> str:
     mapping = catalog.peer_map("hadolint")
     out = ["| hadolint | infralint |", "|---|---|"]
-    for peer in sorted(mapping):
-        out.append(f"| {peer} | {', '.join(sorted(mapping[peer]))} |")
+    out.extend(f"| {peer} | {', '.join(sorted(mapping[peer]))} |" for peer in sorted(mapping))
     return "\n".join(out) + "\n"
 
 
@@ -56,7 +60,12 @@ def render_readme(readme: str, catalog: Catalog) -> str:
 
 def render_rules_reference(catalog: Catalog) -> str:
     """docs/RULES.md: every rule, grouped by language and concern."""
-    out = ["# infralint rules", "", "Generated from `rules/*.md` by `python tools/gen_docs.py`.", ""]
+    out = [
+        "# infralint rules",
+        "",
+        "Generated from `rules/*.md` by `python tools/gen_docs.py`.",
+        "",
+    ]
     for language, title in LANGUAGE_TITLES.items():
         rules = [rule for rule in catalog if rule.language == language]
         if not rules:

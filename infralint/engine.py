@@ -22,8 +22,13 @@ from infralint.config import Config, effective_severity, ignored_for_path, rule_
 from infralint.discovery import Candidate, classify_content, classify_name, discover
 from infralint.model import Finding, Notification, ParseError, ParseProblem, Severity, Span
 from infralint.project import BuildLink, Project
-from infralint.source import Document, PlainDocument, SourceFile
-from infralint.suppressions import parse_suppressions, unused
+from infralint.source import Document, SourceFile
+from infralint.suppressions import (
+    Suppression,
+    SuppressionProblem,
+    parse_suppressions,
+    unused,
+)
 
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
 COMMENT_LANGUAGES = {"dockerfile", "compose", "chef", "python"}
@@ -91,7 +96,9 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         byte = raw[error.start]
-        raise ParseError(f"not valid UTF-8 (byte 0x{byte:02x} on line {line})", Span(line)) from None
+        raise ParseError(
+            f"not valid UTF-8 (byte 0x{byte:02x} on line {line})", Span(line)
+        ) from None
     return _normalise_newlines(text)
 
 
@@ -141,9 +148,9 @@ def _fingerprint(code: str, repo_path: str, anchor: str, occurrence: int) -> str
     return digest.hexdigest()[:32]
 
 
-def _il001(problem: ParseProblem | ParseError, catalog: Catalog, config: Config) -> tuple[
-    Severity, str, Span
-]:
+def _il001(
+    problem: ParseProblem | ParseError, catalog: Catalog, config: Config
+) -> tuple[Severity, str, Span]:
     rule = catalog.rules["IL001"]
     return effective_severity(config, rule), problem.message, problem.span
 
@@ -154,14 +161,17 @@ def check_file(job: FileJob, context: WorkerContext) -> FileResult:
     catalog = load_catalog(Path(context.catalog_dir))
     config = context.config
     result = FileResult()
-    enabled = set(context.enabled) - ignored_for_path(config, _config_relative(job, config), catalog)
+    enabled = set(context.enabled) - ignored_for_path(
+        config, _config_relative(job, config), catalog
+    )
     raw_findings: list[tuple[str, Severity, str, Span, str | None, Any]] = []
     source: SourceFile | None = None
     document: Document | None = None
     try:
         text = job.text if job.text is not None else read_text(job.path, config.max_file_size)
-        source = SourceFile(Path(job.path or job.display_path), job.display_path, text, job.language,
-                            job.reason)
+        source = SourceFile(
+            Path(job.path or job.display_path), job.display_path, text, job.language, job.reason
+        )
         parser = registry.parser_module(job.language)
         document = parser.parse(source)
     except ParseError as error:
@@ -171,11 +181,15 @@ def check_file(job: FileJob, context: WorkerContext) -> FileResult:
     except RecursionError:
         if "IL001" in enabled:
             message = "nesting too deep to read (over the parser's depth limit)"
-            raw_findings.append(("IL001", catalog.rules["IL001"].severity, message, Span(1), None,
-                                 None))
+            raw_findings.append(
+                ("IL001", catalog.rules["IL001"].severity, message, Span(1), None, None)
+            )
     except Exception as error:  # a parser bug: report it, keep the run going
-        result.notifications.append(Notification(
-            f"internal error while parsing: {type(error).__name__}: {error}", job.display_path))
+        result.notifications.append(
+            Notification(
+                f"internal error while parsing: {type(error).__name__}: {error}", job.display_path
+            )
+        )
     if document is not None:
         if "IL001" in enabled:
             for problem in document.problems:
@@ -217,9 +231,13 @@ def _run_checks(
         try:
             violations = list(function(document, ctx))
         except Exception as error:  # a check bug must not cost the other findings
-            result.notifications.append(Notification(
-                f"internal error in {code}: {type(error).__name__}: {error}",
-                job.display_path, rule=code))
+            result.notifications.append(
+                Notification(
+                    f"internal error in {code}: {type(error).__name__}: {error}",
+                    job.display_path,
+                    rule=code,
+                )
+            )
             continue
         for violation in violations:
             severity = effective_severity(context.config, rule)
@@ -239,7 +257,8 @@ def _finish(
 ) -> None:
     lines = source.lines
     construct_end = document.construct_end if document is not None else (lambda line: line)
-    suppressions, problems = ([], [])
+    suppressions: list[Suppression] = []
+    problems: list[SuppressionProblem] = []
     if job.language in COMMENT_LANGUAGES and lines:
         suppressions, problems = parse_suppressions(
             lines, catalog, construct_end, hadolint_pragmas=job.language == "dockerfile"
@@ -273,10 +292,17 @@ def _finish(
         if problem.code in enabled:
             rule = catalog.rules[problem.code]
             anchor_text = source.line(problem.span.line)
-            result.findings.append(Finding(
-                code=problem.code, name=rule.name, severity=rule.severity,
-                message=problem.message, path=job.display_path, span=problem.span,
-                fingerprint=_fingerprint(problem.code, job.repo_path, anchor_text, 0)))
+            result.findings.append(
+                Finding(
+                    code=problem.code,
+                    name=rule.name,
+                    severity=rule.severity,
+                    message=problem.message,
+                    path=job.display_path,
+                    span=problem.span,
+                    fingerprint=_fingerprint(problem.code, job.repo_path, anchor_text, 0),
+                )
+            )
 
 
 def _suppressed(finding: Finding, reason: str | None) -> Finding:
@@ -304,8 +330,9 @@ def repo_path(path: Path, root: Path) -> str:
         return absolute.as_posix()
 
 
-def collect_jobs(paths: list[str], settings: Settings) -> tuple[list[FileJob], list[str],
-                                                               list[Candidate], Project]:
+def collect_jobs(
+    paths: list[str], settings: Settings
+) -> tuple[list[FileJob], list[str], list[Candidate], Project]:
     config = settings.config
     walk_paths = [path for path in paths if path != "-"]
     candidates, missing = discover(
@@ -325,21 +352,31 @@ def collect_jobs(paths: list[str], settings: Settings) -> tuple[list[FileJob], l
     for candidate in candidates:
         if candidate.language is None:
             continue
-        jobs.append(FileJob(
-            path=os.path.abspath(candidate.path),
-            display_path=display_path(candidate.path, settings.cwd),
-            repo_path=repo_path(candidate.path, settings.project_root),
-            language=candidate.language,
-            reason=candidate.reason,
-        ))
+        jobs.append(
+            FileJob(
+                path=os.path.abspath(candidate.path),
+                display_path=display_path(candidate.path, settings.cwd),
+                repo_path=repo_path(candidate.path, settings.project_root),
+                language=candidate.language,
+                reason=candidate.reason,
+            )
+        )
     if "-" in paths and settings.stdin_text is not None:
         name = settings.stdin_filename
         language, reason = classify_name(Path(name), config.files)
         if language is None or language == "python":
             language, reason = classify_content(settings.stdin_text[:8192])
         if language is not None:
-            jobs.append(FileJob("", name, name, language, f"stdin ({reason})",
-                                text=_normalise_newlines(settings.stdin_text)))
+            jobs.append(
+                FileJob(
+                    "",
+                    name,
+                    name,
+                    language,
+                    f"stdin ({reason})",
+                    text=_normalise_newlines(settings.stdin_text),
+                )
+            )
         candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
     jobs.sort(key=lambda job: job.display_path)
     return jobs, missing, candidates, project
@@ -366,16 +403,25 @@ def _python_scope(candidates: list[Candidate], config: Config) -> list[Candidate
             continue
         key = Path(os.path.abspath(candidate.path))
         if key in resolved_scope:
-            result.append(Candidate(candidate.path, "python", resolved_scope[key],
-                                    candidate.explicit))
+            result.append(
+                Candidate(candidate.path, "python", resolved_scope[key], candidate.explicit)
+            )
             continue
         if pyscope.is_deploy_script(candidate.path, _read_head(candidate.path)):
-            result.append(Candidate(candidate.path, "python", "deploy script (pyinfra/Fabric)",
-                                    candidate.explicit))
+            result.append(
+                Candidate(
+                    candidate.path, "python", "deploy script (pyinfra/Fabric)", candidate.explicit
+                )
+            )
         else:
-            result.append(Candidate(candidate.path, None,
-                                    "Python outside every build context (not a deploy script)",
-                                    candidate.explicit))
+            result.append(
+                Candidate(
+                    candidate.path,
+                    None,
+                    "Python outside every build context (not a deploy script)",
+                    candidate.explicit,
+                )
+            )
     return result
 
 
@@ -387,8 +433,9 @@ def _read_head(path: Path) -> str:
         return ""
 
 
-def _link_compose(candidates: list[Candidate], settings: Settings, project: Project
-                  ) -> list[Candidate]:
+def _link_compose(
+    candidates: list[Candidate], settings: Settings, project: Project
+) -> list[Candidate]:
     """Read each compose file's `build:` links; lint linked Dockerfiles in the same run."""
     try:
         from infralint import project_links
@@ -401,8 +448,12 @@ def _link_compose(candidates: list[Candidate], settings: Settings, project: Proj
             continue
         try:
             text = read_text(str(candidate.path), settings.config.max_file_size)
-            source = SourceFile(Path(os.path.abspath(candidate.path)),
-                                display_path(candidate.path, settings.cwd), text, "compose")
+            source = SourceFile(
+                Path(os.path.abspath(candidate.path)),
+                display_path(candidate.path, settings.cwd),
+                text,
+                "compose",
+            )
             documents.append(compose.parse(source))
         except ParseError:
             continue

@@ -18,8 +18,12 @@ DEFAULT_PATHS = {
     "ruby": "recipes/default.rb",
     "python": "app.py",
 }
-_FENCE = re.compile(r"^(?P<ticks>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=ticks)[ \t]*$", re.M | re.S)
-_EXPECT = re.compile(r"#\s*expect(?P<file>-file)?:\s*(?P<codes>[A-Z]{2}\d{3}(?:[,\s]+[A-Z]{2}\d{3})*)")
+_FENCE = re.compile(
+    r"^(?P<ticks>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=ticks)[ \t]*$", re.M | re.S
+)
+_EXPECT = re.compile(
+    r"#\s*expect(?P<file>-file)?:\s*(?P<codes>[A-Z]{2}\d{3}(?:[,\s]+[A-Z]{2}\d{3})*)"
+)
 
 
 @dataclass
@@ -119,8 +123,8 @@ def materialise(example: Example, directory: Path) -> None:
                         "name 'example'\nversion '1.0.0'\n", encoding="utf-8"
                     )
     config = example.config or ""
-    if any(example_file.path.endswith(".py") for example_file in example.files):
-        if "[python]" not in config:
-            config += '\n[python]\npaths = ["."]\n'
+    has_python = any(example_file.path.endswith(".py") for example_file in example.files)
+    if has_python and "[python]" not in config:
+        config += '\n[python]\npaths = ["."]\n'
     if config:
         (directory / ".infralint.toml").write_text(config, encoding="utf-8")

@@ -26,7 +26,9 @@ class Severity(enum.Enum):
         try:
             return cls(text.strip().lower())
         except ValueError:
-            raise ValueError(f"unknown severity {text!r} (expected error, warning or note)") from None
+            raise ValueError(
+                f"unknown severity {text!r} (expected error, warning or note)"
+            ) from None
 
 
 _RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}

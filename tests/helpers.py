@@ -14,8 +14,9 @@ def lint_directory(
     directory: Path, select: list[str] | None = None, paths: list[str] | None = None
 ) -> engine.RunResult:
     catalog = load_catalog()
-    config = load_config(find_config(directory) if (directory / ".infralint.toml").exists()
-                         else None, catalog)
+    config = load_config(
+        find_config(directory) if (directory / ".infralint.toml").exists() else None, catalog
+    )
     enabled = enabled_codes(config, catalog, select=select or ["ALL"])
     settings = engine.Settings(
         config=config,

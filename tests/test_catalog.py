@@ -57,8 +57,9 @@ def test_required_rule_exists(code: str) -> None:
 @pytest.mark.skipif(not REQUIRED, reason="../shared/spec/RULES.md is not present")
 def test_required_defaults_match_the_spec() -> None:
     text = SPEC.read_text(encoding="utf-8")
-    for code, default in re.findall(r"^\| ((?:DF|DC|CB|PY|IL)\d{3}) \| [a-z0-9-]+ \| (\w+) \|",
-                                    text, re.M):
+    for code, default in re.findall(
+        r"^\| ((?:DF|DC|CB|PY|IL)\d{3}) \| [a-z0-9-]+ \| (\w+) \|", text, re.M
+    ):
         rule = CATALOG.rules.get(code)
         if rule is None:
             continue
@@ -97,7 +98,9 @@ def test_rules_are_packaged_into_the_wheel(tmp_path: Path) -> None:
     pytest.importorskip("hatchling")
     subprocess.run(
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
-        cwd=REPO, check=True, capture_output=True,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -21,7 +21,12 @@ def run(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.Comp
     env.pop("GITHUB_ACTIONS", None)
     return subprocess.run(
         [sys.executable, "-m", "infralint", *args],
-        cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=120,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -45,11 +50,19 @@ def test_findings_exit_1_and_text_format(project: Path) -> None:
 
 
 def test_exit_zero_and_fail_on(project: Path) -> None:
-    assert run(["check", "--no-cache", "--select", "IL", "--exit-zero", "."], project).returncode == 0
-    assert run(["check", "--no-cache", "--select", "IL", "--fail-on", "error", "."],
-               project).returncode == 0
-    assert run(["check", "--no-cache", "--select", "IL", "--fail-on", "note", "."],
-               project).returncode == 1
+    assert (
+        run(["check", "--no-cache", "--select", "IL", "--exit-zero", "."], project).returncode == 0
+    )
+    assert (
+        run(
+            ["check", "--no-cache", "--select", "IL", "--fail-on", "error", "."], project
+        ).returncode
+        == 0
+    )
+    assert (
+        run(["check", "--no-cache", "--select", "IL", "--fail-on", "note", "."], project).returncode
+        == 1
+    )
 
 
 def test_missing_path_exits_2_but_reports_the_others(project: Path) -> None:
@@ -67,15 +80,26 @@ def test_json_report_matches_the_contract(project: Path) -> None:
     assert data["tool"]["name"] == "infralint"
     assert data["files_checked"] == 2
     finding = data["findings"][0]
-    assert set(finding) >= {"code", "name", "severity", "message", "path", "line", "column",
-                            "end_line", "end_column", "fingerprint"}
+    assert set(finding) >= {
+        "code",
+        "name",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "fingerprint",
+    }
     assert finding["path"] == "bad/Dockerfile"
     assert (finding["line"], finding["column"]) == (2, 1)
 
 
 def test_output_file_and_several_formats(project: Path) -> None:
-    result = run(["check", "--no-cache", "--select", "IL", "-f", "text", "-f", "json:out.json",
-                  "."], project)
+    result = run(
+        ["check", "--no-cache", "--select", "IL", "-f", "text", "-f", "json:out.json", "."], project
+    )
     assert result.returncode == 1
     assert "IL003" in result.stdout
     assert json.loads((project / "out.json").read_text())["findings"][0]["code"] == "IL003"
@@ -105,8 +129,21 @@ def test_unknown_config_key_names_file_and_key(project: Path) -> None:
 
 
 def test_stdin_with_filename(project: Path) -> None:
-    result = run(["check", "--no-cache", "--select", "IL", "-f", "json", "--stdin-filename",
-                  "svc/Dockerfile", "-"], project, stdin=BAD_DOCKERFILE)
+    result = run(
+        [
+            "check",
+            "--no-cache",
+            "--select",
+            "IL",
+            "-f",
+            "json",
+            "--stdin-filename",
+            "svc/Dockerfile",
+            "-",
+        ],
+        project,
+        stdin=BAD_DOCKERFILE,
+    )
     data = json.loads(result.stdout)
     assert [f["path"] for f in data["findings"]] == ["svc/Dockerfile"]
 
@@ -117,8 +154,17 @@ def test_rules_json_has_the_contract_keys() -> None:
     rules = json.loads(result.stdout)
     assert rules
     for rule in rules:
-        assert set(rule) >= {"code", "name", "language", "severity", "enabled", "tags", "summary",
-                             "fix", "peers"}
+        assert set(rule) >= {
+            "code",
+            "name",
+            "language",
+            "severity",
+            "enabled",
+            "tags",
+            "summary",
+            "fix",
+            "peers",
+        }
         assert isinstance(rule["peers"], dict)
 
 
@@ -146,8 +192,9 @@ def test_files_explains_every_decision(project: Path) -> None:
 
 
 def test_config_prints_the_effective_config(project: Path) -> None:
-    (project / ".infralint.toml").write_text('ignore = ["DF"]\n[rules.IL001]\n'.replace(
-        "[rules.IL001]\n", ""))
+    (project / ".infralint.toml").write_text(
+        'ignore = ["DF"]\n[rules.IL001]\n'.replace("[rules.IL001]\n", "")
+    )
     result = run(["config"], project)
     assert result.returncode == 0
     assert 'ignore = ["DF"]' in result.stdout

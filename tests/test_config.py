@@ -32,19 +32,22 @@ def test_found_upward_and_pyproject_needs_the_table(tmp_path: Path) -> None:
     assert find_config(deep) == tmp_path / "a" / ".infralint.toml"
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"selekt": []}, "unknown key 'selekt'"),
-    ({"select": ["NOPE"]}, "unknown rule or prefix 'NOPE'"),
-    ({"fail-on": "sometimes"}, "expected one of"),
-    ({"extends": "lax"}, "expected one of"),
-    ({"severity": {"IL001": "fatal"}}, "expected error, warning or note"),
-    ({"rules": {"IL001": {"colour": 1}}}, "unknown option 'colour'"),
-    ({"rules": {"XX001": {}}}, "unknown rule 'XX001'"),
-    ({"max-file-size": -1}, "positive number"),
-    ({"files": {"terraform": ["*.tf"]}}, "unknown language"),
-    ({"chef": {"cookbook-kind": "both"}}, "application, library or auto"),
-    ({"exclude": "x"}, None),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"selekt": []}, "unknown key 'selekt'"),
+        ({"select": ["NOPE"]}, "unknown rule or prefix 'NOPE'"),
+        ({"fail-on": "sometimes"}, "expected one of"),
+        ({"extends": "lax"}, "expected one of"),
+        ({"severity": {"IL001": "fatal"}}, "expected error, warning or note"),
+        ({"rules": {"IL001": {"colour": 1}}}, "unknown option 'colour'"),
+        ({"rules": {"XX001": {}}}, "unknown rule 'XX001'"),
+        ({"max-file-size": -1}, "positive number"),
+        ({"files": {"terraform": ["*.tf"]}}, "unknown language"),
+        ({"chef": {"cookbook-kind": "both"}}, "application, library or auto"),
+        ({"exclude": "x"}, None),
+    ],
+)
 def test_validation(data: dict[str, object], message: str | None) -> None:
     if message is None:
         assert config_from_dict(data, None, CATALOG).exclude == ["x"]

@@ -10,27 +10,53 @@ import pytest
 from infralint.discovery import classify_content, classify_name, discover, dockerfile_name
 
 
-@pytest.mark.parametrize("name", [
-    "Dockerfile", "dockerfile", "Containerfile", "Dockerfile.prod", "Dockerfile-alpine",
-    "Dockerfile_dev", "api.Dockerfile", "api.dockerfile", "x.Containerfile", "DOCKERFILE",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dockerfile",
+        "dockerfile",
+        "Containerfile",
+        "Dockerfile.prod",
+        "Dockerfile-alpine",
+        "Dockerfile_dev",
+        "api.Dockerfile",
+        "api.dockerfile",
+        "x.Containerfile",
+        "DOCKERFILE",
+    ],
+)
 def test_dockerfile_names(name: str) -> None:
     assert dockerfile_name(name)
 
 
-@pytest.mark.parametrize("name", [
-    "Dockerfile.j2", "Dockerfile.tmpl", "Dockerfile.template", "Dockerfile.md", "dockerfile.py",
-    "Dockerfiles", "notes.txt", "Dockerfile.dockerignore",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dockerfile.j2",
+        "Dockerfile.tmpl",
+        "Dockerfile.template",
+        "Dockerfile.md",
+        "dockerfile.py",
+        "Dockerfiles",
+        "notes.txt",
+        "Dockerfile.dockerignore",
+    ],
+)
 def test_not_dockerfile_names(name: str) -> None:
     assert not dockerfile_name(name)
 
 
-@pytest.mark.parametrize(("name", "language"), [
-    ("docker-compose.yml", "compose"), ("docker-compose.prod.yaml", "compose"),
-    ("compose.yaml", "compose"), ("compose-dev.yml", "compose"), ("composer.yaml", None),
-    ("values.yaml", None),
-])
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        ("docker-compose.yml", "compose"),
+        ("docker-compose.prod.yaml", "compose"),
+        ("compose.yaml", "compose"),
+        ("compose-dev.yml", "compose"),
+        ("composer.yaml", None),
+        ("values.yaml", None),
+    ],
+)
 def test_compose_names(name: str, language: str | None) -> None:
     assert classify_name(Path(name), {})[0] == language
 
@@ -61,8 +87,7 @@ def test_content_classification() -> None:
 
 
 def _languages(tmp_path: Path, exclude: list[str] | None = None) -> dict[str, str | None]:
-    candidates, missing = discover([str(tmp_path)], exclude or [], tmp_path, {},
-                                   git_root=tmp_path)
+    candidates, missing = discover([str(tmp_path)], exclude or [], tmp_path, {}, git_root=tmp_path)
     assert not missing
     return {c.path.relative_to(tmp_path).as_posix(): c.language for c in candidates}
 

@@ -10,8 +10,9 @@ CATALOG = load_catalog()
 
 def _parse(text: str, ends: dict[int, int] | None = None, hadolint: bool = False):  # type: ignore[no-untyped-def]
     table = ends or {}
-    return parse_suppressions(text.splitlines(), CATALOG, lambda line: table.get(line, line),
-                              hadolint_pragmas=hadolint)
+    return parse_suppressions(
+        text.splitlines(), CATALOG, lambda line: table.get(line, line), hadolint_pragmas=hadolint
+    )
 
 
 def test_next_construct_covers_its_continuation_lines() -> None:

@@ -1,6 +1,6 @@
 """Scaffold a rule: its document, a check stub and a fixture.
 
-    python tools/new_rule.py DF599 my-rule-name [--severity warning] [--off]
+python tools/new_rule.py DF599 my-rule-name [--severity warning] [--off]
 """
 
 from __future__ import annotations
@@ -12,12 +12,25 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 LANGUAGE = {"DF": "dockerfile", "DC": "compose", "CB": "chef", "PY": "python"}
 FENCE = {"dockerfile": "dockerfile", "compose": "yaml", "chef": "ruby", "python": "python"}
-FIXTURE = {"dockerfile": "Dockerfile", "compose": "compose.yaml", "chef": "recipes/default.rb",
-           "python": "app.py"}
-CHECK_MODULE = {"dockerfile": "dockerfile", "compose": "compose", "chef": "chef",
-                "python": "python"}
-TAGS = {"1": "reproducibility", "2": "imperative-drift", "3": "logging-process", "4": "security",
-        "5": "correctness"}
+FIXTURE = {
+    "dockerfile": "Dockerfile",
+    "compose": "compose.yaml",
+    "chef": "recipes/default.rb",
+    "python": "app.py",
+}
+CHECK_MODULE = {
+    "dockerfile": "dockerfile",
+    "compose": "compose",
+    "chef": "chef",
+    "python": "python",
+}
+TAGS = {
+    "1": "reproducibility",
+    "2": "imperative-drift",
+    "3": "logging-process",
+    "4": "security",
+    "5": "correctness",
+}
 
 DOCUMENT = """---
 code: {code}
@@ -81,10 +94,18 @@ def main(argv: list[str]) -> int:
     document = REPO / "rules" / f"{code}.md"
     if document.exists():
         parser.error(f"{document} exists already")
-    document.write_text(DOCUMENT.format(
-        code=code, name=name, language=language, severity=args.severity,
-        enabled="false" if args.off else "true", tag=TAGS.get(code[2], "correctness"),
-        fence=FENCE[language]), encoding="utf-8")
+    document.write_text(
+        DOCUMENT.format(
+            code=code,
+            name=name,
+            language=language,
+            severity=args.severity,
+            enabled="false" if args.off else "true",
+            tag=TAGS.get(code[2], "correctness"),
+            fence=FENCE[language],
+        ),
+        encoding="utf-8",
+    )
     module = REPO / "infralint" / "checks" / f"{CHECK_MODULE[language]}.py"
     with module.open("a", encoding="utf-8") as handle:
         handle.write(CHECK.format(code=code, function=name.replace("-", "_")))
@@ -93,8 +114,10 @@ def main(argv: list[str]) -> int:
     fixture.write_text(f"# TODO: a larger sample that {code} must flag\n", encoding="utf-8")
     for path in (document, module, fixture):
         print(f"wrote {path.relative_to(REPO)}")
-    print("next: write the examples, implement the check, run "
-          f"`python -m pytest tests/test_rule_examples.py -k {code}`")
+    print(
+        "next: write the examples, implement the check, run "
+        f"`python -m pytest tests/test_rule_examples.py -k {code}`"
+    )
     return 0
 
 
