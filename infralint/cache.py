@@ -52,7 +52,7 @@ class Cache:
                 sort_keys=True,
                 default=str,
             )
-            cached = hashlib.sha256(material.encode()).hexdigest()
+            cached = hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
             self._context_keys[id(context)] = cached
         return cached
 
@@ -63,7 +63,7 @@ class Cache:
         if not digest:
             return None
         material = f"{self._context_key(context)}\0{job.path}\0{job.language}\0{job.reason}"
-        key = hashlib.sha256(f"{material}\0{digest}".encode()).hexdigest()
+        key = hashlib.sha256(f"{material}\0{digest}".encode("utf-8", "surrogateescape")).hexdigest()
         return self.directory / key[:2] / f"{key}.json"
 
     def get(self, job: FileJob, context: WorkerContext) -> FileResult | None:

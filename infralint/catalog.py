@@ -268,13 +268,16 @@ def rules_dir() -> Path:
 
 class Catalog:
     def __init__(self, rules: Iterable[Rule]) -> None:
+        # Names are unique within a language; the same concern may share a name across languages
+        # (DF301 and DC303 are both log-to-file), and then the name selects both.
         self.rules: dict[str, Rule] = {}
-        self.by_name: dict[str, Rule] = {}
+        self.by_name: dict[str, list[Rule]] = {}
         for rule in sorted(rules, key=lambda r: r.code):
-            if rule.code in self.rules or rule.name in self.by_name:
+            same_name = self.by_name.setdefault(rule.name, [])
+            if rule.code in self.rules or any(r.language == rule.language for r in same_name):
                 raise CatalogError(f"{rule.code} {rule.name}: code or name used twice")
             self.rules[rule.code] = rule
-            self.by_name[rule.name] = rule
+            same_name.append(rule)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules.values())
@@ -283,8 +286,16 @@ class Catalog:
         return len(self.rules)
 
     def get(self, code_or_name: str) -> Rule | None:
+        """The rule with this code, or the first rule (by code) with this name."""
         key = code_or_name.strip()
-        return self.rules.get(key.upper()) or self.by_name.get(key.lower())
+        named = self.by_name.get(key.lower())
+        return self.rules.get(key.upper()) or (named[0] if named else None)
+
+    def lookup(self, code_or_name: str) -> list[Rule]:
+        """Every rule a code or name denotes."""
+        key = code_or_name.strip()
+        rule = self.rules.get(key.upper())
+        return [rule] if rule else list(self.by_name.get(key.lower(), []))
 
     def peer_map(self, tool: str) -> dict[str, list[str]]:
         """Peer code (e.g. DL3008) -> our codes."""

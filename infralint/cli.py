@@ -251,10 +251,12 @@ def check(
         report.options["tty"] = target is None and sys.stdout.isatty()
         text = render(name, report)
         if target is None:
+            # Undecodable file names are written back as the bytes they were (like `ls`).
+            sys.stdout.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
             sys.stdout.write(text)
         else:
             try:
-                target.write_text(text, encoding="utf-8")
+                target.write_text(text, encoding="utf-8", errors="surrogateescape")
             except OSError as error:
                 _fail(f"cannot write {target}: {error.strerror}")
     raise typer.Exit(_exit_status(result, threshold))
@@ -339,9 +341,14 @@ def rule_command(
     """Show one rule's documentation."""
     from infralint.catalog import load_catalog
 
-    rule = load_catalog().get(code)
-    if rule is None:
+    rules = load_catalog().lookup(code)
+    if not rules:
         _fail(f"unknown rule {code!r}")
+    for rule in rules:
+        _print_rule(rule, format)
+
+
+def _print_rule(rule: Any, format: str) -> None:
     if format == "json":
         data = _rule_json(rule)
         data["documentation"] = rule.document

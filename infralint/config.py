@@ -256,9 +256,9 @@ def resolve_selector(selector: str, catalog: Catalog, where: str = "selector") -
         raise ConfigError(f"{where}: empty rule selector")
     if text.upper() == "ALL":
         return set(catalog.rules)
-    rule = catalog.get(text)
-    if rule is not None:
-        return {rule.code}
+    named = catalog.lookup(text)
+    if named:
+        return {rule.code for rule in named}
     prefix = text.upper()
     matches = {code for code in catalog.rules if code.startswith(prefix)}
     if matches and prefix[:2].isalpha() and (prefix[2:].isdigit() or not prefix[2:]):

@@ -144,7 +144,8 @@ class WorkerContext:
 
 def _fingerprint(code: str, repo_path: str, anchor: str, occurrence: int) -> str:
     normalised = " ".join(anchor.split())
-    digest = hashlib.sha256(f"{code}\0{repo_path}\0{normalised}\0{occurrence}".encode())
+    material = f"{code}\0{repo_path}\0{normalised}\0{occurrence}"
+    digest = hashlib.sha256(material.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:32]
 
 

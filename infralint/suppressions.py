@@ -120,11 +120,10 @@ def _own_pragma(
     codes: set[str] = set()
     unknown = []
     for name in names:
-        rule = catalog.get(name)
-        if rule is None:
+        rules = catalog.lookup(name)
+        if not rules:
             unknown.append(name)
-        else:
-            codes.add(rule.code)
+        codes.update(rule.code for rule in rules)
     file_level = match.group("kind") == "ignore-file"
     first, last = _target(index, lines[index][: match.start()], lines, construct_end)
     suppression = Suppression(

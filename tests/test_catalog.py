@@ -69,8 +69,9 @@ def test_required_defaults_match_the_spec() -> None:
             assert rule.enabled and rule.severity.value == default, code
 
 
-def test_codes_and_names_are_unique() -> None:
-    assert len({rule.name for rule in CATALOG}) == len(CATALOG)
+def test_names_are_unique_within_a_language() -> None:
+    pairs = {(rule.language, rule.name) for rule in CATALOG}
+    assert len(pairs) == len(CATALOG)
 
 
 def test_every_rule_has_exactly_one_check_and_every_check_a_rule() -> None:
