@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import subprocess
-import tokenize
 import sys
+import tokenize
 from pathlib import Path
 
 from tests.conftest import REPO
