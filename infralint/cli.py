@@ -76,6 +76,7 @@ def _load_settings(
     select: list[str] | None,
     extend_select: list[str] | None,
     ignore: list[str] | None,
+    verbose: bool = False,
 ) -> tuple[Any, Any, set[str]]:
     from infralint.catalog import load_catalog
     from infralint.config import ConfigError, enabled_codes, find_config, load_config
@@ -91,6 +92,8 @@ def _load_settings(
         else:
             found = find_config(Path.cwd())
         config = load_config(found, catalog)
+        if not no_config and (found is None or config.hadolint_config):
+            config = _with_hadolint_config(config, catalog, verbose)
         enabled = enabled_codes(
             config,
             catalog,
@@ -101,6 +104,23 @@ def _load_settings(
     except ConfigError as error:
         _fail(str(error))
     return catalog, config, enabled
+
+
+def _with_hadolint_config(config: Any, catalog: Any, verbose: bool) -> Any:
+    """Teams coming from hadolint keep their .hadolint.yaml (see infralint/hadolint.py)."""
+    from infralint.discovery import find_git_root
+
+    cwd = Path.cwd()
+    from infralint import hadolint
+
+    path = hadolint.find_hadolint_config(cwd, find_git_root(cwd))
+    if path is None:
+        return config
+    translation = hadolint.translate(hadolint.load_yaml(path), path, catalog, config)
+    if verbose:
+        for code in translation.unmapped:
+            typer.echo(f"infralint: {path.name}: {code} has no infralint equivalent", err=True)
+    return translation.config
 
 
 def _parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple[str, Path | None]]:
@@ -205,13 +225,29 @@ def check(
             help="Root for repository-relative paths and the cache (default: git top level)."
         ),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Report only findings that are not in this baseline file."),
+    ] = None,
+    fix: Annotated[bool, typer.Option(help="Apply safe fixes, then report what is left.")] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option(help="With --fix or --diff, apply unsafe fixes too.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option(help="Show the fixes as a unified diff; change no file.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Say more about configuration decisions.")
+    ] = False,
 ) -> None:
     """Check files and directories; exit 1 when a finding reaches --fail-on."""
     from infralint import engine
     from infralint.reporters import Report, render
 
     cwd = Path.cwd()
-    catalog, cfg, enabled = _load_settings(config, no_config, select, extend_select, ignore)
+    catalog, cfg, enabled = _load_settings(
+        config, no_config, select, extend_select, ignore, verbose
+    )
     threshold = "never" if exit_zero else (fail_on or cfg.fail_on)
     if threshold not in ("error", "warning", "note", "never"):
         _fail(f"--fail-on: expected error, warning, note or never, got {threshold!r}")
@@ -231,8 +267,16 @@ def check(
         stdin_filename=stdin_filename or "-",
     )
     result = engine.run(targets, settings)
+    if fix or diff:
+        changed = _apply_fixes(result, unsafe_fixes, write=not diff)
+        if diff:
+            raise typer.Exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+        if changed:
+            result = engine.run(targets, settings)
     for missing in result.missing_paths:
         typer.echo(f"infralint: error: {missing}: no such file or directory", err=True)
+    if baseline is not None:
+        _apply_baseline(result, baseline)
     report = Report(
         findings=result.findings,
         suppressed=result.suppressed,
@@ -260,6 +304,58 @@ def check(
             except OSError as error:
                 _fail(f"cannot write {target}: {error.strerror}")
     raise typer.Exit(_exit_status(result, threshold))
+
+
+def _apply_baseline(result: Any, path: Path) -> None:
+    from infralint import baseline as baselines
+
+    try:
+        entries = baselines.load(path)
+    except baselines.BaselineError as error:
+        _fail(str(error))
+    applied = baselines.apply(result.findings, entries)
+    result.findings = applied.new
+    result.suppressed = sorted([*result.suppressed, *applied.baselined], key=lambda f: f.sort_key)
+    if applied.stale:
+        typer.echo(
+            f"infralint: {len(applied.stale)} baseline entries match nothing any more "
+            f"(run `infralint baseline update --prune`)",
+            err=True,
+        )
+
+
+def _apply_fixes(result: Any, unsafe: bool, write: bool) -> int:
+    """Fix every file that has fixable findings; return how many files changed."""
+    from infralint import engine, fixes
+
+    by_path: dict[str, list[Any]] = {}
+    for finding in result.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    changed = applied = 0
+    for job in result.jobs:
+        findings = by_path.get(job.display_path, [])
+        if not job.path or not any(f.fix for f in findings):
+            continue
+        raw = Path(job.path).read_bytes()
+        text = engine.decode(raw)
+
+        def recheck(candidate: str, job: Any = job) -> list[Any]:
+            return engine.check_text(job, result.context, candidate)
+
+        outcome = fixes.fix_text(text, findings, recheck, unsafe, job.display_path)
+        for reason in outcome.refused:
+            typer.echo(f"infralint: {job.display_path}: not fixed: {reason}", err=True)
+        if outcome.fixed == text:
+            continue
+        changed += 1
+        applied += outcome.applied
+        if write:
+            fixes.write_preserving(Path(job.path), outcome.fixed, raw)
+        else:
+            sys.stdout.write(outcome.diff())
+    if write and applied:
+        typer.echo(f"infralint: fixed {applied} findings in {changed} files", err=True)
+    return changed
 
 
 def _exit_status(result: Any, threshold: str) -> int:
@@ -400,6 +496,94 @@ def config_command(
     typer.echo(f"# config file: {source}")
     typer.echo(cfg.as_toml())
     typer.echo(f"\n# enabled rules ({len(enabled)}): {' '.join(sorted(enabled))}")
+
+
+baseline_app = typer.Typer(
+    help="Record today's findings so that only new ones fail (check --baseline FILE).",
+    no_args_is_help=True,
+)
+app.add_typer(baseline_app, name="baseline")
+
+
+def _baseline_run(paths: list[str] | None, config: Path | None, no_config: bool) -> Any:
+    from infralint import engine
+
+    cwd = Path.cwd()
+    catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
+    settings = engine.Settings(
+        cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None), jobs=os.cpu_count() or 1
+    )
+    result = engine.run(paths or ["."], settings)
+    for missing in result.missing_paths:
+        _fail(f"{missing}: no such file or directory")
+    return result
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files and directories.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Baseline file.")] = Path(
+        ".infralint-baseline.json"
+    ),
+    config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
+    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+) -> None:
+    """Write every current finding to a new baseline file."""
+    from infralint import baseline as baselines
+
+    result = _baseline_run(paths, config, no_config)
+    entries = [baselines.entry_for(finding) for finding in result.findings]
+    output.write_text(baselines.dump(entries), encoding="utf-8")
+    typer.echo(f"wrote {len(entries)} findings to {output}")
+
+
+@baseline_app.command("update")
+def baseline_update(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files and directories.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Baseline file.")] = Path(
+        ".infralint-baseline.json"
+    ),
+    prune: Annotated[bool, typer.Option(help="Drop entries that match nothing any more.")] = False,
+    config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
+    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+) -> None:
+    """Add new findings to a baseline (and with --prune, drop stale entries)."""
+    from infralint import baseline as baselines
+
+    try:
+        entries = baselines.load(output) if output.exists() else []
+    except baselines.BaselineError as error:
+        _fail(str(error))
+    result = _baseline_run(paths, config, no_config)
+    new_entries = baselines.updated(entries, result.findings, prune)
+    output.write_text(baselines.dump(new_entries), encoding="utf-8")
+    typer.echo(f"wrote {len(new_entries)} findings to {output} (was {len(entries)})")
+
+
+migrate_app = typer.Typer(help="Translate another linter's configuration.", no_args_is_help=True)
+app.add_typer(migrate_app, name="migrate")
+
+
+@migrate_app.command("hadolint")
+def migrate_hadolint(
+    file: Annotated[
+        Path | None, typer.Argument(help="The .hadolint.yaml (default: found upward).")
+    ] = None,
+) -> None:
+    """Print the [tool.infralint] block equivalent to a .hadolint.yaml."""
+    from infralint import hadolint
+    from infralint.catalog import load_catalog
+    from infralint.config import ConfigError
+    from infralint.discovery import find_git_root
+
+    cwd = Path.cwd()
+    path = file or hadolint.find_hadolint_config(cwd, find_git_root(cwd))
+    if path is None or not path.is_file():
+        _fail("no .hadolint.yaml found")
+    try:
+        typer.echo(hadolint.migrate(path, load_catalog()), nl=False)
+    except ConfigError as error:
+        _fail(str(error))
 
 
 @app.command("clean")

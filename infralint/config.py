@@ -43,6 +43,8 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     chef: dict[str, Any] = field(default_factory=dict)
     python: dict[str, Any] = field(default_factory=dict)
+    hadolint_config: bool = False  # also read .hadolint.yaml when an infralint config exists
+    hadolint_pragmas: bool = True  # honour `# hadolint ignore=` comments
 
     @property
     def root(self) -> Path:
@@ -67,6 +69,8 @@ class Config:
             "chef": self.chef,
             "python": self.python,
             "rules": self.rules,
+            "hadolint-config": self.hadolint_config,
+            "hadolint-pragmas": self.hadolint_pragmas,
         }
         if self.select is None:
             del data["select"]
@@ -138,6 +142,8 @@ def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalo
         "files": _set_files,
         "chef": _set_chef,
         "python": _set_python,
+        "hadolint-config": _set_bool("hadolint_config"),
+        "hadolint-pragmas": _set_bool("hadolint_pragmas"),
     }
     for key, value in data.items():
         handler = handlers.get(key)
@@ -158,6 +164,15 @@ def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalo
     for code, options in config.rules.items():
         _validate_rule_options(catalog.get(code), code, options, where)
     return config
+
+
+def _set_bool(attribute: str) -> Any:
+    def setter(config: Config, value: Any, where: str) -> None:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        setattr(config, attribute, value)
+
+    return setter
 
 
 def _set_extends(config: Config, value: Any, where: str) -> None:

@@ -74,6 +74,8 @@ class RunResult:
     checked_paths: list[str]
     missing_paths: list[str]
     candidates: list[Candidate]
+    jobs: list[FileJob] = field(default_factory=list)
+    context: WorkerContext | None = None
 
 
 # --------------------------------------------------------------------------- reading
@@ -199,7 +201,7 @@ def check_file(job: FileJob, context: WorkerContext) -> FileResult:
         raw_findings.extend(_run_checks(job, document, enabled, catalog, context, result))
     if source is None:
         source = SourceFile(Path(job.path), job.display_path, "", job.language)
-    _finish(job, source, document, raw_findings, enabled, catalog, result)
+    _finish(job, source, document, raw_findings, enabled, catalog, config, result)
     return result
 
 
@@ -254,6 +256,7 @@ def _finish(
     raw: list[tuple[str, Severity, str, Span, str | None, Any]],
     enabled: set[str],
     catalog: Catalog,
+    config: Config,
     result: FileResult,
 ) -> None:
     lines = source.lines
@@ -262,7 +265,10 @@ def _finish(
     problems: list[SuppressionProblem] = []
     if job.language in COMMENT_LANGUAGES and lines:
         suppressions, problems = parse_suppressions(
-            lines, catalog, construct_end, hadolint_pragmas=job.language == "dockerfile"
+            lines,
+            catalog,
+            construct_end,
+            hadolint_pragmas=job.language == "dockerfile" and config.hadolint_pragmas,
         )
     occurrences: dict[tuple[str, str], int] = {}
     for code, severity, message, span, anchor, violation in sorted(
@@ -280,7 +286,7 @@ def _finish(
             path=job.display_path,
             span=span,
             fingerprint=_fingerprint(code, job.repo_path, anchor_text, occurrence),
-            peer=getattr(violation, "peer", None),
+            peer=getattr(violation, "peer", None) or _single_peer(catalog, code),
             fix=getattr(violation, "fix", None),
         )
         covering = next((s for s in suppressions if s.covers(code, span.line)), None)
@@ -304,6 +310,12 @@ def _finish(
                     fingerprint=_fingerprint(problem.code, job.repo_path, anchor_text, 0),
                 )
             )
+
+
+def _single_peer(catalog: Catalog, code: str) -> str | None:
+    """A rule with exactly one hadolint equivalent names it on every finding."""
+    peers = catalog.rules[code].peers.get("hadolint", ())
+    return peers[0] if len(peers) == 1 else None
 
 
 def _suppressed(finding: Finding, reason: str | None) -> Finding:
@@ -344,11 +356,10 @@ def collect_jobs(
         force_exclude=settings.force_exclude,
         git_root=settings.project_root if (settings.project_root / ".git").exists() else None,
     )
-    candidates = _python_scope(candidates, config)
     project = Project(root=settings.project_root)
-    languages_in_use = {c.language for c in candidates if c.language}
-    if "compose" in languages_in_use:
+    if any(c.language == "compose" for c in candidates):
         candidates = _link_compose(candidates, settings, project)
+    candidates = _python_scope(candidates, config, project, settings.cwd)
     jobs = []
     for candidate in candidates:
         if candidate.language is None:
@@ -383,7 +394,9 @@ def collect_jobs(
     return jobs, missing, candidates, project
 
 
-def _python_scope(candidates: list[Candidate], config: Config) -> list[Candidate]:
+def _python_scope(
+    candidates: list[Candidate], config: Config, project: Project, cwd: Path
+) -> list[Candidate]:
     """Python files count only inside a Dockerfile's build context, in `python.paths`, or as
     deploy scripts (pyinfra, Fabric)."""
     python = [c for c in candidates if c.language == "python"]
@@ -395,7 +408,11 @@ def _python_scope(candidates: list[Candidate], config: Config) -> list[Candidate
         return [c for c in candidates if c.language != "python"]
     dockerfiles = [c.path for c in candidates if c.language == "dockerfile"]
     configured = [config.root / p for p in config.python.get("paths", [])]
-    in_scope = pyscope.python_files_in_scope(dockerfiles, [], configured, lambda _path: False)
+    contexts = [
+        (link.context, f"{display_path(link.compose_path, cwd)} service {link.service}")
+        for link in project.links
+    ]
+    in_scope = pyscope.python_files_in_scope(dockerfiles, contexts, configured, lambda _path: False)
     resolved_scope = {Path(os.path.abspath(p)): reason for p, reason in in_scope.items()}
     result = []
     for candidate in candidates:
@@ -498,6 +515,8 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         checked_paths=[job.display_path for job in jobs],
         missing_paths=missing,
         candidates=candidates,
+        jobs=jobs,
+        context=context,
     )
 
 
@@ -534,3 +553,10 @@ def _execute(jobs: list[FileJob], context: WorkerContext, settings: Settings) ->
 
 def _check_one(job: FileJob, context: WorkerContext) -> FileResult:
     return check_file(job, context)
+
+
+def check_text(job: FileJob, context: WorkerContext, text: str) -> list[Finding]:
+    """Lint `text` as if it were the content of `job`'s file (used to re-check fixes)."""
+    from dataclasses import replace
+
+    return check_file(replace(job, text=text), context).findings
