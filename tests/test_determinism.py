@@ -1,0 +1,56 @@
+"""The same input gives byte-identical output: across runs, -j values, cache on/off, and
+discovery order; paths are the same on any machine."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.test_cli import run
+
+FIXTURES = REPO / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("det") / "project"
+    shutil.copytree(FIXTURES, target, ignore=shutil.ignore_patterns("fixes"))
+    return target
+
+
+def _output(project: Path, *args: str) -> str:
+    result = run(["check", "-f", "json", "--select", "ALL", *args], project)
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout
+
+
+def test_identical_across_jobs_and_cache(project: Path) -> None:
+    reference = _output(project, "--no-cache", "-j", "1", ".")
+    assert _output(project, "--no-cache", "-j", "2", ".") == reference
+    assert _output(project, "--no-cache", "-j", "4", ".") == reference
+    assert _output(project, "-j", "2", ".") == reference  # fills the cache
+    assert _output(project, "-j", "1", ".") == reference  # reads it
+    shutil.rmtree(project / ".infralint_cache", ignore_errors=True)
+
+
+def test_identical_when_paths_are_given_in_reverse(project: Path) -> None:
+    tops = sorted(path.name for path in project.iterdir() if not path.name.startswith("."))
+    forward = _output(project, "--no-cache", *tops)
+    backward = _output(project, "--no-cache", *reversed(tops))
+    assert forward == backward
+
+
+def test_no_absolute_paths_in_output(project: Path) -> None:
+    assert str(project) not in _output(project, "--no-cache", ".")
+
+
+def test_parallel_run_over_many_files_matches_serial(tmp_path: Path) -> None:
+    for index in range(120):
+        folder = tmp_path / f"svc{index:03d}"
+        folder.mkdir()
+        (folder / "Dockerfile").write_text(f"FROM ubuntu\nRUN apt-get install curl{index % 3}\n")
+    serial = _output(tmp_path, "--no-cache", "-j", "1", ".")
+    assert _output(tmp_path, "--no-cache", "-j", "2", ".") == serial

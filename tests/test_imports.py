@@ -1,0 +1,58 @@
+"""Lazy imports: a run imports only the parsers and reporters it needs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = """
+import json, sys
+sys.argv = ["infralint", "check", "--no-cache", *sys.argv[1:]]
+from infralint.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("\\nMODULES=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+HEAVY = {"ruamel", "libcst", "sarif_om", "jsonschema", "rich", "tree_sitter_ruby"}
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("MODULES="))
+    return set(json.loads(line.removeprefix("MODULES=")))
+
+
+def test_dockerfile_only_text_run_stays_light(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN apk add --no-cache curl\n")
+    assert not (imported(tmp_path, ".") & HEAVY)
+
+
+def test_dockerfile_only_json_run_stays_light(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    assert not (imported(tmp_path, "-f", "json", ".") & HEAVY)
+
+
+def test_compose_run_imports_yaml_but_not_libcst(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\n")
+    modules = imported(tmp_path, ".")
+    assert "ruamel" in modules
+    assert "libcst" not in modules
+
+
+def test_python_outside_build_contexts_never_loads_libcst(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "tool.py").write_text("print('hi')\n")
+    (tmp_path / ".dockerignore").write_text("*.py\n")
+    assert "libcst" not in imported(tmp_path, ".")
