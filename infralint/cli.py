@@ -266,7 +266,13 @@ def check(
         stdin_text=stdin_text,
         stdin_filename=stdin_filename or "-",
     )
-    result = engine.run(targets, settings)
+    progress = None if quiet else _progress_bar()
+    settings.on_progress = progress.update if progress else None
+    try:
+        result = engine.run(targets, settings)
+    finally:
+        if progress:
+            progress.close()
     if fix or diff:
         changed = _apply_fixes(result, unsafe_fixes, write=not diff)
         if diff:
@@ -304,6 +310,36 @@ def check(
             except OSError as error:
                 _fail(f"cannot write {target}: {error.strerror}")
     raise typer.Exit(_exit_status(result, threshold))
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, shown only on a terminal and only for large runs."""
+
+    THRESHOLD = 200
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if total < self.THRESHOLD:
+            return
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._progress = Progress(console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("checking", total=total)
+        self._progress.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _progress_bar() -> _ProgressBar | None:
+    return _ProgressBar() if sys.stderr.isatty() else None
 
 
 def _apply_baseline(result: Any, path: Path) -> None:
@@ -455,7 +491,15 @@ def _print_rule(rule: Any, format: str) -> None:
         header = (
             f"{rule.code} {rule.name} ({rule.language}, {state}; fix: {rule.fix}; peers: {peers})"
         )
-        typer.echo(header + "\n\n" + rule.document.strip())
+        if sys.stdout.isatty():
+            from rich.console import Console
+            from rich.markdown import Markdown
+
+            console = Console()
+            console.print(header, style="bold")
+            console.print(Markdown(rule.document.strip()))
+        else:
+            typer.echo(header + "\n\n" + rule.document.strip())
     else:
         _fail(f"--format: expected markdown or json, got {format!r}")
 
@@ -489,8 +533,17 @@ def files_command(
 def config_command(
     config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
     no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+    schema: Annotated[
+        bool, typer.Option(help="Print the JSON schema of the configuration, for editors.")
+    ] = False,
 ) -> None:
     """Print the effective configuration."""
+    if schema:
+        from infralint.catalog import load_catalog
+        from infralint.config import json_schema
+
+        typer.echo(json.dumps(json_schema(load_catalog()), indent=2))
+        return
     _catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
     source = str(cfg.path) if cfg.path else "none (defaults)"
     typer.echo(f"# config file: {source}")

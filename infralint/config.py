@@ -326,6 +326,82 @@ def effective_severity(config: Config, rule: Rule) -> Severity:
     return Severity(level) if level else rule.severity
 
 
+# --------------------------------------------------------------------------- JSON schema
+
+_JSON_TYPES = {"string": "string", "list": "array", "bool": "boolean", "int": "integer"}
+
+
+def json_schema(catalog: Catalog) -> dict[str, Any]:
+    """A JSON schema of `.infralint.toml` (and `[tool.infralint]`) for editors."""
+    codes = sorted(catalog.rules)
+    names = sorted({rule.name for rule in catalog})
+    prefixes = sorted({code[:n] for code in codes for n in (2, 3)})
+    selector = {"type": "string", "enum": ["ALL", *codes, *prefixes, *names]}
+    selectors = {"type": "array", "items": selector}
+    rule_options: dict[str, Any] = {}
+    for rule in catalog:
+        if rule.options:
+            rule_options[rule.code] = {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    name: {
+                        "type": _JSON_TYPES[option.type],
+                        "description": option.description,
+                        "default": option.default,
+                    }
+                    for name, option in rule.options.items()
+                },
+            }
+    level = {"type": "string", "enum": ["error", "warning", "note"]}
+    globs = {"type": "array", "items": {"type": "string"}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "infralint configuration",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "extends": {"type": "string", "enum": list(PRESETS)},
+            "select": selectors,
+            "extend-select": selectors,
+            "ignore": selectors,
+            "exclude": globs,
+            "per-file-ignores": {"type": "object", "additionalProperties": selectors},
+            "fail-on": {"type": "string", "enum": list(FAIL_ON)},
+            "max-file-size": {"type": "integer", "minimum": 1},
+            "severity": {
+                "type": "object",
+                "propertyNames": {"enum": codes},
+                "additionalProperties": level,
+            },
+            "rules": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": rule_options,
+            },
+            "files": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": dict.fromkeys(FILE_GLOB_LANGUAGES, globs),
+            },
+            "chef": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "cookbook-kind": {"enum": ["application", "library", "auto"]},
+                },
+            },
+            "python": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"paths": globs},
+            },
+            "hadolint-config": {"type": "boolean"},
+            "hadolint-pragmas": {"type": "boolean"},
+        },
+    }
+
+
 # --------------------------------------------------------------------------- rendering
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,8 @@ class Settings:
     force_exclude: bool = False
     stdin_text: str | None = None
     stdin_filename: str = "-"
+    # Called with (files done, files in all) as results arrive; the CLI draws a progress bar.
+    on_progress: Callable[[int, int], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -538,10 +540,16 @@ def _execute(jobs: list[FileJob], context: WorkerContext, settings: Settings) ->
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
             batch = [jobs[i] for i in pending]
-            chunk = max(1, len(batch) // (workers * 8))
-            computed = list(pool.map(_check_one, batch, [context] * len(batch), chunksize=chunk))
+            chunk = max(1, min(32, len(batch) // (workers * 8)))
+            results_iter = pool.map(_check_one, batch, [context] * len(batch), chunksize=chunk)
+            computed = _with_progress(results_iter, len(jobs), len(jobs) - len(pending), settings)
     else:
-        computed = [check_file(jobs[i], context) for i in pending]
+        computed = _with_progress(
+            (check_file(jobs[i], context) for i in pending),
+            len(jobs),
+            len(jobs) - len(pending),
+            settings,
+        )
     for index, result in zip(pending, computed, strict=True):
         results[index] = result
         if store is not None:
@@ -549,6 +557,17 @@ def _execute(jobs: list[FileJob], context: WorkerContext, settings: Settings) ->
     if store is not None:
         store.save()
     return [result for result in results if result is not None]
+
+
+def _with_progress(
+    results: Iterable[FileResult], total: int, done: int, settings: Settings
+) -> list[FileResult]:
+    collected = []
+    for result in results:
+        collected.append(result)
+        if settings.on_progress is not None:
+            settings.on_progress(done + len(collected), total)
+    return collected
 
 
 def _check_one(job: FileJob, context: WorkerContext) -> FileResult:

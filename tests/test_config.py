@@ -79,3 +79,25 @@ def test_off_rules_need_select_or_strict() -> None:
     strict_rules = {rule.code for rule in CATALOG if "strict" in rule.presets}
     assert strict_rules <= strict
     assert off <= enabled_codes(Config(), CATALOG, select=["ALL"])
+
+
+def test_json_schema_agrees_with_the_validator() -> None:
+    import jsonschema
+
+    from infralint.config import json_schema
+
+    schema = json_schema(CATALOG)
+    good = {
+        "extends": "strict",
+        "select": ["IL", "IL001"],
+        "severity": {"IL002": "warning"},
+        "chef": {"cookbook-kind": "library"},
+        "python": {"paths": ["svc"]},
+    }
+    jsonschema.validate(good, schema)
+    config_from_dict(good, None, CATALOG)
+    for bad in ({"selekt": []}, {"fail-on": "sometimes"}, {"select": ["NOPE"]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+        with pytest.raises(ConfigError):
+            config_from_dict(bad, None, CATALOG)
