@@ -145,10 +145,14 @@ def _parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple
 
 
 def _read_lines(path: str) -> list[str]:
+    """Lines with their endings, split only at CR/LF as GitHub's line hash does."""
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        text = Path(path).read_bytes().decode("utf-8", errors="replace")
     except OSError:
         return []
+    import re
+
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
 
 
 @app.command()
@@ -302,7 +306,9 @@ def check(
         text = render(name, report)
         if target is None:
             # Undecodable file names are written back as the bytes they were (like `ls`).
-            sys.stdout.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+            sys.stdout.reconfigure(  # type: ignore[union-attr]
+                encoding="utf-8", errors="surrogateescape"
+            )
             sys.stdout.write(text)
         else:
             try:

@@ -30,7 +30,7 @@ def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
     span = finding.span
     if not 1 <= span.line <= len(lines):
         return []
-    source = lines[span.line - 1].expandtabs(1)
+    source = lines[span.line - 1].rstrip("\r\n").expandtabs(1)
     width = (span.end_column - span.column) if span.end_line == span.line else 1
     caret = " " * (span.column - 1) + "^" * max(width, 1)
     return [f"  {span.line:>4} | {source}", f"       | {caret}"]
