@@ -165,7 +165,10 @@ class IgnoreRules:
             spec = self._spec_for(directory)
             if spec is None:
                 continue
-            relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+            try:
+                relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+            except ValueError:  # a symlinked spelling of the same place: nothing to match
+                continue
             result = spec.check_file(relative)
             if result.include is not None:
                 return bool(result.include)
@@ -246,7 +249,8 @@ def discover(
                 missing.append(raw)
             continue
         if stat.S_ISDIR(info.st_mode):
-            for walked in _walk(path, rules, git_root):
+            # Walk absolute paths: ignore files above the top are matched against them.
+            for walked in _walk(Path(os.path.abspath(path)), rules, git_root):
                 if walked.language and globs:
                     language, reason = classify_name(walked.path, globs)
                     walked = Candidate(walked.path, language, reason)  # noqa: PLW2901

@@ -139,3 +139,16 @@ def test_symlink_loop_and_missing_path(tmp_path: Path) -> None:
     languages = {c.path.relative_to(tmp_path).as_posix(): c.language for c in candidates}
     assert languages["a/Dockerfile"] == "dockerfile"
     assert languages["Dockerfile"] is None
+
+
+def test_relative_paths_inside_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.bak/\n")
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Dockerfile").write_text("FROM a\n")
+    monkeypatch.chdir(tmp_path)
+    candidates, missing = discover(["svc"], [], tmp_path, {}, git_root=tmp_path)
+    assert not missing
+    assert [(c.path.name, c.language) for c in candidates] == [("Dockerfile", "dockerfile")]
