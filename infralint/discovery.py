@@ -74,12 +74,13 @@ def chef_kind(path: Path) -> str | None:
         return None
     parts = path.parts
     for index in range(len(parts) - 2, -1, -1):
-        if parts[index] in CHEF_DSL_DIRS:
+        if parts[index] in (*CHEF_DSL_DIRS, "libraries"):
             cookbook = Path(*parts[:index])
             if (cookbook / "metadata.rb").is_file() or (cookbook / "metadata.json").is_file():
-                return f"Chef {parts[index]}/ of cookbook {cookbook.name or '.'}"
-            return None
-        if parts[index] == "libraries":
+                # libraries/ is plain Ruby: the parser reads no resources there, only calls
+                # such as node.save (CB208).
+                kind = " (plain Ruby)" if parts[index] == "libraries" else ""
+                return f"Chef {parts[index]}/ of cookbook {cookbook.name or '.'}{kind}"
             return None
     return None
 

@@ -23,8 +23,13 @@ class SourceFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        """Physical lines without their line endings (index 0 is line 1)."""
-        return self.text.splitlines()
+        """Physical lines without their line endings (index 0 is line 1). Only LF ends a line
+        (the engine has turned CR LF and CR into LF), as in every parser: str.splitlines would
+        also split at form feeds and U+2028 and shift line numbers."""
+        lines = self.text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return lines
 
     def line(self, number: int) -> str:
         if 1 <= number <= len(self.lines):

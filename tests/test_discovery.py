@@ -75,7 +75,10 @@ def test_chef_files_need_a_cookbook(tmp_path: Path) -> None:
     (tmp_path / "recipes").mkdir()
     (tmp_path / "recipes" / "stray.rb").write_text("puts 1\n")
     assert classify_name(cookbook / "recipes" / "default.rb", {})[0] == "chef"
-    assert classify_name(cookbook / "libraries" / "helper.rb", {})[0] is None
+    assert classify_name(cookbook / "libraries" / "helper.rb", {}) == (
+        "chef",
+        "Chef libraries/ of cookbook cb (plain Ruby)",
+    )
     assert classify_name(tmp_path / "recipes" / "stray.rb", {})[0] is None
     assert classify_name(cookbook / "metadata.rb", {})[0] == "chef"
 

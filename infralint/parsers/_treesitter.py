@@ -1,0 +1,112 @@
+"""The one place that talks to tree-sitter: language loading and unit conversion.
+
+Generic on purpose (bash today, Ruby for Chef): nothing here knows a grammar's node types.
+tree-sitter reports UTF-8 byte offsets; infralint counts code points, so every caller converts
+through `OffsetConverter`. Walks are iterative (`preorder`) so deep nesting cannot exhaust the
+Python stack.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+from tree_sitter import Language, Node, Parser, Tree
+
+_GRAMMARS: dict[str, Callable[[], Any]] = {}
+
+
+def _bash() -> Any:
+    import tree_sitter_bash
+
+    return tree_sitter_bash.language()
+
+
+def _ruby() -> Any:
+    import tree_sitter_ruby
+
+    return tree_sitter_ruby.language()
+
+
+_GRAMMARS["bash"] = _bash
+_GRAMMARS["ruby"] = _ruby
+
+
+@cache
+def language(name: str) -> Language:
+    """The tree-sitter Language for `name` ("bash", "ruby"), loaded once per process."""
+    return Language(_GRAMMARS[name]())
+
+
+_LOCAL = threading.local()
+
+
+def parser(name: str) -> Parser:
+    """One reusable parser per language and thread (a Parser is not safe to share between
+    threads, and creating one per parse would be the expensive part)."""
+    parsers: dict[str, Parser] | None = getattr(_LOCAL, "parsers", None)
+    if parsers is None:
+        parsers = _LOCAL.parsers = {}
+    found = parsers.get(name)
+    if found is None:
+        found = parsers[name] = Parser(language(name))
+    return found
+
+
+def parse(name: str, data: bytes) -> Tree:
+    return parser(name).parse(data)
+
+
+class OffsetConverter:
+    """Converts UTF-8 byte offsets of `text.encode()` into code-point offsets of `text`."""
+
+    __slots__ = ("_starts", "data")
+
+    def __init__(self, text: str) -> None:
+        self.data = text.encode("utf-8", "surrogatepass")
+        # Pure ASCII (the common case): bytes and code points coincide, no table needed.
+        self._starts: list[int] | None = None
+        if len(self.data) != len(text):
+            starts: list[int] = []
+            position = 0
+            for char in text:
+                starts.append(position)
+                position += len(char.encode("utf-8", "surrogatepass"))
+            starts.append(position)  # the end of the text maps to len(text)
+            self._starts = starts
+
+    def char(self, byte_offset: int) -> int:
+        if self._starts is None:
+            return byte_offset
+        # A byte offset inside a multi-byte character maps to that character.
+        return bisect.bisect_right(self._starts, byte_offset) - 1 if byte_offset else 0
+
+    def text(self, start_byte: int, end_byte: int) -> str:
+        return self.data[start_byte:end_byte].decode("utf-8", "replace")
+
+    def node_text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def preorder(root: Node, descend: Callable[[Node], bool] | None = None) -> Iterator[Node]:
+    """Every node under `root` (itself included) in source order, without recursion.
+    `descend(node)` False skips the node's children."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.child_count and (descend is None or descend(node)):
+            stack.extend(reversed(node.children))
+
+
+def syntax_errors(root: Node) -> list[Node]:
+    """ERROR and MISSING nodes, outermost first, visiting only subtrees that contain errors."""
+    found: list[Node] = []
+    if not root.has_error:
+        return found
+    walk = preorder(root, lambda n: n.has_error and not n.is_error)
+    found.extend(node for node in walk if node.is_error or node.is_missing)
+    return found
