@@ -1,0 +1,1094 @@
+"""What a command line means to the tool it runs: the one place that reads package-manager and
+download-tool arguments. Every rule that asks "which packages does this install?" asks here.
+
+    unwrap(command) -> Command            strips sudo/env/command/xargs/nice/time/exec/nohup/…
+    invocation(command) -> Invocation     the command read against its tool's option table
+    apt_get / apk / yum / zypper / rpm / pip / npm / gem / bundle / go / cargo / composer / uv /
+    curl / wget / git / tar (command) -> Invocation | None   (None when it is another program)
+    download(command) -> Download | None  what curl/wget fetch and where the bytes go
+    verifies(command) -> bool             sha256sum -c, shasum -c, gpg --verify, cosign verify…
+    extracts(command) -> bool             tar x, unzip, gunzip, xz -d, bsdtar, cpio -i
+
+Options are normalised to their long name without dashes (`-y`, `--yes`, `--assume-yes` are all
+`yes` for apt-get); short clusters are split (`-qqy` is quiet, quiet, yes), and options that take
+a value consume it (`-o Dpkg::Options::=x`, `-t bookworm-backports`), so a value is never taken
+for a package. Package words are split into name and version the way each tool reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from infralint.model import Span
+from infralint.parsers.shell import Command, Word
+
+# ------------------------------------------------------------------------------ data
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # canonical long name without dashes ("yes"), or the letter when there is none
+    value: str | None
+    word: Word  # the word the option is written in
+    value_word: Word | None = None  # the separate value word (`-o X`), None when inline or absent
+
+
+@dataclass(frozen=True)
+class Package:
+    """One package argument. `version` is the pin without its separator (`1.2` in `curl=1.2`,
+    `>=1.0` keeps the operator in `operator`); `kind` says what the word names:
+    name | file (.deb/.rpm/.whl/.apk/tarball) | path | url | vcs | group | dynamic."""
+
+    word: Word
+    name: str
+    version: str | None = None
+    operator: str | None = None
+    kind: str = "name"
+    via: str | None = None  # the variable the name came from (`$PKGS`), see expand_packages
+
+    @property
+    def span(self) -> Span:
+        return self.word.span
+
+    @property
+    def pinned(self) -> bool:
+        if self.kind == "name":
+            return self.version is not None
+        if self.kind == "vcs":
+            return self.version is not None
+        return True
+
+
+@dataclass
+class Invocation:
+    command: Command  # the unwrapped command
+    tool: str  # the program as invoked, canonical: "apt-get", "pip", "npm", "dnf", …
+    subcommand: str | None = None
+    subcommand_word: Word | None = None
+    options: list[Option] = field(default_factory=list)
+    operands: list[Word] = field(default_factory=list)  # positional words after the subcommand
+    packages: list[Package] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)  # the argument words read (after `pip` etc.)
+
+    def has(self, *names: str) -> bool:
+        return any(option.name in names for option in self.options)
+
+    def count(self, name: str) -> int:
+        return sum(1 for option in self.options if option.name == name)
+
+    def values(self, name: str) -> list[str]:
+        return [o.value for o in self.options if o.name == name and o.value is not None]
+
+    def value(self, name: str) -> str | None:
+        found = self.values(name)
+        return found[-1] if found else None
+
+    def option(self, *names: str) -> Option | None:
+        return next((option for option in self.options if option.name in names), None)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A tool's option table."""
+
+    value_short: str = ""  # letters whose option takes a value (`o` for `-o X`)
+    value_long: frozenset[str] = frozenset()  # long names that take a value
+    aliases: dict[str, str] = field(default_factory=dict)  # letter/long name -> canonical name
+    single_dash_long: bool = False  # go: `-tags x`, `-ldflags=…`
+    multi_letter_short: frozenset[str] = frozenset()  # wget: -nv, -nc; gpg-like words
+    subcommand: bool = True
+    optional_value_long: frozenset[str] = frozenset()  # only with `=` (`--progress=bar`)
+
+
+def _spec(
+    value_short: str = "",
+    value_long: Iterable[str] = (),
+    aliases: dict[str, str] | None = None,
+    **kwargs: object,
+) -> Spec:
+    return Spec(value_short, frozenset(value_long), aliases or {}, **kwargs)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------ unwrapping
+
+_WRAPPER_VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    # program: (short options with a value, long options with a value)
+    "sudo": ("ugChDprTUg", frozenset({"user", "group", "host", "prompt", "chdir", "role", "type",
+                                      "other-user", "close-from", "command-timeout"})),
+    "doas": ("uC", frozenset()),
+    "env": ("uSC", frozenset({"unset", "chdir", "split-string"})),
+    "xargs": ("IiLlnPdEsae", frozenset({"replace", "max-lines", "max-args", "max-procs",
+                                        "delimiter", "eof", "max-chars", "arg-file",
+                                        "process-slot-var"})),
+    "nice": ("n", frozenset({"adjustment"})),
+    "ionice": ("cnp", frozenset({"class", "classdata", "pid"})),
+    "time": ("fo", frozenset({"format", "output"})),
+    "exec": ("a", frozenset()),
+    "timeout": ("sk", frozenset({"signal", "kill-after"})),
+    "stdbuf": ("ioe", frozenset({"input", "output", "error"})),
+    "command": ("", frozenset()),
+    "builtin": ("", frozenset()),
+    "nohup": ("", frozenset()),
+    "eatmydata": ("", frozenset()),
+    "fakeroot": ("", frozenset()),
+    "setsid": ("", frozenset()),
+    "chronic": ("", frozenset()),
+}  # fmt: skip
+WRAPPERS = frozenset(_WRAPPER_VALUE_OPTIONS)
+
+
+def unwrap(command: Command) -> Command:
+    """The command a wrapper runs: `sudo -E env A=1 apt-get install x` -> `apt-get install x`.
+    `env` assignments join `assignments`; `command -v x` (a lookup) is returned unchanged."""
+    current = command
+    for _ in range(8):
+        if current.name is None:
+            return current
+        program = current.program
+        spec = _WRAPPER_VALUE_OPTIONS.get(program)
+        if spec is None or not current.args:
+            return current
+        short, long = spec
+        args = current.args
+        assignments = list(current.assignments)
+        index = 0
+        while index < len(args):
+            text = args[index].text
+            if text == "--":
+                index += 1
+                break
+            if program == "env" and "=" in text and not text.startswith("-"):
+                name, _, _value = text.partition("=")
+                assignments.append((name, args[index]))
+                index += 1
+                continue
+            if not text.startswith("-") or text == "-":
+                break
+            if program in ("command", "builtin") and text in ("-v", "-V"):
+                return current  # a lookup, not a run
+            if text.startswith("--"):
+                name = text[2:].partition("=")[0]
+                index += 2 if name in long and "=" not in text else 1
+                continue
+            letters = text[1:]
+            takes = next((i for i, ch in enumerate(letters) if ch in short), None)
+            index += 2 if takes is not None and takes == len(letters) - 1 else 1
+        if program == "timeout" and index < len(args):
+            index += 1  # the duration
+        if index >= len(args):
+            return current
+        current = dataclasses.replace(
+            current, name=args[index], args=list(args[index + 1 :]), assignments=assignments
+        )
+    return current
+
+
+# ------------------------------------------------------------------------------ option reading
+
+
+def read(command: Command, tool: str, spec: Spec, words: list[Word] | None = None) -> Invocation:
+    """Read `words` (default: the command's arguments) against `spec`."""
+    words = command.args if words is None else words
+    result = Invocation(command, tool, words=list(words))
+    operands: list[Word] = []
+    index = 0
+    count = len(words)
+    while index < count:
+        word = words[index]
+        text = word.text
+        index += 1
+        if not word.static and text.startswith("$"):
+            operands.append(word)
+            continue
+        if text == "--":
+            operands.extend(words[index:])
+            break
+        if len(text) < 2 or text[0] != "-":
+            operands.append(word)
+            continue
+        if text.startswith("--") or (spec.single_dash_long and text[1] != "-"):
+            body = text[2:] if text.startswith("--") else text[1:]
+            name, equals, inline = body.partition("=")
+            canonical = spec.aliases.get(name, name)
+            if equals:
+                result.options.append(Option(canonical, inline, word))
+            elif (name in spec.value_long or canonical in spec.value_long) and index < count:
+                result.options.append(Option(canonical, words[index].text, word, words[index]))
+                index += 1
+            else:
+                result.options.append(Option(canonical, None, word))
+            continue
+        if text[1:] in spec.multi_letter_short:
+            name = text[1:]
+            result.options.append(Option(spec.aliases.get(name, name), None, word))
+            continue
+        letters = text[1:]
+        for position, letter in enumerate(letters):
+            canonical = spec.aliases.get(letter, letter)
+            if letter in spec.value_short:
+                rest = letters[position + 1 :]
+                if rest:
+                    value = rest[1:] if rest.startswith("=") else rest
+                    result.options.append(Option(canonical, value, word))
+                elif index < count:
+                    result.options.append(Option(canonical, words[index].text, word, words[index]))
+                    index += 1
+                else:
+                    result.options.append(Option(canonical, None, word))
+                break
+            result.options.append(Option(canonical, None, word))
+    if spec.subcommand and operands:
+        result.subcommand_word = operands[0]
+        result.subcommand = operands[0].text
+        operands = operands[1:]
+    result.operands = operands
+    return result
+
+
+# ------------------------------------------------------------------------------ tools
+
+APT_SPEC = _spec(
+    "octaP",
+    {"option", "config-file", "target-release", "default-release", "host-architecture",
+     "build-profiles", "solver", "planner", "arch", "comment"},
+    {"y": "yes", "assume-yes": "yes", "q": "quiet", "t": "target-release",
+     "default-release": "target-release", "o": "option", "c": "config-file",
+     "a": "host-architecture", "P": "build-profiles", "d": "download-only",
+     "f": "fix-broken", "m": "ignore-missing", "s": "simulate", "V": "verbose-versions",
+     "u": "show-upgraded", "b": "compile"},
+)  # fmt: skip
+APT_TOOLS = frozenset({"apt-get", "apt", "aptitude", "apt-cache"})
+APT_INSTALLS = frozenset({"install", "reinstall"})
+
+
+def apt_get(command: Command) -> Invocation | None:
+    """apt-get, apt, aptitude and apt-cache (`tool` tells which)."""
+    command = unwrap(command)
+    if command.program not in APT_TOOLS:
+        return None
+    call = read(command, command.program, APT_SPEC)
+    if call.subcommand in APT_INSTALLS:
+        call.packages = [_apt_package(word) for word in call.operands]
+    return call
+
+
+def _is_path(text: str) -> bool:
+    return text.startswith(("/", "./", "../", "~/")) or text in (".", "..")
+
+
+def _is_url(text: str) -> bool:
+    return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text) is not None
+
+
+def _dynamic(word: Word) -> bool:
+    """A word made of expansions with no version separator of its own (`$PKGS`, `${DEPS}`,
+    `$(cat list)`): nothing to judge. `curl=${V}` is not dynamic: its pin is visible."""
+    return not word.static and re.search(r"[=<>~@:]", word.text) is None
+
+
+def _apt_package(word: Word) -> Package:
+    text = word.text
+    if _dynamic(word):
+        return Package(word, text, kind="dynamic")
+    if text.endswith(".deb") or _is_path(text):
+        return Package(word, text, kind="file")
+    if "=" in text:
+        name, _, version = text.partition("=")
+        return Package(word, name, version, "=")
+    if "/" in text:  # curl/bookworm-backports: a release pin, as hadolint reads it
+        name, _, release = text.partition("/")
+        return Package(word, name, release, "/")
+    return Package(word, text)
+
+
+APK_SPEC = _spec(
+    "tXp",
+    {"virtual", "repository", "root", "repositories-file", "keys-dir", "arch", "cache-dir",
+     "cache-max-age"},
+    {"t": "virtual", "X": "repository", "p": "root", "U": "update-cache", "q": "quiet",
+     "v": "verbose", "i": "interactive", "f": "force"},
+)  # fmt: skip
+
+
+def apk(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program != "apk":
+        return None
+    call = read(command, "apk", APK_SPEC)
+    if call.subcommand == "add":
+        call.packages = [_apk_package(word) for word in call.operands]
+    return call
+
+
+def _apk_package(word: Word) -> Package:
+    text = word.text
+    if _dynamic(word):
+        return Package(word, text, kind="dynamic")
+    if text.endswith(".apk") or _is_path(text) or _is_url(text):
+        return Package(word, text, kind="file")
+    match = re.search(r"(>=|<=|~=|=~|=|~|>|<)", text)
+    if match:
+        return Package(word, text[: match.start()], text[match.end() :], match.group(1))
+    return Package(word, text)
+
+
+RPM_FAMILY = frozenset({"yum", "dnf", "microdnf", "dnf5", "tdnf"})
+YUM_SPEC = _spec(
+    "cdexR",
+    {"config", "setopt", "enablerepo", "disablerepo", "repo", "repoid", "releasever",
+     "installroot", "exclude", "downloaddir", "debuglevel", "errorlevel", "rpmverbosity",
+     "color", "forcearch", "destdir", "repofrompath", "comment", "disableplugin",
+     "enableplugin", "advisory", "cve", "sec-severity"},
+    {"y": "assumeyes", "assumeyes": "assumeyes", "yes": "assumeyes", "q": "quiet",
+     "c": "config", "x": "exclude", "C": "cacheonly", "v": "verbose", "b": "best"},
+)  # fmt: skip
+RPM_INSTALLS = frozenset({"install", "groupinstall", "localinstall", "in", "reinstall"})
+
+
+def yum(command: Command) -> Invocation | None:
+    """yum, dnf, microdnf (and dnf5/tdnf). `dnf module install x:1` reads as subcommand
+    "module install" with module packages."""
+    command = unwrap(command)
+    if command.program not in RPM_FAMILY:
+        return None
+    call = read(command, command.program, YUM_SPEC)
+    if call.subcommand in ("module", "group", "groups") and call.operands:
+        call.subcommand = f"{call.subcommand} {call.operands[0].text}"
+        call.operands = call.operands[1:]
+    if call.subcommand in RPM_INSTALLS:
+        call.packages = [_rpm_package(word) for word in call.operands]
+    elif call.subcommand == "module install":
+        call.packages = [_module_package(word) for word in call.operands]
+    elif call.subcommand in ("group install", "groups install"):
+        call.packages = [Package(word, word.text, kind="group") for word in call.operands]
+    return call
+
+
+_RPM_VERSION_PART = re.compile(r"^[0-9A-Za-z.~^_:+]+$")
+
+
+def _rpm_package(word: Word) -> Package:
+    text = word.text
+    if _dynamic(word):
+        return Package(word, text, kind="dynamic")
+    if text.endswith(".rpm") or _is_path(text) or _is_url(text):
+        return Package(word, text, kind="file")
+    if text.startswith("@"):
+        return Package(word, text, kind="group")
+    for operator in (">=", "<=", "=", ">", "<"):
+        if operator in text:
+            name, _, version = text.partition(operator)
+            return Package(word, name.strip(), version.strip(), operator)
+    # name-version[-release]: some part after the first `-` starts with a digit (as hadolint)
+    parts = text.split("-")
+    for index in range(1, len(parts)):
+        tail = parts[index:]
+        if all(_RPM_VERSION_PART.match(p) for p in tail) and tail[0][:1].isdigit():
+            return Package(word, "-".join(parts[:index]), "-".join(tail), "-")
+    return Package(word, text)
+
+
+def _module_package(word: Word) -> Package:
+    name, colon, stream = word.text.partition(":")
+    if _dynamic(word):
+        return Package(word, word.text, kind="dynamic")
+    return Package(word, name, stream if colon else None, ":" if colon else None)
+
+
+ZYPPER_SPEC = _spec(
+    "trRpc",
+    {"type", "repo", "from", "root", "config", "reposd-path", "cache-dir", "raw-cache-dir",
+     "solv-cache-dir", "pkg-cache-dir", "releasever", "comment", "download"},
+    {"n": "non-interactive", "y": "no-confirm", "t": "type", "r": "repo", "R": "root",
+     "q": "quiet", "x": "xmlout", "c": "config", "l": "auto-agree-with-licenses",
+     "f": "force", "D": "dry-run"},
+)  # fmt: skip
+ZYPPER_ALIASES = {
+    "in": "install",
+    "rm": "remove",
+    "up": "update",
+    "dup": "dist-upgrade",
+    "ref": "refresh",
+    "cc": "clean",
+    "si": "source-install",
+    "ve": "verify",
+    "pchk": "patch-check",
+}
+
+
+def zypper(command: Command) -> Invocation | None:
+    """zypper; `subcommand` is normalised (`in` -> install, `dup` -> dist-upgrade)."""
+    command = unwrap(command)
+    if command.program != "zypper":
+        return None
+    call = read(command, "zypper", ZYPPER_SPEC)
+    if call.subcommand:
+        call.subcommand = ZYPPER_ALIASES.get(call.subcommand, call.subcommand)
+    if call.subcommand == "install":
+        call.packages = [_zypper_package(word) for word in call.operands]
+    return call
+
+
+def _zypper_package(word: Word) -> Package:
+    text = word.text
+    if _dynamic(word):
+        return Package(word, text, kind="dynamic")
+    if text.endswith(".rpm") or _is_path(text) or _is_url(text):
+        return Package(word, text, kind="file")
+    match = re.search(r"(>=|<=|=|>|<)", text)
+    if match:
+        return Package(word, text[: match.start()], text[match.end() :], match.group(1))
+    return Package(word, text)
+
+
+RPM_SPEC = _spec(
+    "rDE",
+    {"root", "define", "eval", "dbpath", "macros", "rcfile", "predefine", "excludepath",
+     "relocate", "prefix", "queryformat", "qf"},
+    {"i": "install", "U": "upgrade", "F": "freshen", "e": "erase", "q": "query",
+     "v": "verbose", "h": "hash", "K": "checksig"},
+    subcommand=False,
+)  # fmt: skip
+
+
+def rpm(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program != "rpm":
+        return None
+    call = read(command, "rpm", RPM_SPEC)
+    if call.has("install", "upgrade", "freshen"):
+        call.packages = [Package(word, word.text, kind="file") for word in call.operands]
+    return call
+
+
+# -- pip ------------------------------------------------------------------------------------
+
+PIP_SPEC = _spec(
+    "rceiftbC",
+    {"requirement", "constraint", "editable", "index-url", "extra-index-url", "find-links",
+     "target", "prefix", "root", "src", "platform", "python-version", "implementation", "abi",
+     "no-binary", "only-binary", "progress-bar", "proxy", "trusted-host", "upgrade-strategy",
+     "root-user-action", "python", "build", "cache-dir", "log", "log-file", "timeout",
+     "retries", "cert", "client-cert", "exists-action", "global-option", "install-option",
+     "config-settings", "report", "use-feature", "use-deprecated", "keyring-provider",
+     "group", "hash", "build-option", "extra", "index", "default-index", "constraints",
+     "requirements", "overrides", "python-platform"},
+    {"r": "requirement", "c": "constraint", "e": "editable", "i": "index-url",
+     "f": "find-links", "t": "target", "b": "build", "C": "config-settings",
+     "U": "upgrade", "q": "quiet", "v": "verbose", "I": "ignore-installed",
+     "requirements": "requirement", "constraints": "constraint"},
+)  # fmt: skip
+_PIP_NAME = re.compile(r"^pip(\d+(\.\d+)*)?$")
+_PYTHON_NAME = re.compile(r"^python(\d+(\.\d+)*)?$")
+VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+", "git://")
+PIP_OPERATORS = ("===", "==", ">=", "<=", "!=", "~=", ">", "<")
+
+
+def pip(command: Command) -> Invocation | None:
+    """pip, pip3, pip3.12, `python3 -m pip`, `uv pip` (`tool` is "pip" or "uv pip");
+    pipx and pipenv are other tools."""
+    command = unwrap(command)
+    program = command.program
+    words: list[Word] | None = None
+    tool = "pip"
+    if _PIP_NAME.match(program):
+        words = command.args
+    elif _PYTHON_NAME.match(program):
+        words = _python_module_args(command.args, "pip")
+    elif program == "uv" and command.args and command.args[0].text == "pip":
+        words, tool = command.args[1:], "uv pip"
+    if words is None:
+        return None
+    call = read(command, tool, PIP_SPEC, words)
+    if call.subcommand == "install":
+        call.packages = [_pip_package(word) for word in call.operands]
+        call.packages += [
+            Package(option.value_word or option.word, option.value or "", kind="path")
+            for option in call.options
+            if option.name == "editable"
+        ]
+    return call
+
+
+def _python_module_args(args: list[Word], module: str) -> list[Word] | None:
+    """The arguments after `-m <module>` of a python command line."""
+    for index, word in enumerate(args):
+        text = word.text
+        if text == "-m" and index + 1 < len(args):
+            return args[index + 2 :] if args[index + 1].text == module else None
+        if text == f"-m{module}":
+            return args[index + 1 :]
+        if not text.startswith("-"):
+            return None  # a script: `python setup.py …`
+    return None
+
+
+def _pip_package(word: Word) -> Package:
+    text = word.text
+    if _dynamic(word):
+        return Package(word, text, kind="dynamic")
+    if text.startswith(VCS_PREFIXES):
+        return Package(word, text, _vcs_ref(text), "@", "vcs")
+    if " @ " in text or re.match(r"^[A-Za-z0-9._-]+(\[[^\]]*\])?@\s*\S+://", text):
+        name, _, url = text.partition("@")
+        url = url.strip()
+        if url.startswith(VCS_PREFIXES):
+            return Package(word, name.strip(), _vcs_ref(url), "@", "vcs")
+        return Package(word, name.strip(), url, "@", "url")
+    if _is_url(text):
+        return Package(word, text, kind="url")
+    if text.endswith((".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz")):
+        return Package(word, text, kind="file")
+    if _is_path(text) or "/" in text:
+        return Package(word, text, kind="path")
+    match = re.search(r"(===|==|>=|<=|!=|~=|>|<)", text)
+    if match:
+        name = text[: match.start()].strip()
+        return Package(word, _strip_extras(name), text[match.end() :].strip(), match.group(1))
+    return Package(word, _strip_extras(text.split(";")[0].strip()))
+
+
+def _strip_extras(name: str) -> str:
+    return name.split("[", 1)[0]
+
+
+def _vcs_ref(url: str) -> str | None:
+    """The `@ref` of a VCS URL (`git+https://host/x.git@v1.0#egg=x` -> v1.0), ignoring `user@`."""
+    url = url.split("#", 1)[0]
+    rest = url.split("://", 1)[1] if "://" in url else url
+    path = rest.split("/", 1)[1] if "/" in rest else ""
+    if "@" in path:
+        return path.rsplit("@", 1)[1] or None
+    return None
+
+
+# -- npm / yarn / pnpm ----------------------------------------------------------------------
+
+NODE_SPEC = _spec(
+    "wC",
+    {"registry", "loglevel", "prefix", "workspace", "omit", "include", "tag", "cache",
+     "userconfig", "globalconfig", "only", "before", "proxy", "https-proxy", "install-strategy",
+     "network-timeout", "modules-folder", "cwd", "mutex", "cache-folder", "dir", "filter",
+     "reporter", "store-dir", "virtual-store-dir", "lockfile-dir", "mode"},
+    {"g": "global", "D": "save-dev", "P": "save-prod", "E": "save-exact", "O": "save-optional",
+     "S": "save", "w": "workspace", "C": "cwd"},
+)  # fmt: skip
+NPM_INSTALLS = frozenset(
+    {"install", "i", "add", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal",
+     "isntall"}
+)  # fmt: skip
+NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
+
+
+def npm(command: Command) -> Invocation | None:
+    """npm, yarn, pnpm. Package arguments are read for `npm install/i/add`, `yarn add`,
+    `yarn global add`, `pnpm add`/`pnpm install <pkg>`; `subcommand` "install" for `npm i`."""
+    command = unwrap(command)
+    program = command.program
+    if program not in NODE_TOOLS:
+        return None
+    call = read(command, program, NODE_SPEC)
+    if program == "yarn" and call.subcommand == "global" and call.operands:
+        call.subcommand = call.operands[0].text
+        call.operands = call.operands[1:]
+        call.options.append(Option("global", None, call.subcommand_word or command.args[0]))
+    if program == "npm" and call.subcommand in NPM_INSTALLS:
+        call.subcommand = "install"
+    if program == "pnpm" and call.subcommand == "i":
+        call.subcommand = "install"
+    if call.subcommand in ("install", "add"):
+        call.packages = [_node_package(word) for word in call.operands]
+    return call
+
+
+def _node_package(word: Word) -> Package:
+    text = word.text
+    if _dynamic(word):
+        return Package(word, text, kind="dynamic")
+    if text.startswith(("git:", "git+", "github:", "gitlab:", "bitbucket:", "gist:")) or (
+        re.match(r"^[\w.-]+/[\w.-]+(#.*)?$", text) is not None and not text.startswith("@")
+    ):
+        ref = text.split("#", 1)[1] if "#" in text else None
+        return Package(word, text.split("#", 1)[0], ref, "#", "vcs")
+    if text.endswith((".tgz", ".tar.gz", ".tar")):
+        return Package(word, text, kind="file")
+    if _is_path(text) or text.startswith("file:"):
+        return Package(word, text, kind="path")
+    if _is_url(text):
+        return Package(word, text, kind="url")
+    scope = ""
+    rest = text
+    if text.startswith("@") and "/" in text:
+        scope, _, rest = text.partition("/")
+        scope += "/"
+    name, at, version = rest.partition("@")
+    if name.startswith("npm:"):
+        name = name[4:]
+    return Package(word, scope + name, version if at else None, "@" if at else None)
+
+
+# -- gem / bundle ---------------------------------------------------------------------------
+
+GEM_SPEC = _spec(
+    "vinsPgB",
+    {"version", "install-dir", "bindir", "source", "trust-policy", "platform", "file",
+     "build-root", "document", "target-rbconfig", "config-file", "env-shebang-path"},
+    {"v": "version", "i": "install-dir", "n": "bindir", "s": "source", "P": "trust-policy",
+     "g": "file", "N": "no-document", "E": "env-shebang", "f": "force", "w": "wrappers"},
+)  # fmt: skip
+# `--document` takes its list only with `=`; as a bare word it is a flag.
+GEM_SPEC = dataclasses.replace(GEM_SPEC, value_long=GEM_SPEC.value_long - {"document"})
+
+
+def gem(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program != "gem":
+        return None
+    call = read(command, "gem", GEM_SPEC)
+    if call.subcommand == "i":
+        call.subcommand = "install"
+    if call.subcommand == "install":
+        version = call.value("version")
+        call.packages = [_gem_package(word, version) for word in call.operands]
+    return call
+
+
+def _gem_package(word: Word, version: str | None) -> Package:
+    text = word.text
+    if _dynamic(word):
+        return Package(word, text, kind="dynamic")
+    if text.endswith(".gem") or _is_path(text):
+        return Package(word, text, kind="file")
+    name, colon, pin = text.partition(":")
+    if colon:
+        return Package(word, name, pin, ":")
+    if version is not None:
+        return Package(word, text, version, "-v")
+    return Package(word, text)
+
+
+BUNDLE_SPEC = _spec(
+    "j",
+    {"path", "without", "with", "gemfile", "jobs", "retry", "binstubs", "shebang", "standalone",
+     "trust-policy", "target-rbconfig"},
+    {"j": "jobs"},
+)  # fmt: skip
+
+
+def bundle(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program not in ("bundle", "bundler"):
+        return None
+    return read(command, "bundle", BUNDLE_SPEC)
+
+
+# -- go / cargo / composer / uv -------------------------------------------------------------
+
+GO_SPEC = _spec(
+    "",
+    {"o", "p", "tags", "ldflags", "gcflags", "asmflags", "mod", "modfile", "C", "pkgdir",
+     "toolexec", "buildmode", "compiler", "overlay", "pgo", "gccgoflags", "installsuffix",
+     "exec", "coverpkg", "covermode", "run", "bench", "count", "timeout"},
+    single_dash_long=True,
+)  # fmt: skip
+GO_META_PACKAGES = frozenset({"tool", "all", "std", "cmd"})
+GO_MOVING = frozenset({"latest", "upgrade", "patch", "master", "main", "HEAD"})
+
+
+def go(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program != "go":
+        return None
+    call = read(command, "go", GO_SPEC)
+    if call.subcommand in ("install", "get"):
+        call.packages = [_go_package(word) for word in call.operands]
+    return call
+
+
+def _go_package(word: Word) -> Package:
+    text = word.text
+    if _dynamic(word):
+        return Package(word, text, kind="dynamic")
+    if _is_path(text) or text.startswith(".") or text in GO_META_PACKAGES:
+        return Package(word, text, kind="path")  # local code, or go.mod's own tools
+    name, at, version = text.partition("@")
+    return Package(word, name, version if at else None, "@" if at else None)
+
+
+CARGO_SPEC = _spec(
+    "jFpZ",
+    {"version", "vers", "git", "branch", "tag", "rev", "path", "root", "index", "registry",
+     "features", "jobs", "target", "target-dir", "profile", "bin", "example", "config",
+     "color", "manifest-path", "package", "lockfile-path", "message-format"},
+    {"vers": "version", "F": "features", "j": "jobs", "p": "package", "f": "force",
+     "q": "quiet", "v": "verbose"},
+)  # fmt: skip
+
+
+def cargo(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program != "cargo":
+        return None
+    call = read(command, "cargo", CARGO_SPEC)
+    if call.subcommand == "install":
+        version = call.value("version")
+        pinned_source = call.has("path") or (call.has("git") and call.has("tag", "rev"))
+        packages = []
+        for word in call.operands:
+            name, at, pin = word.text.partition("@")
+            if _dynamic(word):
+                packages.append(Package(word, word.text, kind="dynamic"))
+            elif pinned_source:
+                packages.append(Package(word, name, kind="path"))
+            elif at:
+                packages.append(Package(word, name, pin, "@"))
+            else:
+                packages.append(Package(word, name, version, "--version" if version else None))
+        call.packages = packages
+    return call
+
+
+COMPOSER_SPEC = _spec("d", {"working-dir"}, {"d": "working-dir", "n": "no-interaction"})
+
+
+def composer(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program not in ("composer", "composer.phar"):
+        return None
+    return read(command, "composer", COMPOSER_SPEC)
+
+
+UV_SPEC = _spec(
+    "p",
+    {"python", "directory", "project", "extra", "group", "only-group", "index", "index-url",
+     "default-index", "extra-index-url", "find-links", "package", "cache-dir", "config-file"},
+    {"p": "python"},
+)  # fmt: skip
+
+
+def uv(command: Command) -> Invocation | None:
+    """uv itself (`uv sync`, `uv tool install`); `uv pip …` is read by `pip`."""
+    command = unwrap(command)
+    if command.program != "uv":
+        return None
+    return read(command, "uv", UV_SPEC)
+
+
+# -- downloads ------------------------------------------------------------------------------
+
+CURL_SPEC = _spec(
+    "oHdubXAeExTwmcKrYyzCUQtFPDbhx",
+    {"output", "header", "data", "data-raw", "data-binary", "data-urlencode", "user",
+     "request", "user-agent", "referer", "cert", "proxy", "upload-file", "write-out",
+     "max-time", "cookie", "cookie-jar", "config", "range", "speed-limit", "speed-time",
+     "time-cond", "continue-at", "proxy-user", "quote", "telnet-option", "form",
+     "ftp-port", "dump-header", "url", "output-dir", "retry", "retry-delay", "retry-max-time",
+     "connect-timeout", "cacert", "capath", "key", "pass", "resolve", "connect-to", "interface",
+     "limit-rate", "max-filesize", "netrc-file", "oauth2-bearer", "proto", "proto-redir",
+     "tls-max", "ciphers", "pinnedpubkey", "create-file-mode", "variable", "json", "expand-url",
+     "trace", "trace-ascii", "stderr", "form-string", "keepalive-time", "dns-servers",
+     "hostpubsha256", "aws-sigv4", "unix-socket", "abstract-unix-socket", "preproxy",
+     "noproxy", "local-port", "happy-eyeballs-timeout-ms", "expect100-timeout", "mail-from",
+     "mail-rcpt", "service-name", "sasl-authzid", "login-options", "engine", "cert-type",
+     "key-type", "random-file", "egd-file", "retry-all-errors-max"},
+    {"o": "output", "O": "remote-name", "L": "location", "s": "silent", "S": "show-error",
+     "f": "fail", "k": "insecure", "H": "header", "d": "data", "u": "user", "X": "request",
+     "A": "user-agent", "e": "referer", "E": "cert", "x": "proxy", "T": "upload-file",
+     "w": "write-out", "m": "max-time", "b": "cookie", "c": "cookie-jar", "K": "config",
+     "r": "range", "Y": "speed-limit", "y": "speed-time", "z": "time-cond",
+     "C": "continue-at", "U": "proxy-user", "Q": "quote", "t": "telnet-option", "F": "form",
+     "P": "ftp-port", "D": "dump-header", "J": "remote-header-name", "I": "head",
+     "v": "verbose", "q": "disable", "g": "globoff", "R": "remote-time", "Z": "parallel",
+     "N": "no-buffer", "h": "help", "#": "progress-bar", "4": "ipv4", "6": "ipv6"},
+    subcommand=False,
+)  # fmt: skip
+CURL_SPEC = dataclasses.replace(CURL_SPEC, value_short=CURL_SPEC.value_short.replace("h", ""))
+
+WGET_SPEC = _spec(
+    "OoaPiBeTtwAUDRlXIQ",
+    {"output-document", "output-file", "append-output", "directory-prefix", "input-file",
+     "base", "execute", "timeout", "tries", "wait", "accept", "reject", "user-agent",
+     "domains", "exclude-domains", "level", "include-directories", "exclude-directories",
+     "quota", "header", "user", "password", "http-user", "http-password", "post-data",
+     "post-file", "ca-certificate", "ca-directory", "certificate", "private-key", "progress",
+     "limit-rate", "bind-address", "dns-timeout", "connect-timeout", "read-timeout",
+     "waitretry", "load-cookies", "save-cookies", "referer", "method", "body-data",
+     "body-file", "secure-protocol", "cut-dirs", "default-page", "restrict-file-names",
+     "local-encoding", "remote-encoding", "use-askpass", "report-speed", "config",
+     "ftp-user", "ftp-password", "proxy-user", "proxy-password", "rejected-log",
+     "xattr", "compression", "hsts-file", "ciphers", "pinnedpubkey", "crl-file"},
+    {"O": "output-document", "o": "output-file", "a": "append-output", "P": "directory-prefix",
+     "i": "input-file", "B": "base", "e": "execute", "T": "timeout", "t": "tries", "w": "wait",
+     "A": "accept", "R": "reject", "U": "user-agent", "D": "domains", "l": "level",
+     "I": "include-directories", "X": "exclude-directories", "Q": "quota",
+     "q": "quiet", "nv": "no-verbose", "v": "verbose", "c": "continue", "N": "timestamping",
+     "r": "recursive", "nc": "no-clobber", "nd": "no-directories", "nH": "no-host-directories",
+     "np": "no-parent", "k": "convert-links", "x": "force-directories", "S": "server-response",
+     "d": "debug", "b": "background", "m": "mirror", "p": "page-requisites", "L": "relative",
+     "F": "force-html", "K": "backup-converted", "E": "adjust-extension", "H": "span-hosts",
+     "h": "help", "V": "version", "4": "inet4-only", "6": "inet6-only"},
+    multi_letter_short=frozenset({"nv", "nc", "nd", "nH", "np"}),
+    subcommand=False,
+)  # fmt: skip
+# wget's --progress value must be inline (`--progress=dot:giga`); keep the rest as is.
+WGET_SPEC = dataclasses.replace(WGET_SPEC, value_long=WGET_SPEC.value_long - {"progress"})
+
+
+def curl(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program != "curl":
+        return None
+    return read(command, "curl", CURL_SPEC)
+
+
+def wget(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program != "wget":
+        return None
+    return read(command, "wget", WGET_SPEC)
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a curl/wget command fetches and where the bytes go."""
+
+    call: Invocation
+    urls: list[Word]
+    output: Word | None  # the file named by -o/-O/--output(-document), or the > target
+    to_file: bool  # bytes land in a file (-o/-O/wget default/`> file`)
+    to_stdout: bool  # bytes go to stdout (a pipe can consume them)
+
+    @property
+    def tool(self) -> str:
+        return self.call.tool
+
+
+def download(command: Command) -> Download | None:
+    command = unwrap(command)
+    call = curl(command) or wget(command)
+    if call is None:
+        return None
+    urls = [word for word in call.operands if _is_url(word.text) or not word.static]
+    if call.tool == "curl":
+        urls += [o.value_word or o.word for o in call.options if o.name == "url"]
+        output_option = call.option("output")
+        remote = call.has("remote-name", "remote-name-all", "remote-header-name")
+        output = None
+        if output_option is not None:
+            output = output_option.value_word or output_option.word
+            to_file = (output_option.value or "-") != "-"
+        else:
+            to_file = remote
+        to_stdout = not to_file
+    else:
+        output_option = call.option("output-document")
+        output = None
+        if output_option is not None:
+            output = output_option.value_word or output_option.word
+            to_file = output_option.value != "-"
+        else:
+            to_file = True  # wget saves under the remote name by default
+        to_stdout = not to_file
+    file_redirect = next(
+        (r for r in command.redirects if r.fd in (None, 1) and r.operator in (">", ">>", ">|")),
+        None,
+    )
+    if to_stdout and file_redirect is not None and file_redirect.target is not None:
+        target = file_redirect.target.text
+        if target != "/dev/null":
+            output, to_file, to_stdout = file_redirect.target, True, False
+    return Download(call, urls, output, to_file, to_stdout)
+
+
+# -- verification, extraction, git ----------------------------------------------------------
+
+CHECKSUM_TOOLS = frozenset(
+    {"sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "md5sum", "b2sum", "cksum"}
+)
+
+
+def verifies(command: Command) -> bool:
+    """The command verifies a download: a checksum check or a signature verification."""
+    command = unwrap(command)
+    program = command.program
+    argv = [word.text for word in command.args]
+    if program in CHECKSUM_TOOLS or program == "shasum":
+        return any(
+            a in ("-c", "--check")
+            or (a.startswith("-") and not a.startswith(("--", "-a")) and "c" in a[1:])
+            for a in argv
+        )
+    if program in ("gpg", "gpg2"):
+        return any(a in ("--verify", "--verify-files") for a in argv)
+    if program == "gpgv":
+        return True
+    if program == "cosign":
+        return bool(argv) and argv[0].startswith("verify")
+    if program == "minisign":
+        return any(a.startswith("-") and not a.startswith("--") and "V" in a for a in argv)
+    if program == "openssl":
+        return bool(argv) and argv[0] == "dgst" and "-verify" in argv
+    return False
+
+
+EXTRACTORS = frozenset({"tar", "bsdtar", "unzip", "gunzip", "xz", "unxz", "cpio", "zcat",
+                        "bunzip2", "bzip2", "zstd", "unzstd", "7z", "gzip", "busybox"})  # fmt: skip
+
+
+def extracts(command: Command) -> bool:
+    """The command unpacks an archive (reads data it will install)."""
+    command = unwrap(command)
+    program = command.program
+    argv = [word.text for word in command.args]
+    if program == "busybox" and argv:
+        inner = dataclasses.replace(command, name=command.args[0], args=command.args[1:])
+        return extracts(inner)
+    if program in ("tar", "bsdtar"):
+        if not argv:
+            return False
+        first = argv[0]
+        if not first.startswith("-") and "x" in first:
+            return True  # old style: `tar xzf file`
+        return any(
+            a in ("--extract", "--get")
+            or (a.startswith("-") and not a.startswith("--") and "x" in a[1:])
+            for a in argv
+        )
+    if program in ("unzip", "gunzip", "unxz", "bunzip2", "unzstd", "zcat", "cpio"):
+        return program != "cpio" or any(
+            a in ("-i", "--extract") or (a.startswith("-") and "i" in a[1:] and a[1] != "-")
+            for a in argv
+        )
+    if program in ("xz", "gzip", "bzip2", "zstd"):
+        return any(
+            a in ("-d", "--decompress") or (a.startswith("-") and a[1:2] != "-" and "d" in a)
+            for a in argv
+        )
+    if program == "7z":
+        return bool(argv) and argv[0] in ("x", "e")
+    return False
+
+
+TAR_SPEC = _spec(
+    "fCTXbHKLNV",
+    {"file", "directory", "files-from", "exclude-from", "blocking-factor", "format",
+     "transform", "exclude", "strip-components", "owner", "group", "mode", "use-compress-program",
+     "xform", "newer", "after-date", "label", "volno-file", "index-file"},
+    {"f": "file", "C": "directory", "x": "extract", "c": "create", "t": "list", "z": "gzip",
+     "j": "bzip2", "J": "xz", "v": "verbose", "T": "files-from", "X": "exclude-from",
+     "I": "use-compress-program", "get": "extract"},
+    subcommand=False,
+)  # fmt: skip
+
+
+def tar(command: Command) -> Invocation | None:
+    command = unwrap(command)
+    if command.program not in ("tar", "bsdtar"):
+        return None
+    args = command.args
+    if args and args[0].static and not args[0].text.startswith("-"):
+        # old-style bundled letters `tar xzf file`: read them as `-xzf`
+        first = args[0]
+        bundled = Word(
+            "-" + first.text, first.raw, first.span, True, offset=first.offset, origin=first.origin
+        )
+        return read(command, command.program, TAR_SPEC, [bundled, *args[1:]])
+    return read(command, command.program, TAR_SPEC)
+
+
+GIT_SPEC = _spec(
+    "Cbcoj",
+    {"branch", "depth", "config", "origin", "reference", "reference-if-able", "filter",
+     "jobs", "separate-git-dir", "template", "shallow-since", "shallow-exclude", "upload-pack",
+     "git-dir", "work-tree", "namespace", "server-option", "bundle-uri", "revision",
+     "exec-path"},
+    {"b": "branch", "o": "origin", "j": "jobs", "c": "config", "C": "C", "q": "quiet",
+     "n": "no-checkout"},
+)  # fmt: skip
+
+
+def git(command: Command) -> Invocation | None:
+    """git with its subcommand; global options (`-C dir`, `-c k=v`) are read as options."""
+    command = unwrap(command)
+    if command.program != "git":
+        return None
+    return read(command, "git", GIT_SPEC)
+
+
+# ------------------------------------------------------------------------------ variables
+
+_PACKAGE_READERS: dict[str, Callable[[Word], Package]] = {
+    **dict.fromkeys(APT_TOOLS, _apt_package),
+    "apk": _apk_package,
+    **dict.fromkeys(RPM_FAMILY, _rpm_package),
+    "zypper": _zypper_package,
+    "pip": _pip_package,
+    "uv pip": _pip_package,
+    **dict.fromkeys(NODE_TOOLS, _node_package),
+    "go": _go_package,
+}
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def expand_packages(call: Invocation, variables: Mapping[str, str]) -> list[Package]:
+    """`call.packages` with each `$VAR` package replaced by the packages its known value lists
+    (`PKGS="curl git" && apt-get install $PKGS`). The new packages keep the `$VAR` word (its
+    span) and name the variable in `via`; unknown variables stay "dynamic"."""
+    reader = _PACKAGE_READERS.get(call.tool)
+    if reader is None or call.subcommand == "module install":
+        return list(call.packages)
+    expanded: list[Package] = []
+    for package in call.packages:
+        match = _VARIABLE.fullmatch(package.word.text) if package.kind == "dynamic" else None
+        name = (match.group(1) or match.group(2)) if match else None
+        value = variables.get(name) if name else None
+        if value is None or "$" in value or "`" in value:
+            expanded.append(package)
+            continue
+        for piece in value.split():
+            word = package.word
+            alias = Word(piece, word.raw, word.span, True, offset=word.offset, origin=word.origin)
+            found = reader(alias)
+            expanded.append(dataclasses.replace(found, word=word, via=name))
+    return expanded
+
+
+# ------------------------------------------------------------------------------ dispatch
+
+_BY_PROGRAM: dict[str, Callable[[Command], Invocation | None]] = {
+    **dict.fromkeys(APT_TOOLS, apt_get),
+    "apk": apk,
+    **dict.fromkeys(RPM_FAMILY, yum),
+    "zypper": zypper,
+    "rpm": rpm,
+    **dict.fromkeys(NODE_TOOLS, npm),
+    "gem": gem,
+    "bundle": bundle,
+    "bundler": bundle,
+    "go": go,
+    "cargo": cargo,
+    "composer": composer,
+    "composer.phar": composer,
+    "curl": curl,
+    "wget": wget,
+    "git": git,
+    "tar": tar,
+    "bsdtar": tar,
+}
+
+
+def invocation(command: Command) -> Invocation | None:
+    """The command read by whichever tool reader knows its program, else None."""
+    command = unwrap(command)
+    program = command.program
+    if program == "uv":
+        return pip(command) or uv(command)
+    reader = _BY_PROGRAM.get(program)
+    if reader is not None:
+        return reader(command)
+    if _PIP_NAME.match(program) or _PYTHON_NAME.match(program):
+        return pip(command)
+    return None

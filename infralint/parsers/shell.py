@@ -1,0 +1,836 @@
+"""The shell model shared by every language: RUN scripts, compose commands, Chef `execute`.
+
+It knows nothing about Dockerfiles, compose or Chef. A caller hands over the script text and a
+`PositionMap` from script offsets to positions in the outer file; every Word, Redirect and Command
+carries a Span in the outer file.
+
+API (stable; other modules depend on it):
+    parse_shell(text, origin=None) -> Script
+    inner_script(command) -> Script | None     the script of `sh -c '…'` / `bash -c "…"`
+    Script.commands            every simple command in source order, including those inside
+                               subshells, command substitutions, if/while/for bodies, functions
+    Script.redirects           every redirection once, in source order
+    Command.name / .args       Words; Command.argv is their static text
+    Command.redirects          Redirects (operator, fd, target Word); a redirection of a group
+                               (`{ a; b; } > f`, `while …; done < f`) is given to each command in it
+    Command.pipeline/.pipe_index/.pipe_length   pipeline membership; the commands inside a group
+                               that is one element of a pipeline share that element's pipe_index
+    Command.connector          the operator before the command in its list: "&&", "||", ";",
+                               "|", "|&", "&", "\n" or None for the first; the first command of a
+                               group gets the group's connector
+    Command.background         the command (or its pipeline) ends with `&`
+    Command.in_substitution    inside $(…), `…`, <(…) or >(…)
+    Word.text/.raw/.static/.span    value without quotes, source text, no expansion, file span;
+                               .offset/.end are code-point offsets in the script, .origin its map
+    Script.problems            syntax errors (ERROR/MISSING nodes) as ParseProblems at their span
+    PositionMap.compose(pieces)    the map of a string cut out of the mapped text (sh -c strings)
+
+Declarations (`export A=1`), `[ … ]`/`[[ … ]]` tests and bare assignments (`A=$(x)`, name None)
+are commands too. How the tree-sitter tree is read: the walk turns the tree into a stream of
+items (commands, groups), operators and redirections in source order and applies the shell's own
+precedence to it. That is deliberate: tree-sitter-bash nests `a && b > f | c` as
+`(a && b > f) | c`, and keeps `cmd <<EOF | sh` operators inside the heredoc node; reading the
+token order gives bash's answer (`a && (b > f | c)`) in both cases.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from infralint.model import ParseProblem, Span
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from infralint.parsers._treesitter import OffsetConverter
+
+
+@dataclass(frozen=True)
+class PositionMap:
+    """Maps offsets of a script string to (line, column) in the outer file.
+
+    `anchors` are (script_offset, line, column) triples in increasing offset order: the text from
+    one anchor's offset up to the next lies contiguously on one physical line of the outer file.
+    """
+
+    anchors: tuple[tuple[int, int, int], ...] = ((0, 1, 1),)
+    _keys: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_keys", tuple(anchor[0] for anchor in self.anchors))
+
+    @classmethod
+    def for_text(cls, text: str, line: int = 1, column: int = 1) -> PositionMap:
+        """A script that is a verbatim slice of the file starting at (line, column)."""
+        anchors = [(0, line, column)]
+        offset = 0
+        for piece in text.splitlines(keepends=True)[:-1]:
+            offset += len(piece)
+            line += 1
+            anchors.append((offset, line, 1))
+        return cls(tuple(anchors))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = max(bisect.bisect_right(self._keys, offset) - 1, 0)
+        start, line, column = self.anchors[index]
+        return line, column + (offset - start)
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        if end <= start:
+            return Span(line, column, line, column)
+        # The end is exclusive: place it after the last character, so that a word ending where
+        # the next anchor (the next physical line) begins still ends on its own line.
+        end_line, end_column = self.position(end - 1)
+        return Span(line, column, end_line, end_column + 1)
+
+    def compose(self, pieces: list[tuple[int, int, int]]) -> PositionMap:
+        """A map for a string built from slices of the text this map describes.
+
+        `pieces` are (new_offset, old_offset, length): the new string's characters
+        [new_offset, new_offset + length) are the old text's [old_offset, old_offset + length).
+        """
+        anchors: list[tuple[int, int, int]] = []
+        for new, old, length in pieces:
+            line, column = self.position(old)
+            anchors.append((new, line, column))
+            first = bisect.bisect_right(self._keys, old)
+            last = bisect.bisect_left(self._keys, old + length)
+            for index in range(first, last):
+                key, line, column = self.anchors[index]
+                anchors.append((new + key - old, line, column))
+        return PositionMap(tuple(anchors) or ((0, 1, 1),))
+
+
+IDENTITY = PositionMap()
+
+
+class Word:
+    """One shell word. `text` is its value with quotes removed; `static` is False when it holds
+    an expansion ($VAR, $(…), globs are still static) whose value cannot be known.
+
+    Immutable. `span` is computed on first use (most words are never reported); `offset`/`end`
+    are the word's code-point offsets in the script text and `origin` that script's map.
+    """
+
+    __slots__ = ("_span", "end", "offset", "origin", "raw", "static", "text")
+
+    def __init__(
+        self,
+        text: str,
+        raw: str,
+        span: Span | None = None,
+        static: bool = True,
+        *,
+        offset: int = 0,
+        origin: PositionMap = IDENTITY,
+        end: int | None = None,
+    ) -> None:
+        self.text = text
+        self.raw = raw
+        self.static = static
+        self.offset = offset
+        self.end = offset + len(raw) if end is None else end
+        self.origin = origin
+        self._span = span
+
+    @property
+    def span(self) -> Span:
+        if self._span is None:
+            self._span = self.origin.span(self.offset, self.end)
+        return self._span
+
+    def _key(self) -> tuple[str, str, Span, bool]:
+        return (self.text, self.raw, self.span, self.static)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Word) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Word({self.text!r}, raw={self.raw!r}, span={self.span!r}, static={self.static})"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    operator: str  # ">", ">>", "<", "&>", "&>>", ">&", "<<", "<<-", "<<<", ">|", "<&", "<>"
+    fd: int | None  # the explicit descriptor (2 in "2>"), else None
+    target: Word | None  # for heredocs: the body
+    span: Span
+
+    @property
+    def writes(self) -> bool:
+        return self.operator in (">", ">>", "&>", "&>>", ">|", ">&")
+
+
+@dataclass
+class Command:
+    name: Word | None
+    args: list[Word]
+    span: Span
+    redirects: list[Redirect] = field(default_factory=list)
+    assignments: list[tuple[str, Word]] = field(default_factory=list)
+    pipeline: int = 0
+    pipe_index: int = 0
+    pipe_length: int = 1
+    connector: str | None = None
+    background: bool = False
+    in_substitution: bool = False
+
+    @property
+    def argv(self) -> list[str]:
+        words = ([self.name] if self.name else []) + self.args
+        return [word.text for word in words]
+
+    @property
+    def program(self) -> str:
+        """The command name without its directory (`/usr/bin/apt-get` -> `apt-get`)."""
+        return self.name.text.rsplit("/", 1)[-1] if self.name else ""
+
+
+@dataclass
+class Script:
+    text: str
+    commands: list[Command] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    redirects: list[Redirect] = field(default_factory=list)
+
+    def pipelines(self) -> list[list[Command]]:
+        groups: dict[int, list[Command]] = {}
+        for command in self.commands:
+            groups.setdefault(command.pipeline, []).append(command)
+        return [sorted(group, key=lambda c: c.pipe_index) for _, group in sorted(groups.items())]
+
+
+# ------------------------------------------------------------------------------ entry points
+
+MAX_PROBLEMS = 10
+
+
+def parse_shell(text: str, origin: PositionMap | None = None) -> Script:
+    """Parse a POSIX/bash script with tree-sitter-bash. Never raises on bad input: syntax errors
+    become `Script.problems` and every command that can be read is still returned."""
+    from infralint.parsers import _treesitter
+
+    origin = origin or PositionMap.for_text(text)
+    script = Script(text)
+    if not text.strip():
+        return script
+    converter = _treesitter.OffsetConverter(text)
+    tree = _treesitter.parse("bash", converter.data)
+    root = tree.root_node
+    try:
+        _Walker(script, converter, origin).run(root)
+    except Exception as error:  # a tree shape the walk does not expect: keep what was read
+        script.problems.append(
+            ParseProblem(
+                f"shell script only partly read ({type(error).__name__})", origin.span(0, 0)
+            )
+        )
+    for node in _treesitter.syntax_errors(root)[:MAX_PROBLEMS]:
+        span = origin.span(converter.char(node.start_byte), converter.char(node.end_byte))
+        if node.is_missing:
+            message = f"shell syntax error: missing '{node.type}'"
+        else:
+            near = " ".join(converter.node_text(node).split())[:40]
+            message = f"shell syntax error near '{near}'" if near else "shell syntax error"
+        script.problems.append(ParseProblem(message, span))
+    return script
+
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+
+
+def inner_script(command: Command) -> Script | None:
+    """The script run by `sh -c '…'` / `bash -eux -c "…"`, when that string is one static word,
+    with positions mapped into the outer file. None for anything else."""
+    words = list(command.args)
+    if command.program == "busybox" and words and words[0].text in SHELLS:
+        words = words[1:]
+    elif command.program not in SHELLS:
+        return None
+    has_c = False
+    index = 0
+    while index < len(words):
+        text = words[index].text
+        if text == "--":
+            index += 1
+            break
+        if text[:1] not in ("-", "+") or len(text) < 2:
+            break
+        short = not text.startswith("--")
+        if short and "c" in text[1:]:
+            has_c = True
+        # `-o pipefail`, `-eo pipefail`: the option name is the next word.
+        index += 2 if short and text[-1] in ("o", "O") else 1
+    if not has_c or index >= len(words):
+        return None
+    word = words[index]
+    if not word.static:
+        return None
+    decoded = _decode_static(word.raw)
+    if decoded is None:
+        return None
+    body, pieces = decoded
+    shifted = [(new, word.offset + old, length) for new, old, length in pieces]
+    return parse_shell(body, word.origin.compose(shifted))
+
+
+_STATIC_TOKEN = re.compile(r"'([^']*)'|\"((?:[^\"\\$`]|\\.)*)\"|\\(.)|([^'\"\\$`]+)", re.S)
+_DQ_ESCAPE = re.compile(r"\\([$`\"\\\n])")
+
+
+def _decode_static(raw: str) -> tuple[str, list[tuple[int, int, int]]] | None:
+    """Unquote a static word, keeping (new_offset, raw_offset, length) for each verbatim run."""
+    out: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
+    length = 0
+
+    def keep(text: str, start: int) -> None:
+        nonlocal length
+        if text:
+            pieces.append((length, start, len(text)))
+            out.append(text)
+            length += len(text)
+
+    position = 0
+    while position < len(raw):
+        match = _STATIC_TOKEN.match(raw, position)
+        if match is None:
+            return None
+        if match.group(1) is not None:
+            keep(match.group(1), match.start(1))
+        elif match.group(2) is not None:
+            inner, start = match.group(2), match.start(2)
+            last = 0
+            for escape in _DQ_ESCAPE.finditer(inner):
+                keep(inner[last : escape.start()], start + last)
+                if escape.group(1) != "\n":
+                    keep(escape.group(1), start + escape.start(1))
+                last = escape.end()
+            keep(inner[last:], start + last)
+        elif match.group(3) is not None:
+            if match.group(3) != "\n":
+                keep(match.group(3), match.start(3))
+        else:
+            keep(match.group(4), match.start(4))
+        position = match.end()
+    return "".join(out), pieces
+
+
+# ------------------------------------------------------------------------------ word decoding
+
+_EXPANSIONS = frozenset(
+    {
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "arithmetic_expansion",
+        "brace_expression",
+    }
+)
+_UNQUOTED_ESCAPE = re.compile(r"\\(.?)", re.S)
+_ANSI_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "\a"}
+_ANSI_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", re.S)
+
+
+def _unescape_unquoted(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+    return _UNQUOTED_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), raw)
+
+
+def _unescape_double(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+    return _DQ_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), raw)
+
+
+def _unescape_ansi(raw: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] == "x":
+            return chr(int(code[1:], 16))
+        if code[0].isdigit():
+            return chr(int(code, 8))
+        return _ANSI_ESCAPES.get(code, "\\" + code)
+
+    return _ANSI_ESCAPE.sub(one, raw)
+
+
+# ------------------------------------------------------------------------------ the walk
+
+# Node types that are items of a list (a group of commands with its own operators inside).
+_GROUPS = frozenset(
+    {
+        "subshell",
+        "compound_statement",
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "case_item",
+        "do_group",
+        "function_definition",
+    }
+)
+_COMMANDS = frozenset({"command", "declaration_command", "unset_command", "test_command"})
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+_OPERATORS = frozenset({"&&", "||", "|", "|&", ";", "&", ";;", ";&", ";;&"})
+# Nodes that can hold a command substitution somewhere inside a word.
+_SCANNED = frozenset(
+    {
+        "string",
+        "concatenation",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "arithmetic_expansion",
+        "translated_string",
+        "array",
+        "variable_assignment",
+        "command_name",
+        "binary_expression",
+        "unary_expression",
+        "parenthesized_expression",
+        "ternary_expression",
+        "postfix_expression",
+        "heredoc_body",
+        "subscript",
+    }
+)
+_WORDISH = _SCANNED | frozenset(
+    {"word", "raw_string", "number", "simple_expansion", "ansi_c_string", "brace_expression"}
+)
+
+_TEST_EXPRESSIONS = frozenset(
+    {
+        "binary_expression",
+        "unary_expression",
+        "parenthesized_expression",
+        "ternary_expression",
+        "postfix_expression",
+        "negated_expression",
+    }
+)
+
+_STATEMENT, _SCAN, _CLOSE = 0, 1, 2
+
+
+class _Group:
+    """A compound command seen as one item of its list."""
+
+    __slots__ = ("connector", "end", "scope", "start")
+
+    def __init__(self, start: int, scope: int, connector: str | None) -> None:
+        self.start = start
+        self.end = start
+        self.scope = scope
+        self.connector = connector
+
+
+class _Level:
+    """The list state inside one group (or the top of a script or substitution)."""
+
+    __slots__ = ("first_connector", "group", "last", "orphans", "pending", "pipe")
+
+    def __init__(self, first_connector: str | None, group: _Group | None) -> None:
+        self.first_connector = first_connector
+        self.group = group
+        self.pending: str | None = None
+        self.last: Command | _Group | None = None
+        self.pipe: list[Command | _Group] = []
+        self.orphans: list[Redirect] = []
+
+
+class _Walker:
+    def __init__(self, script: Script, converter: OffsetConverter, origin: PositionMap) -> None:
+        self.script = script
+        self.conv = converter
+        self.data = converter.data
+        self.ascii = len(converter.data) == len(script.text)
+        self.origin = origin
+        self.scopes: list[int] = []  # the scope of each command in script.commands
+        self.levels: dict[int, list[_Level]] = {}
+        self.next_scope = 0
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def may_run(self, node: Node) -> bool:
+        """The node's text could hold a command substitution (`$(`, `<(`, `>(` or a backtick);
+        most words cannot, and need no walk."""
+        data, start, end = self.data, node.start_byte, node.end_byte
+        return data.find(b"(", start, end) >= 0 or data.find(b"`", start, end) >= 0
+
+    def span(self, node: Node) -> Span:
+        return self.origin.span(self.conv.char(node.start_byte), self.conv.char(node.end_byte))
+
+    def word(self, node: Node) -> Word:
+        kind = node.type
+        start, end = node.start_byte, node.end_byte
+        raw = self.data[start:end].decode("utf-8", "replace")
+        static = True
+        if kind == "word":
+            text = _unescape_unquoted(raw)
+        elif kind == "raw_string":
+            text = raw[1:-1]
+        elif kind in ("string", "translated_string"):
+            text, static = self._string(node, raw)
+        elif kind == "ansi_c_string":
+            text = _unescape_ansi(raw[2:-1])
+        elif kind == "concatenation":
+            parts: list[str] = []
+            for child in node.children:
+                piece = self.word(child)
+                parts.append(piece.text)
+                static = static and piece.static
+            text = "".join(parts)
+        elif kind == "command_name":
+            inner = node.named_children
+            if len(inner) == 1:
+                piece = self.word(inner[0])
+                text, static = piece.text, piece.static
+            else:
+                text = raw
+        elif kind in _EXPANSIONS:
+            text, static = raw, False
+        else:
+            text = raw
+        if not self.ascii:
+            start, end = self.conv.char(start), self.conv.char(end)
+        return Word(text, raw, None, static, offset=start, origin=self.origin, end=end)
+
+    def _string(self, node: Node, raw: str) -> tuple[str, bool]:
+        start = 2 if raw.startswith("$") else 1
+        inner = raw[start:-1] if raw.endswith('"') and len(raw) > start else raw[start:]
+        static = not any(child.type in _EXPANSIONS for child in node.named_children)
+        return _unescape_double(inner), static
+
+    def new_scope(self, in_substitution: bool) -> int:
+        scope = self.next_scope
+        self.next_scope += 1
+        self.levels[scope] = [_Level(None, None)]
+        if in_substitution:
+            self.substitution_scopes.add(scope)
+        return scope
+
+    substitution_scopes: set[int]
+
+    def commands_of(self, item: Command | _Group) -> list[Command]:
+        if isinstance(item, Command):
+            return [item]
+        commands = self.script.commands[item.start : item.end]
+        scopes = self.scopes[item.start : item.end]
+        return [
+            command for command, scope in zip(commands, scopes, strict=True) if scope == item.scope
+        ]
+
+    # -- list structure --------------------------------------------------------------------
+
+    def begin_item(self, scope: int, item: Command | _Group) -> str | None:
+        level = self.levels[scope][-1]
+        if level.last is None and level.pending is None:
+            connector = level.first_connector
+        else:
+            connector = level.pending or "\n"
+        if level.pending in ("|", "|&") and level.pipe:
+            level.pipe.append(item)
+        else:
+            self.flush(level)
+            level.pipe = [item]
+        level.pending = None
+        level.last = item
+        return connector
+
+    def flush(self, level: _Level) -> None:
+        if len(level.pipe) > 1:
+            members = [self.commands_of(item) for item in level.pipe]
+            pipeline_id = next((cmds[0].pipeline for cmds in members if cmds), None)
+            if pipeline_id is not None:
+                length = len(level.pipe)
+                for index, commands in enumerate(members):
+                    for command in commands:
+                        if command.pipe_length == 1:
+                            command.pipeline = pipeline_id
+                            command.pipe_index = index
+                            command.pipe_length = length
+        level.pipe = []
+
+    def operator(self, scope: int, op: str) -> None:
+        level = self.levels[scope][-1]
+        if op == "&":
+            for item in level.pipe:
+                for command in self.commands_of(item):
+                    command.background = True
+        if op not in ("|", "|&"):
+            self.flush(level)
+        level.pending = op
+
+    def attach(self, scope: int, redirect: Redirect, extra: list[Word]) -> None:
+        self.script.redirects.append(redirect)
+        level = self.levels[scope][-1]
+        target = level.last if level.pending is None else None
+        if target is None:
+            level.orphans.append(redirect)  # `> f cmd`: belongs to the next command
+            return
+        if isinstance(target, Command):
+            target.redirects.append(redirect)
+            target.args.extend(extra)
+            target.span = _cover(target.span, redirect.span)
+            return
+        for command in self.commands_of(target):
+            command.redirects.append(redirect)
+
+    def open_group(self, scope: int, node: Node) -> None:
+        group = _Group(len(self.script.commands), scope, None)
+        group.connector = self.begin_item(scope, group)
+        self.levels[scope].append(_Level(group.connector, group))
+
+    def close_group(self, scope: int) -> None:
+        stack = self.levels[scope]
+        level = stack.pop()
+        self.flush(level)
+        if level.group is not None:
+            level.group.end = len(self.script.commands)
+        if not stack:  # never pops the scope's root level; keep the walk total anyway
+            stack.append(level)
+
+    def add_command(self, scope: int, command: Command) -> None:
+        level = self.levels[scope][-1]
+        command.in_substitution = scope in self.substitution_scopes
+        command.pipeline = len(self.script.commands)
+        if level.orphans:
+            command.redirects[:0] = level.orphans
+            level.orphans = []
+        command.connector = self.begin_item(scope, command)
+        self.script.commands.append(command)
+        self.scopes.append(scope)
+        # Groups still open end after this command at least.
+        for open_level in self.levels[scope]:
+            if open_level.group is not None:
+                open_level.group.end = len(self.script.commands)
+
+    # -- nodes -----------------------------------------------------------------------------
+
+    def redirect(self, node: Node) -> tuple[Redirect, list[Word], list[Node]]:
+        """The redirection, words that are really arguments of the command (tree-sitter reads
+        `cmd >f arg` as two destinations), and children to walk as statements (heredocs)."""
+        operator = ""
+        fd: int | None = None
+        target: Word | None = None
+        extra: list[Word] = []
+        statements: list[Node] = []
+        for child in node.children:
+            kind = child.type
+            if not child.is_named:
+                if kind in ("&&", "||", "|", "|&", ";", "&") and node.type == "heredoc_redirect":
+                    statements.append(child)
+                elif not operator:
+                    operator = kind
+            elif kind == "file_descriptor":
+                text = self.conv.node_text(child)
+                fd = int(text) if text.isdigit() else None
+            elif kind == "heredoc_start":
+                continue
+            elif kind == "heredoc_body":
+                body = self.word(child)
+                target = Word(
+                    body.raw, body.raw, None, body.static, offset=body.offset, origin=body.origin
+                )
+                statements.append(child)
+            elif kind == "heredoc_end":
+                continue
+            elif node.type == "heredoc_redirect":
+                statements.append(child)
+            elif target is None:
+                target = self.word(child)
+            else:
+                extra.append(self.word(child))
+        if node.type == "heredoc_redirect" and operator not in ("<<", "<<-"):
+            operator = "<<"
+        span = self.span(node)
+        if node.type == "heredoc_redirect":
+            first = self.conv.char(node.start_byte)
+            span = self.origin.span(first, first + len(operator))
+        return Redirect(operator, fd, target, span), extra, statements
+
+    def command(self, node: Node) -> tuple[Command, list[Node], list[Node]]:
+        """A simple command, the child nodes to scan for substitutions, and nodes to walk as
+        statements (what tree-sitter keeps inside a heredoc redirection)."""
+        kind = node.type
+        name: Word | None = None
+        args: list[Word] = []
+        assignments: list[tuple[str, Word]] = []
+        redirects: list[Redirect] = []
+        scan: list[Node] = []
+        later: list[Node] = []
+        if kind == "command":
+            for child in node.children:
+                ckind = child.type
+                if ckind == "command_name":
+                    name = self.word(child)
+                elif ckind == "variable_assignment":
+                    assignments.append(self.assignment(child))
+                elif ckind in _REDIRECTS:
+                    redirect, extra, statements = self.redirect(child)
+                    redirects.append(redirect)
+                    self.script.redirects.append(redirect)
+                    args.extend(extra)
+                    later.extend(statements)
+                elif child.is_named and ckind != "comment":
+                    args.append(self.word(child))
+                else:
+                    continue
+                if ckind in _SCANNED or ckind in _REDIRECTS:
+                    scan.append(child)
+        elif kind == "test_command":
+            tokens = [child for child in node.children if child.type not in ("comment",)]
+            if tokens and not tokens[0].is_named:
+                name = self.word(tokens[0])
+                tokens = tokens[1:]
+            if tokens and not tokens[-1].is_named and tokens[-1].type in ("]", "]]"):
+                tokens = tokens[:-1]
+            from infralint.parsers._treesitter import preorder
+
+            for child in tokens:
+                for leaf in preorder(child, lambda n: n.type in _TEST_EXPRESSIONS):
+                    if leaf.type in _TEST_EXPRESSIONS or leaf.type in ("(", ")"):
+                        continue
+                    args.append(self.word(leaf))
+                    if leaf.type in _SCANNED:
+                        scan.append(leaf)
+        else:  # declaration_command, unset_command
+            for child in node.children:
+                if not child.is_named:
+                    if name is None:
+                        name = self.word(child)
+                    continue
+                if child.type == "variable_assignment":
+                    variable, value = self.assignment(child)
+                    raw = self.conv.node_text(child)
+                    start = self.conv.char(child.start_byte)
+                    text = f"{variable}={value.text}"
+                    args.append(
+                        Word(text, raw, None, value.static, offset=start, origin=self.origin)
+                    )
+                    scan.append(child)
+                elif child.type != "comment":
+                    args.append(self.word(child))
+                    if child.type in _SCANNED:
+                        scan.append(child)
+        command = Command(name, args, self.span(node), redirects, assignments)
+        return command, scan, later
+
+    def assignment(self, node: Node) -> tuple[str, Word]:
+        variable = ""
+        value: Word | None = None
+        for child in node.children:
+            field_name = child.type
+            if field_name in ("variable_name", "subscript") and not variable:
+                variable = self.conv.node_text(child)
+            elif child.is_named and field_name != "comment":
+                value = self.word(child)
+        if value is None:
+            end = self.conv.char(node.end_byte)
+            value = Word("", "", None, True, offset=end, origin=self.origin)
+        return variable, value
+
+    # -- the walk --------------------------------------------------------------------------
+
+    def run(self, root: Node) -> None:
+        self.substitution_scopes = set()
+        top = self.new_scope(False)
+        stack: list[tuple[int, Node | None, int]] = [(_STATEMENT, root, top)]
+        while stack:
+            mode, node, scope = stack.pop()
+            if mode == _CLOSE:
+                self.close_group(scope)
+                continue
+            assert node is not None
+            kind = node.type
+            if mode == _SCAN:
+                if kind in ("command_substitution", "process_substitution"):
+                    inner = self.new_scope(True)
+                    stack.extend((_STATEMENT, c, inner) for c in reversed(node.named_children))
+                elif node.child_count:
+                    stack.extend(
+                        (_SCAN, c, scope)
+                        for c in reversed(node.children)
+                        if c.type in _SCANNED or c.type in _REDIRECTS
+                    )
+                continue
+            if kind in _COMMANDS:
+                command, scan, later = self.command(node)
+                self.add_command(scope, command)
+                stack.extend((_STATEMENT, c, scope) for c in reversed(later))
+                stack.extend((_SCAN, c, scope) for c in reversed(scan) if self.may_run(c))
+            elif kind in ("variable_assignment", "variable_assignments"):
+                pairs = (
+                    [self.assignment(node)]
+                    if kind == "variable_assignment"
+                    else [self.assignment(c) for c in node.named_children]
+                )
+                self.add_command(scope, Command(None, [], self.span(node), assignments=pairs))
+                stack.append((_SCAN, node, scope))
+            elif kind in _REDIRECTS:
+                redirect, extra, statements = self.redirect(node)
+                self.attach(scope, redirect, extra)
+                for child in reversed(statements):
+                    mode = _SCAN if child.type == "heredoc_body" else _STATEMENT
+                    stack.append((mode, child, scope))
+                if kind != "heredoc_redirect":
+                    stack.extend(
+                        (_SCAN, c, scope)
+                        for c in reversed(node.named_children)
+                        if c.type in _SCANNED
+                    )
+            elif not node.is_named:
+                if kind in _OPERATORS:
+                    self.operator(scope, kind)
+            elif kind in _GROUPS:
+                self.open_group(scope, node)
+                stack.append((_CLOSE, None, scope))
+                self.push_group_children(stack, node, scope)
+            elif kind in _WORDISH:
+                stack.append((_SCAN, node, scope))
+            elif kind != "comment" and node.child_count:
+                stack.extend((_STATEMENT, c, scope) for c in reversed(node.children))
+        for levels in self.levels.values():
+            for level in reversed(levels):
+                self.flush(level)
+
+    def push_group_children(
+        self, stack: list[tuple[int, Node | None, int]], node: Node, scope: int
+    ) -> None:
+        kind = node.type
+        children = node.children
+        pushed: list[tuple[int, Node | None, int]] = []
+        for index, child in enumerate(children):
+            ckind = child.type
+            if kind == "function_definition" and ckind == "word" and index == 0:
+                continue  # the function's name
+            if ckind in ("variable_name",) and kind in ("for_statement", "case_statement"):
+                continue
+            field_name = node.field_name_for_child(index) if kind != "case_item" else None
+            if kind == "case_item" and child.is_named and ckind in _WORDISH:
+                pushed.append((_SCAN, child, scope))  # patterns
+            elif field_name == "value" and kind in ("for_statement", "case_statement"):
+                pushed.append((_SCAN, child, scope))
+            else:
+                pushed.append((_STATEMENT, child, scope))
+        stack.extend(reversed(pushed))
+
+
+def _cover(first: Span, second: Span) -> Span:
+    if (second.end_line, second.end_column) > (first.end_line, first.end_column):
+        return Span(first.line, first.column, second.end_line, second.end_column)
+    return first
