@@ -1,0 +1,220 @@
+"""Package-manager rules on cases the rule documents do not show: exact positions, ONBUILD,
+heredocs, exec form, nested `sh -c`, stage selection, files beside the Dockerfile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from infralint.checks import dockerfile_packages as checks
+from infralint.model import Span, Violation
+from infralint.parsers.dockerfile import DockerfileDocument, parse_text
+from infralint.registry import CheckContext
+
+Check = Callable[[DockerfileDocument, CheckContext], Iterable[Violation]]
+
+
+def run(check: Check, text: str, path: str = "Dockerfile") -> list[Violation]:
+    return list(check(parse_text(text, path), CheckContext("TEST")))
+
+
+def lines(violations: list[Violation]) -> list[int]:
+    return [v.span.line for v in violations]
+
+
+def test_finding_points_at_the_package_deep_in_a_long_run() -> None:
+    text = (
+        "FROM debian:12.7\n"
+        "RUN apt-get update \\\n"
+        "    && apt-get install -y --no-install-recommends \\\n"
+        "        a=1 \\\n"
+        "        # a comment inside the continuation\n"
+        "        b=2 \\\n"
+        "        c=3 \\\n"
+        "        unpinned \\\n"
+        "        d=4 \\\n"
+        "    && rm -rf /var/lib/apt/lists/*\n"
+    )
+    found = run(checks.apt_package_unpinned, text)
+    assert [v.span for v in found] == [Span(8, 9, 8, 17)]
+    assert found[0].message == (
+        "package 'unpinned' is not pinned (apt-get install unpinned=<version>)"
+    )
+
+
+def test_onbuild_run_is_checked() -> None:
+    text = "FROM alpine:3.20\nONBUILD RUN apk add --no-cache curl\n"
+    found = run(checks.apk_package_unpinned, text)
+    assert [(v.span.line, v.span.column) for v in found] == [
+        (2, len("ONBUILD RUN apk add --no-cache ") + 1)
+    ]
+
+
+def test_nested_shell_strings_are_read() -> None:
+    text = "FROM alpine:3.20\nRUN sh -c \"bash -c 'apk add --no-cache jq'\"\n"
+    found = run(checks.apk_package_unpinned, text)
+    assert len(found) == 1
+    assert found[0].span.line == 2
+    assert found[0].span.column == len("RUN sh -c \"bash -c 'apk add --no-cache ") + 1
+
+
+def test_exec_form_shell_is_read() -> None:
+    text = 'FROM python:3.12.5-slim\nRUN ["sh", "-c", "pip install --no-cache-dir flask"]\n'
+    assert lines(run(checks.pip_package_unpinned, text)) == [2]
+
+
+def test_heredoc_run_is_read() -> None:
+    text = (
+        "# syntax=docker/dockerfile:1\n"
+        "FROM debian:12.7\n"
+        "RUN <<EOF\n"
+        "apt-get update\n"
+        "apt-get install -y --no-install-recommends curl\n"
+        "rm -rf /var/lib/apt/lists/*\n"
+        "EOF\n"
+    )
+    assert lines(run(checks.apt_package_unpinned, text)) == [5]
+    assert run(checks.package_cache_left, text) == []
+
+
+def test_non_posix_shell_is_not_read() -> None:
+    text = (
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        'SHELL ["powershell", "-c"]\n'
+        "RUN pip install flask\n"
+    )
+    assert run(checks.pip_package_unpinned, text) == []
+
+
+def test_cache_rule_judges_final_and_base_stages_only() -> None:
+    text = (
+        "FROM debian:12.7 AS builder\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends gcc=4:12.2.0-3\n"
+        "FROM debian:12.7 AS base\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1\n"
+        "FROM base\n"
+        "COPY --from=builder /usr/bin/gcc /usr/bin/gcc\n"
+        "RUN pip install flask==3.0.3\n"
+    )
+    found = run(checks.package_cache_left, text)
+    assert lines(found) == [4, 7]
+    assert [v.peer for v in found] == ["DL3009", "DL3042"]
+
+
+def test_cache_rule_accepts_mounts_and_env() -> None:
+    text = (
+        "FROM debian:12.7\n"
+        "ENV PIP_NO_CACHE_DIR=true\n"
+        "RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n"
+        "    apt-get update && apt-get install -y --no-install-recommends curl=1\n"
+        "RUN pip install flask==3.0.3\n"
+        "RUN --mount=type=cache,target=/root/.cache/yarn yarn install --frozen-lockfile\n"
+        "RUN --mount=type=bind,target=/var/cache/apk apk add curl=1\n"
+    )
+    assert lines(run(checks.package_cache_left, text)) == [7]
+
+
+def test_cleanup_must_come_after_the_install() -> None:
+    text = "FROM rockylinux:9.3\nRUN dnf clean all && dnf install -y httpd-2.4.62\n"
+    assert lines(run(checks.package_cache_left, text)) == [2]
+
+
+def test_index_update_alone_counts_other_scripts_of_the_run() -> None:
+    text = "FROM debian:12.7\nRUN apt-get update && sh -c 'apt-get install -y curl=1'\n"
+    assert run(checks.package_index_update_alone, text) == []
+
+
+def test_requirements_with_hashes_beside_the_dockerfile(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("flask==3.0.3 --hash=sha256:" + "a" * 64 + "\n")
+    (tmp_path / "other.txt").write_text("flask==3.0.3\n")
+    text = (
+        "FROM python:3.12.5-slim\n"
+        "RUN pip install --no-cache-dir -r /app/requirements.txt\n"
+        "RUN pip install --no-cache-dir -r other.txt\n"
+    )
+    found = run(checks.requirements_without_hashes, text, str(tmp_path / "Dockerfile"))
+    assert lines(found) == [3]
+
+
+def test_interactive_install_quiet_levels() -> None:
+    text = (
+        "FROM debian:12.7\n"
+        "RUN apt-get -q -q install curl=1\n"
+        "RUN apt-get -q=2 install curl=1\n"
+        "RUN apt-get -q install curl=1\n"
+        "RUN apt-get -o APT::Get::Assume-Yes=true install curl=1\n"
+    )
+    assert lines(run(checks.interactive_install, text)) == [4]
+
+
+def test_upgrade_messages_name_the_command() -> None:
+    found = run(checks.in_image_upgrade, "FROM debian:12.7\nRUN sudo apt-get dist-upgrade -y\n")
+    assert len(found) == 1
+    assert found[0].message.startswith("'apt-get dist-upgrade'")
+
+
+def test_lockfile_rule_reads_env_from_the_base_stage() -> None:
+    text = (
+        "FROM node:20.16.0-alpine AS base\n"
+        "ENV YARN_ENABLE_IMMUTABLE_INSTALLS=true\n"
+        "FROM base\n"
+        "RUN yarn install\n"
+        "RUN npm install --omit=dev\n"
+        "RUN npm install -g pm2@5.4.2\n"
+    )
+    assert lines(run(checks.install_without_lockfile, text)) == [5]
+
+
+def test_npm_latest_tag_is_a_moving_version() -> None:
+    found = run(checks.npm_package_unpinned, "FROM node:20.16.0\nRUN npm i -g npm@latest\n")
+    assert len(found) == 1
+    assert "moving tag 'latest'" in found[0].message
+
+
+def test_broken_script_still_checked() -> None:
+    text = 'FROM debian:12.7\nRUN apt-get install -y curl && echo "unterminated\n'
+    assert lines(run(checks.apt_package_unpinned, text)) == [2]
+
+
+def test_package_variables_are_expanded_from_env_and_assignments() -> None:
+    text = (
+        "FROM debian:12.7\n"
+        'ENV DEPS="curl git=1"\n'
+        "ARG EXTRA\n"
+        'RUN PKGS="make gcc=2" \\\n'
+        " && apt-get install -y --no-install-recommends $PKGS ${DEPS} $EXTRA\n"
+    )
+    found = run(checks.apt_package_unpinned, text)
+    assert [(v.span.line, v.message) for v in found] == [
+        (5, "package 'make' is not pinned (apt-get install make=<version>; from $PKGS)"),
+        (5, "package 'curl' is not pinned (apt-get install curl=<version>; from $DEPS)"),
+    ]
+
+
+def test_reassigned_to_unknown_value_is_not_expanded() -> None:
+    text = 'FROM alpine:3.20\nRUN P="curl" && P="$(cat list)" && apk add --no-cache $P\n'
+    assert run(checks.apk_package_unpinned, text) == []
+
+
+def test_apt_dist_clean_and_apk_no_network_count_as_cleanup() -> None:
+    text = (
+        "FROM debian:12.7\n"
+        "RUN apt-get update; apt-get install -y curl=1; apt-get dist-clean\n"
+        "RUN apk add --no-network --virtual .rundeps so:libc.so\n"
+        "RUN apt-get update && rm -rf /var/lib/apt/lists/* && apt-get update\n"
+    )
+    assert lines(run(checks.package_cache_left, text)) == [4]
+
+
+def test_yarn_version_is_not_an_install() -> None:
+    text = "FROM node:20.16.0\nRUN yarn --version && yarn\n"
+    assert lines(run(checks.package_cache_left, text)) == [2]
+    assert len(run(checks.install_without_lockfile, text)) == 1
+
+
+def test_go_install_tool_meta_package() -> None:
+    text = "FROM golang:1.24.0\nRUN go install tool && go install example.com/x\n"
+    found = run(checks.toolchain_install_unpinned, text)
+    assert [v.message for v in found] == [
+        "go package 'example.com/x' is not pinned (go install example.com/x@<version>)"
+    ]
