@@ -399,49 +399,35 @@ def collect_jobs(
 def _python_scope(
     candidates: list[Candidate], config: Config, project: Project, cwd: Path
 ) -> list[Candidate]:
-    """Python files count only inside a Dockerfile's build context, in `python.paths`, or as
-    deploy scripts (pyinfra, Fabric)."""
+    """Python files count only inside a build context (a Dockerfile's directory, found in the
+    run or upward from the file; a compose build context), in `python.paths`, or as deploy
+    scripts (pyinfra, Fabric). The files come from discovery: nothing is walked twice."""
     python = [c for c in candidates if c.language == "python"]
     if not python:
         return candidates
-    try:
-        from infralint import pyscope
-    except ImportError:  # the Python language is not built in this version
-        return [c for c in candidates if c.language != "python"]
-    dockerfiles = [c.path for c in candidates if c.language == "dockerfile"]
-    configured = [config.root / p for p in config.python.get("paths", [])]
+    from infralint import pyscope
+
     contexts = [
         (link.context, f"{display_path(link.compose_path, cwd)} service {link.service}")
         for link in project.links
     ]
-    in_scope = pyscope.python_files_in_scope(dockerfiles, contexts, configured, lambda _path: False)
-    resolved_scope = {Path(os.path.abspath(p)): reason for p, reason in in_scope.items()}
+    decisions = pyscope.classify_python_files(
+        [c.path for c in python],
+        [c.path for c in candidates if c.language == "dockerfile"],
+        contexts,
+        [config.root / p for p in config.python.get("paths", [])],
+        project.root,
+    )
     result = []
     for candidate in candidates:
         if candidate.language != "python":
             result.append(candidate)
             continue
-        key = Path(os.path.abspath(candidate.path))
-        if key in resolved_scope:
-            result.append(
-                Candidate(candidate.path, "python", resolved_scope[key], candidate.explicit)
-            )
-            continue
-        if pyscope.is_deploy_script(candidate.path, _read_head(candidate.path)):
-            result.append(
-                Candidate(
-                    candidate.path, "python", "deploy script (pyinfra/Fabric)", candidate.explicit
-                )
-            )
-        else:
-            result.append(
-                Candidate(
-                    candidate.path,
-                    None,
-                    "Python outside every build context (not a deploy script)",
-                    candidate.explicit,
-                )
-            )
+        in_scope, reason = decisions[Path(os.path.abspath(candidate.path))]
+        if not in_scope and pyscope.is_deploy_script(candidate.path, _read_head(candidate.path)):
+            in_scope, reason = True, "deploy script (pyinfra/Fabric)"
+        language = "python" if in_scope else None
+        result.append(Candidate(candidate.path, language, reason, candidate.explicit))
     return result
 
 

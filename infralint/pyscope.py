@@ -6,6 +6,11 @@ the context's `.dockerignore` excludes), in a compose service's `build.context`,
 listed in the config (`python.paths`). Deploy scripts (pyinfra, Fabric/invoke) are infrastructure
 code and are checked wherever they are.
 
+The files come from discovery (which already honours .gitignore and config excludes); this
+module only classifies them and never walks a tree. A Dockerfile counts even when it is not part
+of the run: the file's directory and its parents up to the project root are searched, so
+`infralint app/main.py` (pre-commit) sees `app/main.py` in the build context of `Dockerfile`.
+
 This module is imported on every run that sees a `.py` file, so it stays cheap: no libcst, and
 deploy scripts are recognised by a textual look at their imports.
 """
@@ -14,12 +19,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import pathspec
 
-# Directory names never descended into: VCS data, caches, dependencies, virtualenvs, tests.
+from infralint.discovery import dockerfile_name
+
+# Directory names that take the files below them out of a build context (or `python.paths`
+# directory): VCS data, caches, dependencies, virtualenvs, tests.
 SKIPPED_DIRS = frozenset(
     {
         ".git",
@@ -47,74 +56,223 @@ def is_test_file(name: str) -> bool:
     return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
 
 
-def python_files_in_scope(
+def classify_python_files(
+    files: Iterable[Path],
     dockerfiles: Iterable[Path],
     compose_contexts: Iterable[tuple[Path, str]],
     configured: Iterable[Path],
-    is_ignored: Callable[[Path], bool],
-) -> dict[Path, str]:
-    """Absolute path of every in-scope `.py` file -> the reason it is in scope.
+    root: Path,
+) -> dict[Path, tuple[bool, str]]:
+    """Decide, for every Python file discovery found, whether it is in scope, and why (or why not).
 
+    `files`: the `.py` files of the run (relative to the cwd, or absolute).
     `dockerfiles`: Dockerfiles found in the run; each one's directory is its build context.
     `compose_contexts`: (build context directory, label) pairs, label e.g.
     "compose.yaml service web"; the reason reads "build context of compose.yaml service web".
     `configured`: files or directories from `python.paths` (absolute, or relative to the cwd).
-    `is_ignored`: the run's own exclusion test (gitignore, config excludes) for files and dirs.
-    The first reason found wins: Dockerfiles, then compose services, then `python.paths`.
+    `root`: the project root. A file's own directory and its parents up to `root` (inclusive)
+    are searched for Dockerfiles too, so a file passed alone (pre-commit) is in the build
+    context of a Dockerfile that is not part of the run. Files outside `root` are not searched.
+
+    Returns abspath (not resolved) -> (in scope?, reason). The first context that takes the file
+    gives the reason: the run's Dockerfiles in order, then Dockerfiles found upward (nearest
+    first), then compose contexts, then `python.paths`. A file that every context containing it
+    leaves out gets the first of their reasons; one no context contains is "outside every build
+    context". Each directory is listed at most once per call.
     """
-    found: dict[Path, str] = {}
-    for dockerfile in dockerfiles:
-        context = _absolute(dockerfile).parent
-        ignore = _dockerignore_for(context, _absolute(dockerfile))
-        reason = f"build context of {_display(dockerfile)}"
-        for path in _walk_python(context, is_ignored, ignore):
-            found.setdefault(path, reason)
-    for context_dir, label in compose_contexts:
-        context = _absolute(context_dir)
-        ignore = _dockerignore_for(context, None)
-        for path in _walk_python(context, is_ignored, ignore):
-            found.setdefault(path, f"build context of {label}")
-    for configured_path in configured:
-        target = _absolute(configured_path)
-        if target.is_file():
-            if target.suffix == ".py" and not is_ignored(target):
-                found.setdefault(target, "python.paths")
-            continue
-        for path in _walk_python(target, is_ignored, None):
-            found.setdefault(path, "python.paths")
-    return found
+    scan = _Scanner(os.path.abspath(root))
+    run_contexts = _index_contexts(
+        _Context(
+            os.path.dirname(os.path.abspath(d)),
+            os.path.abspath(d),
+            f"build context of {_display(Path(d))}",
+        )
+        for d in dockerfiles
+    )
+    compose_index = _index_contexts(
+        _Context(os.path.abspath(c), None, f"build context of {label}")
+        for c, label in compose_contexts
+    )
+    configured_index = _index_contexts(
+        _Context(os.path.abspath(c), None, "python.paths", configured=True) for c in configured
+    )
+    run_dockerfiles = {
+        context.dockerfile for group in run_contexts.values() for _, context in group
+    }
+
+    result: dict[Path, tuple[bool, str]] = {}
+    for file in files:
+        target = os.path.abspath(file)
+        key = Path(target)
+        if key not in result:
+            result[key] = scan.classify(
+                target, run_contexts, run_dockerfiles, compose_index, configured_index
+            )
+    return result
 
 
-def why_skipped(
-    path: Path, dockerfiles: Iterable[Path], compose_contexts: Iterable[tuple[Path, str]]
-) -> str | None:
-    """Why a `.py` file inside a build context is not in scope (for `infralint files`), or None
-    when it lies outside every build context."""
-    target = _absolute(path)
-    contexts: list[tuple[Path, Path | None]] = [
-        (_absolute(d).parent, _absolute(d)) for d in dockerfiles
-    ]
-    contexts += [(_absolute(c), None) for c, _label in compose_contexts]
-    for context, dockerfile in contexts:
+class _Context(NamedTuple):
+    """A directory whose Python files are in scope, with the Dockerfile that builds it (its
+    `<Dockerfile>.dockerignore` wins over the directory's `.dockerignore`) and the reason.
+    `python.paths` entries have reason "python.paths" and no `.dockerignore`."""
+
+    directory: str
+    dockerfile: str | None
+    reason: str
+    configured: bool = False  # a `python.paths` entry: no `.dockerignore`; may be the file itself
+
+
+_Index = dict[str, list[tuple[int, _Context]]]
+
+
+def _index_contexts(contexts: Iterable[_Context]) -> _Index:
+    """Directory -> (position in the argument, context): a file finds its contexts by looking up
+    its ancestors, not by testing every context."""
+    index: dict[str, list[tuple[int, _Context]]] = {}
+    for position, context in enumerate(contexts):
+        index.setdefault(context.directory, []).append((position, context))
+    return index
+
+
+def _matching(index: _Index, ancestors: list[str]) -> list[_Context]:
+    """The indexed contexts among `ancestors`, in the order they were given."""
+    found = [entry for directory in ancestors for entry in index.get(directory, ())]
+    return [context for _, context in sorted(found, key=lambda entry: entry[0])]
+
+
+def _ancestors(target: str) -> list[str]:
+    """The directories containing `target`, nearest first, up to the filesystem root."""
+    found = []
+    directory = os.path.dirname(target)
+    while True:
+        found.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return found
+        directory = parent
+
+
+class _Listing(NamedTuple):
+    names: frozenset[str]
+    links: frozenset[str]  # entries that are symlinks
+    dockerfiles: tuple[str, ...]  # sorted names of regular files with a Dockerfile name
+
+
+_EMPTY = _Listing(frozenset(), frozenset(), ())
+
+
+class _Scanner:
+    """Directory listings, `.dockerignore` files and upward Dockerfiles, each read once."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._listings: dict[str, _Listing] = {}
+        self._ignores: dict[tuple[str, str | None], tuple[str, DockerIgnore] | None] = {}
+        self._upward: dict[str, tuple[_Context, ...]] = {}
+
+    def listing(self, directory: str) -> _Listing:
+        cached = self._listings.get(directory)
+        if cached is not None:
+            return cached
+        names, links, found = set(), set(), []
         try:
-            relative = target.relative_to(context)
-        except ValueError:
-            continue
-        directory = context
-        for part in relative.parts[:-1]:
-            directory = directory / part
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    names.add(entry.name)
+                    if entry.is_symlink():
+                        links.add(entry.name)
+                    if dockerfile_name(entry.name) and entry.is_file():
+                        found.append(entry.name)
+        except OSError:
+            listing = _EMPTY
+        else:
+            listing = _Listing(frozenset(names), frozenset(links), tuple(sorted(found)))
+        self._listings[directory] = listing
+        return listing
+
+    def is_link(self, directory: str) -> bool:
+        parent = os.path.dirname(directory)
+        return parent != directory and os.path.basename(directory) in self.listing(parent).links
+
+    def upward_contexts(self, ancestors: list[str]) -> list[_Context]:
+        """Dockerfiles in `ancestors` up to the root (inclusive), nearest first; none when the
+        file lies outside the root."""
+        if self.root not in ancestors:
+            return []
+        contexts: list[_Context] = []
+        for directory in ancestors[: ancestors.index(self.root) + 1]:
+            found = self._upward.get(directory)
+            if found is None:
+                found = tuple(
+                    _Context(directory, path, f"build context of {_display(Path(path))}")
+                    for path in (
+                        os.path.join(directory, name)
+                        for name in self.listing(directory).dockerfiles
+                    )
+                )
+                self._upward[directory] = found
+            contexts += found
+        return contexts
+
+    def classify(
+        self,
+        target: str,
+        run_contexts: _Index,
+        run_dockerfiles: set[str | None],
+        compose_contexts: _Index,
+        configured: _Index,
+    ) -> tuple[bool, str]:
+        ancestors = _ancestors(target)
+        contexts = _matching(run_contexts, ancestors)
+        contexts += [
+            context
+            for context in self.upward_contexts(ancestors)
+            if context.dockerfile not in run_dockerfiles
+        ]
+        contexts += _matching(compose_contexts, ancestors)
+        contexts += _matching(configured, [*ancestors, target])
+        first_skip = None
+        for context in contexts:
+            skip = None if context.directory == target else self.skip_reason(target, context)
+            if skip is None:
+                return True, context.reason
+            first_skip = first_skip or skip
+        return False, first_skip or "outside every build context"
+
+    def skip_reason(self, target: str, context: _Context) -> str | None:
+        """Why `context` leaves out `target` (a file below it), or None when it takes it."""
+        relative = target[len(context.directory) :].lstrip(os.sep)
+        parts = relative.split(os.sep)
+        directory = context.directory
+        for part in parts[:-1]:
+            directory = os.path.join(directory, part)
             if part in SKIPPED_DIRS:
-                return f"in a {part}/ directory of the build context of {_display(context)}"
-            if (directory / "pyvenv.cfg").exists():
-                return f"inside a virtualenv ({_display(directory)})"
-        if is_test_file(target.name):
+                where = "python.paths entry" if context.configured else "the build context of"
+                return f"in a {part}/ directory of {where} {_display(Path(context.directory))}"
+            if "pyvenv.cfg" in self.listing(directory).names:
+                return f"inside a virtualenv ({_display(Path(directory))})"
+            if self.is_link(directory):
+                return f"reached through a symlinked directory ({_display(Path(directory))})"
+        if is_test_file(parts[-1]):
             return "a test file (tests are not shipped application code)"
-        ignore_file = _dockerignore_path(context, dockerfile)
-        if ignore_file is not None:
-            ignore = _dockerignore_for(context, dockerfile)
-            if ignore is not None and ignore.excludes(relative):
-                return f"excluded by {_display(ignore_file)}"
-    return None
+        if context.configured:
+            return None
+        ignore = self.dockerignore(context)
+        if ignore is not None and ignore[1].excludes(Path(*parts)):
+            return f"excluded by {ignore[0]}"
+        return None
+
+    def dockerignore(self, context: _Context) -> tuple[str, DockerIgnore] | None:
+        """The context's ignore file (shown) and its patterns, or None."""
+        key = (context.directory, context.dockerfile)
+        if key not in self._ignores:
+            dockerfile = Path(context.dockerfile) if context.dockerfile else None
+            path = _dockerignore_path(Path(context.directory), dockerfile)
+            ignore = _dockerignore_for(Path(context.directory), dockerfile)
+            self._ignores[key] = (
+                None if path is None or ignore is None else (_display(path), ignore)
+            )
+        return self._ignores[key]
 
 
 def _absolute(path: Path) -> Path:
@@ -128,35 +286,6 @@ def _display(path: Path) -> str:
         return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return absolute.as_posix()
-
-
-def _walk_python(
-    root: Path,
-    is_ignored: Callable[[Path], bool],
-    dockerignore: DockerIgnore | None,
-) -> Iterator[Path]:
-    if not root.is_dir():
-        return
-    for directory, dirnames, filenames in os.walk(root):
-        here = Path(directory)
-        kept = []
-        for name in sorted(dirnames):
-            sub = here / name
-            if name in SKIPPED_DIRS or (sub / "pyvenv.cfg").exists() or is_ignored(sub):
-                continue
-            if os.path.islink(sub):  # a link may point out of the context, or loop
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if not name.endswith(".py") or is_test_file(name):
-                continue
-            path = here / name
-            if is_ignored(path):
-                continue
-            if dockerignore is not None and dockerignore.excludes(path.relative_to(root)):
-                continue
-            yield path
 
 
 # --------------------------------------------------------------------------- .dockerignore
