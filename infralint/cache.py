@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from infralint import __version__
 from infralint.model import Finding, Fix, Notification, Severity, Span
+from infralint.project import BuildLink
 
 if TYPE_CHECKING:
     from infralint.engine import FileJob, FileResult, Settings, WorkerContext
@@ -90,6 +91,29 @@ class Cache:
         except OSError:
             self._writable = False  # a read-only checkout: run without caching
 
+    def _links_entry(self, path: str, text: str) -> Path:
+        material = f"links\0{__version__}\0{path}\0{text}".encode("utf-8", "surrogateescape")
+        key = hashlib.sha256(material).hexdigest()
+        return self.directory / "links" / f"{key}.json"
+
+    def get_links(self, path: str, text: str) -> list[BuildLink] | None:
+        """A compose file's build links, when the file is unchanged since they were cached."""
+        try:
+            data = json.loads(self._links_entry(path, text).read_text(encoding="utf-8"))
+            return [_link_from_json(item) for item in data]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_links(self, path: str, text: str, links: list[BuildLink]) -> None:
+        if not self._writable:
+            return
+        entry = self._links_entry(path, text)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            entry.write_text(json.dumps([_link_to_json(link) for link in links]), encoding="utf-8")
+        except OSError:
+            self._writable = False
+
     def save(self) -> None:
         root = self.directory.parent
         try:
@@ -147,6 +171,26 @@ def _finding_from_json(data: dict[str, Any], path: str) -> Finding:
         fix=Fix(Span(**fix["span"]), fix["replacement"], fix["safe"]) if fix else None,
         suppressed=data.get("suppressed", False),
         suppression_reason=data.get("suppression_reason"),
+    )
+
+
+def _link_to_json(link: BuildLink) -> dict[str, Any]:
+    data = asdict(link)
+    for key in ("compose_path", "context", "dockerfile"):
+        data[key] = str(data[key]) if data[key] is not None else None
+    return data
+
+
+def _link_from_json(data: dict[str, Any]) -> BuildLink:
+    return BuildLink(
+        compose_path=Path(data["compose_path"]),
+        service=data["service"],
+        context=Path(data["context"]),
+        dockerfile=Path(data["dockerfile"]) if data["dockerfile"] else None,
+        args=dict(data["args"]),
+        target=data["target"],
+        span=Span(**data["span"]),
+        inline=data["inline"],
     )
 
 

@@ -525,7 +525,8 @@ def files_command(
     settings = engine.Settings(
         cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None), force_exclude=force_exclude
     )
-    _jobs, missing, candidates, _project = engine.collect_jobs(paths or ["."], settings)
+    collected = engine.collect_jobs(paths or ["."], settings)
+    missing, candidates = collected.missing, collected.candidates
     for candidate in sorted(candidates, key=lambda c: engine.display_path(c.path, cwd)):
         shown = engine.display_path(candidate.path, cwd)
         typer.echo(f"{shown}\t{candidate.language or 'skipped'}\t{candidate.reason}")

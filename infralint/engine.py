@@ -160,7 +160,7 @@ def _il001(
     return effective_severity(config, rule), problem.message, problem.span
 
 
-def check_file(job: FileJob, context: WorkerContext) -> FileResult:
+def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = None) -> FileResult:
     from infralint.catalog import load_catalog
 
     catalog = load_catalog(Path(context.catalog_dir))
@@ -177,8 +177,10 @@ def check_file(job: FileJob, context: WorkerContext) -> FileResult:
         source = SourceFile(
             Path(job.path or job.display_path), job.display_path, text, job.language, job.reason
         )
-        parser = registry.parser_module(job.language)
-        document = parser.parse(source)
+        if parsed is not None and parsed.source.text == text:
+            document = parsed  # parsed already (compose files, while linking)
+        else:
+            document = registry.parser_module(job.language).parse(source)
     except ParseError as error:
         if "IL001" in enabled:
             severity, message, span = _il001(error, catalog, config)
@@ -345,9 +347,16 @@ def repo_path(path: Path, root: Path) -> str:
         return absolute.as_posix()
 
 
-def collect_jobs(
-    paths: list[str], settings: Settings
-) -> tuple[list[FileJob], list[str], list[Candidate], Project]:
+@dataclass
+class Collected:
+    jobs: list[FileJob]
+    missing: list[str]
+    candidates: list[Candidate]
+    project: Project
+    parsed: dict[str, Document]  # absolute path -> document parsed while linking
+
+
+def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Collected:
     config = settings.config
     walk_paths = [path for path in paths if path != "-"]
     candidates, missing = discover(
@@ -359,8 +368,9 @@ def collect_jobs(
         git_root=settings.project_root if (settings.project_root / ".git").exists() else None,
     )
     project = Project(root=settings.project_root)
+    parsed: dict[str, Document] = {}
     if any(c.language == "compose" for c in candidates):
-        candidates = _link_compose(candidates, settings, project)
+        candidates = _link_compose(candidates, settings, project, parsed, store)
     candidates = _python_scope(candidates, config, project, settings.cwd)
     jobs = []
     for candidate in candidates:
@@ -393,7 +403,7 @@ def collect_jobs(
             )
         candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
     jobs.sort(key=lambda job: job.display_path)
-    return jobs, missing, candidates, project
+    return Collected(jobs, missing, candidates, project, parsed)
 
 
 def _python_scope(
@@ -440,33 +450,42 @@ def _read_head(path: Path) -> str:
 
 
 def _link_compose(
-    candidates: list[Candidate], settings: Settings, project: Project
+    candidates: list[Candidate],
+    settings: Settings,
+    project: Project,
+    parsed: dict[str, Document],
+    store: Any,
 ) -> list[Candidate]:
-    """Read each compose file's `build:` links; lint linked Dockerfiles in the same run."""
-    try:
-        from infralint import project_links
-        from infralint.parsers import compose
-    except ImportError:
-        return candidates
-    documents = []
+    """Read each compose file's `build:` links; lint linked Dockerfiles in the same run.
+
+    The links of an unchanged file come from the cache, so a warm run parses no YAML."""
+    from infralint import project_links
+    from infralint.parsers import compose
+
     for candidate in candidates:
         if candidate.language != "compose":
             continue
+        absolute = os.path.abspath(candidate.path)
         try:
-            text = read_text(str(candidate.path), settings.config.max_file_size)
-            source = SourceFile(
-                Path(os.path.abspath(candidate.path)),
-                display_path(candidate.path, settings.cwd),
-                text,
-                "compose",
-            )
-            documents.append(compose.parse(source))
+            text = read_text(absolute, settings.config.max_file_size)
         except ParseError:
-            continue
-        except Exception:  # reported when the file itself is checked
-            continue
-    links: list[BuildLink] = list(project_links.build_project(settings.project_root, documents))
-    project.links.extend(links)
+            continue  # reported when the file itself is checked
+        links: list[BuildLink] | None = store.get_links(absolute, text) if store else None
+        if links is None:
+            source = SourceFile(
+                Path(absolute), display_path(candidate.path, settings.cwd), text, "compose"
+            )
+            try:
+                document = compose.parse(source)
+            except ParseError:
+                continue
+            except Exception:  # a parser bug: reported when the file itself is checked
+                continue
+            parsed[absolute] = document
+            links = list(project_links.build_project(settings.project_root, [document]))
+            if store is not None:
+                store.put_links(absolute, text, links)
+        project.links.extend(links)
     known = {Path(os.path.abspath(c.path)) for c in candidates if c.language}
     extra = []
     for dockerfile in sorted(project.linked_dockerfiles()):
@@ -477,14 +496,18 @@ def _link_compose(
 
 
 def run(paths: list[str], settings: Settings) -> RunResult:
-    jobs, missing, candidates, project = collect_jobs(paths, settings)
+    from infralint import cache
+
+    store = cache.Cache.open(settings) if settings.use_cache else None
+    collected = collect_jobs(paths, settings, store)
+    jobs, missing, candidates = collected.jobs, collected.missing, collected.candidates
     context = WorkerContext(
         catalog_dir=str(next(iter(settings.catalog)).path.parent),
         config=settings.config,
         enabled=settings.enabled,
-        project=project,
+        project=collected.project,
     )
-    results = _execute(jobs, context, settings)
+    results = _execute(jobs, context, settings, store, collected.parsed)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     notifications: list[Notification] = []
@@ -508,10 +531,13 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     )
 
 
-def _execute(jobs: list[FileJob], context: WorkerContext, settings: Settings) -> list[FileResult]:
-    from infralint import cache
-
-    store = cache.Cache.open(settings) if settings.use_cache else None
+def _execute(
+    jobs: list[FileJob],
+    context: WorkerContext,
+    settings: Settings,
+    store: Any,
+    parsed: dict[str, Document],
+) -> list[FileResult]:
     results: list[FileResult | None] = [None] * len(jobs)
     pending: list[int] = []
     for index, job in enumerate(jobs):
@@ -520,6 +546,14 @@ def _execute(jobs: list[FileJob], context: WorkerContext, settings: Settings) ->
             results[index] = cached
         else:
             pending.append(index)
+    # Compose files were parsed in this process to link them to their Dockerfiles; they are
+    # checked here too, with that parse.
+    local = [i for i in pending if jobs[i].path in parsed]
+    pending = [i for i in pending if jobs[i].path not in parsed]
+    for index in local:
+        results[index] = check_file(jobs[index], context, parsed[jobs[index].path])
+        if store is not None:
+            store.put(jobs[index], context, results[index])
     workers = min(settings.jobs, len(pending))
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor

@@ -1,0 +1,362 @@
+"""What compose's compact value syntaxes mean: ports, volumes, environment, images, commands.
+
+Each reader takes a service of a ComposeDocument and returns small typed records that keep the
+position of the YAML node they come from, so checks can point at the exact item.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from infralint.model import Span
+from infralint.parsers.compose import ComposeDocument, Service, iter_scalars
+from infralint.parsers.image_ref import ImageRef, parse_image_ref
+from infralint.parsers.interpolation import UNRESOLVED
+from infralint.parsers.shell import SHELLS, Command, Script, Word, parse_shell
+from infralint.parsers.yaml_model import Mapping, Node, Scalar, Sequence
+
+TRUE_WORDS = frozenset({"true", "yes", "on", "y"})
+FALSE_WORDS = frozenset({"false", "no", "off", "n"})
+
+
+def truthy(doc: ComposeDocument, node: Node | None) -> bool:
+    """True as compose reads booleans: YAML true, or the words true/yes/on/y in any case."""
+    if not isinstance(node, Scalar):
+        return False
+    if node.value is True:
+        return True
+    text = doc.value(node)
+    return text is not None and text.strip().lower() in TRUE_WORDS
+
+
+# --------------------------------------------------------------------------- images
+
+
+@dataclass(frozen=True)
+class Image:
+    node: Scalar
+    text: str  # after interpolation (unresolved variables empty)
+    ref: ImageRef | None  # None when the reference cannot be judged
+    unresolved: tuple[str, ...]  # variables that make the name or tag unknown
+
+    @property
+    def span(self) -> Span:
+        return self.node.span
+
+
+@functools.lru_cache(maxsize=1024)
+def _image_ref(text: str) -> ImageRef | None:
+    return parse_image_ref(text)
+
+
+def service_image(doc: ComposeDocument, service: Service) -> Image | None:
+    node = service.get("image")
+    if not isinstance(node, Scalar) or node.value is None:
+        return None
+    result = doc.interpolate(node.text)
+    text = result.value.strip()
+    if result.resolved:
+        return Image(node, text, _image_ref(text), ())
+    # Judge by the tag when the unknown part is only the registry or path (`${REG}/app:1.0`).
+    marked = result.marked.strip()
+    name, _, digest = marked.partition("@")
+    last = name.rsplit("/", 1)[-1]
+    tag = last.partition(":")[2] if ":" in last else None
+    if UNRESOLVED in (digest or "") or (tag is not None and UNRESOLVED in tag):
+        return Image(node, text, None, result.unresolved)
+    if tag is None and not digest and UNRESOLVED in last:
+        return Image(node, text, None, result.unresolved)
+    placeholder = marked.replace(UNRESOLVED, "x")
+    return Image(node, text, _image_ref(placeholder), ())
+
+
+def is_floating(tag: str, floating_words: frozenset[str]) -> bool:
+    lowered = tag.lower()
+    return lowered in floating_words or lowered.split("-", 1)[0] in floating_words
+
+
+# --------------------------------------------------------------------------- ports
+
+
+@dataclass(frozen=True)
+class Port:
+    node: Node
+    host_ip: str  # "" when unset (every interface)
+    host: tuple[int, int] | None  # published host port range; None when ephemeral
+    container: tuple[int, int] | None
+    protocol: str
+
+    @property
+    def span(self) -> Span:
+        return self.node.span
+
+
+_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+
+
+def _port_range(text: str) -> tuple[int, int] | None:
+    match = _RANGE.match(text.strip())
+    if not match:
+        return None
+    start = int(match.group(1))
+    end = int(match.group(2) or start)
+    return (start, end) if end >= start else None
+
+
+def _short_port(node: Node, text: str) -> Port | None:
+    spec, _, protocol = text.partition("/")
+    host_ip = ""
+    if spec.startswith("["):
+        close = spec.find("]")
+        if close < 0:
+            return None
+        host_ip, spec = spec[1:close], spec[close + 1 :].lstrip(":")
+    parts = spec.split(":")
+    if len(parts) > 2:
+        host_ip, parts = host_ip or ":".join(parts[:-2]), parts[-2:]
+    container = _port_range(parts[-1])
+    if container is None:
+        return None
+    host = _port_range(parts[0]) if len(parts) == 2 and parts[0] else None
+    return Port(node, host_ip, host, container, (protocol or "tcp").lower())
+
+
+def service_ports(doc: ComposeDocument, service: Service) -> list[Port]:
+    ports: list[Port] = []
+    node = service.get("ports")
+    if not isinstance(node, Sequence):
+        return ports
+    for item in node.items:
+        if isinstance(item, Scalar):
+            result = doc.interpolate(item.text)
+            if result.resolved:
+                port = _short_port(item, result.value)
+                if port:
+                    ports.append(port)
+        elif isinstance(item, Mapping):
+            target = doc.value(item.get("target"))
+            published = doc.value(item.get("published"))
+            protocol = doc.value(item.get("protocol")) or "tcp"
+            host_ip = doc.value(item.get("host_ip")) or ""
+            ports.append(
+                Port(
+                    item,
+                    host_ip,
+                    _port_range(published) if published else None,
+                    _port_range(target) if target else None,
+                    protocol.lower(),
+                )
+            )
+    return ports
+
+
+# --------------------------------------------------------------------------- volumes
+
+
+@dataclass(frozen=True)
+class Mount:
+    node: Node
+    type: str  # bind | volume | tmpfs | npipe | cluster | image
+    source: str | None  # interpolated; None for an anonymous volume
+    target: str
+    read_only: bool
+
+    @property
+    def span(self) -> Span:
+        return self.node.span
+
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def _is_path(source: str) -> bool:
+    return source.startswith(("/", ".", "~", "\\")) or bool(_WINDOWS_DRIVE.match(source))
+
+
+def _short_mount(node: Node, text: str) -> Mount | None:
+    drive = ""
+    if _WINDOWS_DRIVE.match(text):
+        drive, text = text[:2], text[2:]
+    parts = text.split(":")
+    if len(parts) == 1:
+        return Mount(node, "volume", None, drive + parts[0], False)
+    source, target = drive + parts[0], parts[1]
+    options = parts[2].split(",") if len(parts) > 2 else []
+    kind = "bind" if _is_path(source) else "volume"
+    return Mount(node, kind, source, target, "ro" in options or "readonly" in options)
+
+
+def service_mounts(doc: ComposeDocument, service: Service) -> list[Mount]:
+    mounts: list[Mount] = []
+    node = service.get("volumes")
+    if not isinstance(node, Sequence):
+        return mounts
+    for item in node.items:
+        if isinstance(item, Scalar):
+            result = doc.interpolate(item.text)
+            if result.resolved:
+                mount = _short_mount(item, result.value)
+                if mount:
+                    mounts.append(mount)
+        elif isinstance(item, Mapping):
+            source = doc.value(item.get("source"))
+            kind = doc.value(item.get("type")) or (
+                "bind" if source and _is_path(source) else "volume"
+            )
+            mounts.append(
+                Mount(
+                    item,
+                    kind,
+                    source or None,
+                    doc.value(item.get("target")) or "",
+                    truthy(doc, item.get("read_only")),
+                )
+            )
+    return mounts
+
+
+def normalize_path(path: str) -> str:
+    if not path.startswith("/"):
+        return path
+    return posixpath.normpath("/" + path.lstrip("/"))  # `//etc/` is `/etc`
+
+
+# --------------------------------------------------------------------------- environment
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    value: str | None  # as written (not interpolated); None when only the name is given
+    node: Node  # the list item, or the mapping key
+    value_node: Node | None
+
+    @property
+    def span(self) -> Span:
+        return self.node.span
+
+
+def service_environment(service: Service) -> list[Variable]:
+    variables: list[Variable] = []
+    node = service.get("environment")
+    if isinstance(node, Mapping):
+        for entry in node.entries:
+            value = entry.value
+            text = value.text if isinstance(value, Scalar) and value.value is not None else None
+            variables.append(Variable(entry.key, text, entry.key_node, value))
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            if isinstance(item, Scalar):
+                name, sep, value_text = item.text.partition("=")
+                variables.append(Variable(name.strip(), value_text if sep else None, item, item))
+    return variables
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _words(doc: ComposeDocument, items: list[Scalar]) -> list[Word]:
+    words = []
+    for item in items:
+        origin = doc.origin(item)
+        words.append(Word(item.text, item.text, origin.span(0, len(item.text)), origin=origin))
+    return words
+
+
+def _exec_scripts(doc: ComposeDocument, items: list[Scalar]) -> list[Script]:
+    """An exec-form list: the command itself, plus the `-c` script when a shell runs one."""
+    if not items:
+        return []
+    words = _words(doc, items)
+    first, last = words[0].span, words[-1].span
+    command = Command(
+        words[0], words[1:], Span(first.line, first.column, last.end_line, last.end_column)
+    )
+    scripts = [Script(" ".join(item.text for item in items), [command])]
+    body = _shell_body(items)
+    if body is not None:
+        scripts.append(parse_shell(body.text, doc.origin(body)))
+    return scripts
+
+
+def _shell_body(items: list[Scalar]) -> Scalar | None:
+    if not items or items[0].text.rsplit("/", 1)[-1] not in SHELLS:
+        return None
+    for index, item in enumerate(items[1:], start=1):
+        text = item.text
+        if not text.startswith("-") or len(text) < 2:
+            return None
+        if not text.startswith("--") and "c" in text[1:]:
+            return items[index + 1] if index + 1 < len(items) else None
+    return None
+
+
+def _string_scripts(doc: ComposeDocument, node: Scalar) -> list[Script]:
+    script = parse_shell(node.text, doc.origin(node))
+    return [script, *_inner_scripts(script)]
+
+
+def _inner_scripts(script: Script) -> Iterator[Script]:
+    from infralint.parsers.shell import inner_script
+
+    pending = [script]
+    for _ in range(4):  # sh -c "bash -c '…'" nests rarely deeper
+        found = []
+        for current in pending:
+            for command in current.commands:
+                inner = inner_script(command)
+                if inner is not None:
+                    found.append(inner)
+        yield from found
+        pending = found
+        if not pending:
+            return
+
+
+def service_scripts(doc: ComposeDocument, service: Service) -> list[Script]:
+    """The shell scripts a service runs when it starts: `entrypoint`, `command`, and the
+    commands of `post_start` hooks (sh -c bodies included). `healthcheck` is not included:
+    probing is not provisioning. Cached on the document (several rules ask)."""
+    key = ("scripts", id(service.node))
+    cached = doc.cache.get(key)
+    if cached is None:
+        cached = doc.cache[key] = _scripts(doc, service)
+    return list(cached)
+
+
+def _scripts(doc: ComposeDocument, service: Service) -> list[Script]:
+    scripts: list[Script] = []
+    entrypoint = service.get("entrypoint")
+    entry_items = list(iter_scalars(entrypoint)) if isinstance(entrypoint, Sequence) else []
+    commands: list[tuple[str, Node | None]] = [
+        ("entrypoint", entrypoint),
+        ("command", service.get("command")),
+    ]
+    hooks = service.get("post_start")
+    if isinstance(hooks, Sequence):
+        commands.extend(
+            ("hook", hook.get("command")) for hook in hooks.items if isinstance(hook, Mapping)
+        )
+    for key, node in commands:
+        if isinstance(node, Scalar) and isinstance(node.value, str):
+            scripts.extend(_string_scripts(doc, node))
+        elif isinstance(node, Sequence):
+            items = list(iter_scalars(node))
+            if key == "command" and items and _ends_with_dash_c(entry_items):
+                scripts.append(parse_shell(items[0].text, doc.origin(items[0])))
+                continue
+            scripts.extend(_exec_scripts(doc, items))
+    return scripts
+
+
+def _ends_with_dash_c(items: list[Scalar]) -> bool:
+    return (
+        len(items) >= 2
+        and items[0].text.rsplit("/", 1)[-1] in SHELLS
+        and items[-1].text.startswith("-")
+        and "c" in items[-1].text[1:]
+    )

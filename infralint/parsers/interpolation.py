@@ -1,0 +1,187 @@
+"""Variable interpolation as docker compose does it, and the `.env` file that feeds it.
+
+Supported: `$$` (a literal `$`), `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
+`${VAR:?error}`, `${VAR?error}`, `${VAR:+replacement}`, `${VAR+replacement}`, with nested
+expressions in defaults. Values come only from the `.env` file beside the compose file, never from
+the environment of the process running infralint: results must not depend on the machine.
+A variable with no value and no default is *unresolved*; its place in the result is empty (as
+compose substitutes it) and, in `marked`, the UNRESOLVED character, so callers can tell where the
+unknown part lies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+UNRESOLVED = "\x00"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPERATORS = (":-", ":?", ":+", "-", "?", "+")
+_MAX_NESTING = 16
+MAX_DOTENV_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Interpolated:
+    value: str  # what compose would use (unresolved variables become empty)
+    marked: str  # the same, with UNRESOLVED in place of each unresolved variable
+    unresolved: tuple[str, ...]  # names of variables without a value
+    variables: tuple[str, ...]  # every variable referenced
+
+    @property
+    def resolved(self) -> bool:
+        return not self.unresolved
+
+
+def interpolate(text: str, env: Mapping[str, str]) -> Interpolated:
+    if "$" not in text:
+        return Interpolated(text, text, (), ())
+    value, marked, unresolved, variables = _expand(text, env, 0)
+    return Interpolated(value, marked, tuple(unresolved), tuple(variables))
+
+
+def has_variables(text: str) -> bool:
+    return bool(interpolate(text, {}).variables)
+
+
+def _expand(text: str, env: Mapping[str, str], depth: int) -> tuple[str, str, list[str], list[str]]:
+    out: list[str] = []
+    marked: list[str] = []
+    unresolved: list[str] = []
+    variables: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char != "$":
+            out.append(char)
+            marked.append(char)
+            i += 1
+            continue
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if nxt == "$":
+            out.append("$")
+            marked.append("$")
+            i += 2
+            continue
+        if nxt == "{":
+            close = _matching_brace(text, i + 1)
+            name_match = _NAME.match(text, i + 2)
+            if close < 0 or not name_match or depth >= _MAX_NESTING:
+                out.append(char)
+                marked.append(char)
+                i += 1
+                continue
+            name = name_match.group()
+            rest = text[name_match.end() : close]
+            variables.append(name)
+            resolved = _apply(name, rest, env, depth, unresolved, variables)
+            if resolved is None:
+                unresolved.append(name)
+                marked.append(UNRESOLVED)
+            else:
+                out.append(resolved[0])
+                marked.append(resolved[1])
+            i = close + 1
+            continue
+        name_match = _NAME.match(text, i + 1)
+        if not name_match:
+            out.append(char)
+            marked.append(char)
+            i += 1
+            continue
+        name = name_match.group()
+        variables.append(name)
+        if name in env:
+            out.append(env[name])
+            marked.append(env[name])
+        else:
+            unresolved.append(name)
+            marked.append(UNRESOLVED)
+        i = name_match.end()
+    return "".join(out), "".join(marked), unresolved, variables
+
+
+def _apply(
+    name: str,
+    rest: str,
+    env: Mapping[str, str],
+    depth: int,
+    unresolved: list[str],
+    variables: list[str],
+) -> tuple[str, str] | None:
+    """The (value, marked) of `${name<rest>}`, or None when it has no value."""
+    current = env.get(name)
+    if not rest:
+        return None if current is None else (current, current)
+    operator = next((op for op in _OPERATORS if rest.startswith(op)), None)
+    if operator is None:
+        return None
+    argument = rest[len(operator) :]
+    is_set = current is not None if not operator.startswith(":") else bool(current)
+    if operator in (":-", "-"):
+        if is_set:
+            return (current or "", current or "")
+        value, marked, inner_unresolved, inner_vars = _expand(argument, env, depth + 1)
+        unresolved.extend(inner_unresolved)
+        variables.extend(inner_vars)
+        return value, marked
+    if operator in (":?", "?"):
+        return (current or "", current or "") if is_set else None
+    # ":+" / "+": the replacement when set, else empty
+    if not is_set:
+        return "", ""
+    value, marked, inner_unresolved, inner_vars = _expand(argument, env, depth + 1)
+    unresolved.extend(inner_unresolved)
+    variables.extend(inner_vars)
+    return value, marked
+
+
+def _matching_brace(text: str, open_index: int) -> int:
+    depth = 0
+    for index in range(open_index, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def parse_dotenv(text: str) -> dict[str, str]:
+    """The variables of a compose `.env` file (KEY=VALUE lines, `export`, quotes, comments)."""
+    env: dict[str, str] = {}
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not _NAME.fullmatch(key):
+            continue
+        value = value.strip()
+        if value[:1] == "'" and value.count("'") >= 2:
+            env[key] = value[1 : value.index("'", 1)]
+        elif value[:1] == '"' and '"' in value[1:]:
+            body = value[1 : value.index('"', 1)]
+            body = body.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+            env[key] = interpolate(body, env).value
+        else:
+            value = re.split(r"\s+#", value, maxsplit=1)[0].strip()
+            env[key] = interpolate(value, env).value
+    return env
+
+
+def load_dotenv(directory: Path) -> dict[str, str]:
+    """The `.env` beside a compose file; empty when absent, unreadable or too large."""
+    path = directory / ".env"
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_DOTENV_BYTES:
+            return {}
+        return parse_dotenv(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return {}
