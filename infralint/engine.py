@@ -144,6 +144,45 @@ class WorkerContext:
     config: Config
     enabled: frozenset[str]
     project: Project
+    # Per language and rule set: the checks to run with their contexts, built once per process.
+    plans: dict[tuple[str, frozenset[str]], list[CheckPlan]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    code: str
+    function: registry.CheckFunction
+    context: registry.CheckContext
+    severity: Severity
+    configured: bool  # the user set this rule's severity: it beats a violation's own
+
+
+def _plan(
+    language: str, enabled: set[str], catalog: Catalog, context: WorkerContext
+) -> list[CheckPlan]:
+    key = (language, frozenset(enabled))
+    if key not in context.plans:
+        config = context.config
+        settings: dict[str, Any] = {**config.chef, **config.python}
+        codes = {code for code in enabled if catalog.rules[code].language == language}
+        context.plans[key] = [
+            CheckPlan(
+                code,
+                function,
+                registry.CheckContext(
+                    code=code,
+                    options=rule_options(config, catalog.rules[code]),
+                    project=context.project,
+                    settings=settings,
+                ),
+                effective_severity(config, catalog.rules[code]),
+                code in config.severity,
+            )
+            for code, function in registry.checks_for(language, codes)
+        ]
+    return context.plans[key]
 
 
 def _fingerprint(code: str, repo_path: str, anchor: str, occurrence: int) -> str:
@@ -224,33 +263,30 @@ def _run_checks(
     context: WorkerContext,
     result: FileResult,
 ) -> Iterable[tuple[str, Severity, str, Span, str | None, Any]]:
-    settings: dict[str, Any] = {**context.config.chef, **context.config.python}
-    codes = {code for code in enabled if catalog.rules[code].language == job.language}
-    for code, function in registry.checks_for(job.language, codes):
-        rule = catalog.rules[code]
-        ctx = registry.CheckContext(
-            code=code,
-            options=rule_options(context.config, rule),
-            project=context.project,
-            settings=settings,
-        )
-        configured = code in context.config.severity
+    for plan in _plan(job.language, enabled, catalog, context):
         try:
-            violations = list(function(document, ctx))
+            violations = list(plan.function(document, plan.context))
         except Exception as error:  # a check bug must not cost the other findings
             result.notifications.append(
                 Notification(
-                    f"internal error in {code}: {type(error).__name__}: {error}",
+                    f"internal error in {plan.code}: {type(error).__name__}: {error}",
                     job.display_path,
-                    rule=code,
+                    rule=plan.code,
                 )
             )
             continue
         for violation in violations:
-            severity = effective_severity(context.config, rule)
-            if violation.severity is not None and not configured:
+            severity = plan.severity
+            if violation.severity is not None and not plan.configured:
                 severity = violation.severity
-            yield code, severity, violation.message, violation.span, violation.anchor, violation
+            yield (
+                plan.code,
+                severity,
+                violation.message,
+                violation.span,
+                violation.anchor,
+                violation,
+            )
 
 
 def _finish(
