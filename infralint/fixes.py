@@ -9,6 +9,7 @@ until nothing changes, so a second `--fix` changes nothing.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from infralint.model import Finding, Fix, Span
 
 MAX_PASSES = 4
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass
@@ -77,11 +79,15 @@ def _fixable(findings: list[Finding], unsafe: bool) -> list[Fix]:
 
 
 def _introduces_findings(before: list[Finding], after: list[Finding]) -> list[str]:
-    old = Counter((f.code, f.message) for f in before)
-    new = Counter((f.code, f.message) for f in after)
-    return sorted(
-        f"{code}: {message}" for (code, message), n in new.items() if n > old[(code, message)]
-    )
+    """Findings (by rule and message) the fix would add. Numbers in messages are ignored: a
+    message that names a line ("see line 12") must not look new when a fix moves lines."""
+
+    def key(finding: Finding) -> tuple[str, str]:
+        return finding.code, _NUMBER.sub("#", finding.message)
+
+    old = Counter(key(f) for f in before)
+    new = Counter(key(f) for f in after)
+    return sorted(f"{code}: {text}" for (code, text), n in new.items() if n > old[(code, text)])
 
 
 def fix_text(

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from infralint.checks import dockerfile_packages as checks
-from infralint.model import Span, Violation
+from infralint.fixes import apply_edits
+from infralint.model import Fix, Span, Violation
 from infralint.parsers.dockerfile import DockerfileDocument, parse_text
 from infralint.registry import CheckContext
 
@@ -218,3 +219,154 @@ def test_go_install_tool_meta_package() -> None:
     assert [v.message for v in found] == [
         "go package 'example.com/x' is not pinned (go install example.com/x@<version>)"
     ]
+
+
+# --------------------------------------------------------------------------- fixes
+
+
+def fixes(check: Check, text: str) -> list[Fix | None]:
+    return [violation.fix for violation in run(check, text)]
+
+
+def fixed(text: str, *found: Check) -> str:
+    """The text after one pass of every fix the checks offer."""
+    edits = [v.fix for check in found for v in run(check, text) if v.fix is not None]
+    return apply_edits(text, edits)[0]
+
+
+def test_df204_fix_extends_the_install_word() -> None:
+    text = "FROM debian:12.7\nRUN apt-get -q install --no-install-recommends curl=1\n"
+    (fix,) = fixes(checks.interactive_install, text)
+    assert fix == Fix(Span(2, 16, 2, 23), "install -y", safe=True)
+    assert fixed(text, checks.interactive_install).splitlines()[1] == (
+        "RUN apt-get -q install -y --no-install-recommends curl=1"
+    )
+
+
+def test_df204_fix_for_rpm_tools_and_zypper() -> None:
+    text = (
+        "FROM rockylinux:9.3\n"
+        "RUN yum groupinstall x && sudo microdnf install y-1 && zypper in z=1\n"
+    )
+    assert fixed(text, checks.interactive_install).splitlines()[1] == (
+        "RUN yum groupinstall -y x && sudo microdnf install -y y-1 && zypper -n in z=1"
+    )
+    zypper = fixes(checks.interactive_install, text)[2]
+    assert zypper == Fix(Span(2, 56, 2, 62), "zypper -n")
+
+
+def test_df204_no_fix_where_the_edit_is_not_trivial() -> None:
+    text = (
+        "FROM debian:12.7\n"
+        "RUN sh -c 'apt-get install curl=1'\n"
+        'RUN ["/bin/sh", "-c", "apt-get install curl=1"]\n'
+        "RUN apt-get inst\\\n"
+        "all curl=1\n"
+    )
+    found = run(checks.interactive_install, text)
+    assert lines(found) == [2, 3, 4]
+    assert [v.fix for v in found] == [None, None, None]
+
+
+def test_df119_fix_inserts_after_install() -> None:
+    text = "FROM debian:12.7\nRUN apt install -y curl=1 && aptitude install -y git=1\n"
+    found = run(checks.apt_install_recommends, text)
+    assert [v.fix for v in found] == [
+        Fix(Span(2, 16, 2, 16), " --no-install-recommends"),
+        None,  # aptitude spells it --without-recommends
+    ]
+
+
+def test_df204_df119_df513_fixes_on_one_command_apply_together() -> None:
+    text = (
+        "FROM debian:12.7\n"
+        "RUN apt-get update \\\n"
+        "    && apt-get install \\\n"
+        "        curl=1 \\\n"
+        "        git=2\n"
+    )
+    all_three = (checks.interactive_install, checks.apt_install_recommends)
+    after = fixed(text, *all_three, checks.package_cache_left)
+    assert after == (
+        "FROM debian:12.7\n"
+        "RUN apt-get update \\\n"
+        "    && apt-get install -y --no-install-recommends \\\n"
+        "        curl=1 \\\n"
+        "        git=2 && rm -rf /var/lib/apt/lists/*\n"
+    )
+
+
+def test_df513_fix_inserts_no_cache_options() -> None:
+    text = "FROM python:3.12.5-alpine\nRUN apk --update add curl=1 && python3 -m pip install x==1\n"
+    assert fixes(checks.package_cache_left, text) == [
+        Fix(Span(2, 21, 2, 21), " --no-cache"),
+        Fix(Span(2, 54, 2, 54), " --no-cache-dir"),
+    ]
+
+
+def test_df513_fix_appends_to_the_last_line_of_the_chain() -> None:
+    text = (
+        "FROM rockylinux:9.3\n"
+        "RUN yum install -y a-1 && echo ok # done\n"
+        "RUN dnf install -y c-1 && \\\n"
+        "    dnf install -y \\\n"
+        "      d-1\n"
+        "RUN dnf install -y e-1 \\\n"
+        "  && echo ok\n"
+        "RUN dnf install -y f-1 && yum install -y g-1\n"
+    )
+    assert fixed(text, checks.package_cache_left) == (
+        "FROM rockylinux:9.3\n"
+        "RUN yum install -y a-1 && echo ok && yum clean all # done\n"
+        "RUN dnf install -y c-1 && \\\n"
+        "    dnf install -y \\\n"
+        "      d-1 && dnf clean all\n"
+        "RUN dnf install -y e-1 \\\n"
+        "  && echo ok && dnf clean all\n"
+        "RUN dnf install -y f-1 && yum install -y g-1\n"
+    )
+    found = fixes(checks.package_cache_left, text)
+    # Two dnf calls without a clean-up: one edit, offered by both findings; dnf and yum in one
+    # RUN would append two different clean-ups at one place: none is offered.
+    assert found[1] is not None and found[1] == found[2]
+    assert found[4:] == [None, None]
+
+
+def test_df513_no_append_unless_the_run_is_a_plain_and_chain() -> None:
+    text = (
+        "FROM rockylinux:9.3\n"
+        "RUN dnf install -y a-1; echo ok\n"
+        "RUN dnf install -y a-1 || true\n"
+        "RUN dnf install -y a-1 | tee log\n"
+        "RUN echo && (dnf install -y a-1)\n"
+        "RUN echo $(dnf install -y a-1)\n"
+        "RUN if true; then dnf install -y a-1; fi\n"
+        "RUN <<EOF\ndnf install -y a-1\nEOF\n"
+        'RUN ["sh", "-c", "dnf install -y a-1"]\n'
+        "RUN apt-get update && apt-get install -y curl=1 && dnf install -y a-1\n"
+        "RUN dnf install -y a-1 && dnf install\n"
+    )
+    found = run(checks.package_cache_left, text)
+    assert len(found) == 12
+    assert [v.fix for v in found] == [None] * 12
+
+
+def test_df513_apt_clean_up_only_when_no_later_run_needs_the_lists() -> None:
+    base = "FROM debian:12.7\nRUN apt-get update && apt-get install -y curl=1\n"
+    assert fixes(checks.package_cache_left, base)[0] == Fix(
+        Span(2, 48, 2, 48), " && rm -rf /var/lib/apt/lists/*"
+    )
+    for later in (
+        "RUN apt-get install -y git=1\n",
+        "RUN apt-cache policy git\n",
+        'RUN ["apt-get", "install", "-y", "git=1"]\n',
+        "ONBUILD RUN apt-get install -y git=1\n",
+    ):
+        assert fixes(checks.package_cache_left, base + later)[0] is None, later
+    for later in (
+        "RUN apt-get update && apt-get install -y git=1 && rm -rf /var/lib/apt/lists/*\n",
+        "RUN apt-get purge -y curl && apt-get autoremove -y\n",
+    ):
+        assert fixes(checks.package_cache_left, base + later)[0] is not None, later
+    # An update that no install follows: removing the lists would make it pointless.
+    assert fixes(checks.package_cache_left, "FROM debian:12.7\nRUN apt-get update\n") == [None]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from infralint.catalog import load_catalog
-from infralint.model import Span, Violation
+from infralint.model import Fix, Span, Violation
 from infralint.parsers.dockerfile import parse_text
 from infralint.project import BuildLink, Project
 from infralint.registry import CheckContext, checks_for
@@ -294,3 +294,37 @@ def test_checks_tolerate_broken_documents(code: str) -> None:
     run(code, text)
     run(code, "")
     run(code, "FROM a:1\nHEALTHCHECK\nWORKDIR\nCOPY\nADD\n")
+
+
+def test_df503_fix_rewrites_maintainer_as_the_authors_label() -> None:
+    text = 'FROM a:1\nMAINTAINER  Jane "JD" $x \\d <j@e.com>\n'
+    (found,) = run("DF503", text)
+    assert found.fix == Fix(
+        Span(2, 1, 2, 38),
+        'LABEL org.opencontainers.image.authors="Jane \\"JD\\" \\$x \\\\d <j@e.com>"',
+        safe=True,
+    )
+    label = parse_text(f"FROM a:1\n{found.fix.replacement}\n").instructions[1]
+    assert [(p.key, p.value) for p in label.pairs()] == [
+        ("org.opencontainers.image.authors", 'Jane "JD" $x \\d <j@e.com>')
+    ]
+
+
+def test_df503_fix_follows_the_escape_directive_and_keyword_case() -> None:
+    text = '# escape=`\nFROM a:1\nmaintainer J`ane "D" \\x\n'
+    (found,) = run("DF503", text)
+    assert found.fix is not None
+    assert found.fix.replacement == 'label org.opencontainers.image.authors="J``ane `"D`" \\x"'
+    label = parse_text(f"# escape=`\nFROM a:1\n{found.fix.replacement}\n").instructions[1]
+    assert label.pairs()[0].value == 'J`ane "D" \\x'
+
+
+def test_df503_no_fix_when_the_label_would_clash_or_span_lines() -> None:
+    two = "FROM a:1\nMAINTAINER me\nMAINTAINER you\n"
+    labelled = 'FROM a:1\nLABEL org.opencontainers.image.authors="me"\nMAINTAINER me\n'
+    continued = "FROM a:1\nMAINTAINER Jane \\\n  Doe\n"
+    for text in (two, labelled, continued):
+        assert [v.fix for v in run("DF503", text)] == [None] * text.count("MAINTAINER"), text
+    # One per stage is fine.
+    found = run("DF503", "FROM a:1\nMAINTAINER me\nFROM b:1\nMAINTAINER you\n")
+    assert all(v.fix is not None for v in found) and len(found) == 2

@@ -6,16 +6,17 @@ options that take values and `sh -c '…'` strings are handled the same way in e
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from infralint.model import Span, Violation
+from infralint.model import Fix, Span, Violation
 from infralint.parsers import commands as tools
 from infralint.parsers.commands import Invocation, Package
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage
-from infralint.parsers.shell import Command, Script, inner_script
+from infralint.parsers.shell import Command, PositionMap, Script, Word, inner_script
 from infralint.registry import CheckContext, check
 
 TRUTHY = frozenset({"1", "true", "yes", "on"})
@@ -163,6 +164,122 @@ def unique(violations: Iterable[Violation]) -> Iterator[Violation]:
         if key not in seen:
             seen.add(key)
             yield violation
+
+
+# --------------------------------------------------------------------------- fixes
+#
+# Safe fixes edit the RUN's own shell-form script (never an exec-form array or the string of an
+# `sh -c '…'`), right after a static word written on one physical line, so the edit cannot land
+# inside a quote, an expansion or a line continuation. Fixes that may meet on one command are
+# shaped so that they never share a span: DF204 replaces the subcommand word (`install` ->
+# `install -y`; `zypper` -> `zypper -n`), DF119 and DF513 insert after it, and a clean-up
+# appended to the end of the RUN is dropped when that end is a subcommand word. Nothing adds a
+# line: later findings that name line numbers would look new to the re-check.
+
+
+def _own_words(instruction: Instruction) -> list[Word]:
+    """The words of the RUN's own scripts (not those of `sh -c` strings opened from them)."""
+    return [
+        word
+        for script in instruction.scripts()
+        for command in script.commands
+        for word in ([command.name] if command.name else []) + command.args
+    ]
+
+
+def editable_word(run: Run, word: Word | None) -> Word | None:
+    """`word` when a fix may edit right after it, else None."""
+    if word is None or not word.static or run.instruction.exec_form is not None:
+        return None
+    span = word.span
+    if span.line != span.end_line or span.end_column - span.column != len(word.raw):
+        return None
+    if not any(own is word for own in _own_words(run.instruction)):
+        return None
+    return word
+
+
+def insert_after(run: Run, word: Word | None, text: str) -> Fix | None:
+    """Insert `text` right after `word` (a zero-width edit)."""
+    target = editable_word(run, word)
+    if target is None:
+        return None
+    span = target.span
+    return Fix(Span(span.end_line, span.end_column, span.end_line, span.end_column), text)
+
+
+def extend_word(run: Run, word: Word | None, text: str) -> Fix | None:
+    """Replace `word` with itself followed by `text`."""
+    target = editable_word(run, word)
+    return None if target is None else Fix(target.span, target.raw + text)
+
+
+def _offset_at(origin: PositionMap, line: int, column: int) -> int | None:
+    """The script offset that `origin` maps to (line, column), if any."""
+    found = None
+    for offset, anchor_line, anchor_column in origin.anchors:
+        if anchor_line == line and anchor_column <= column:
+            candidate = offset + column - anchor_column
+            if origin.position(candidate) == (line, column):
+                found = candidate
+    return found
+
+
+_CHAIN_GAP = re.compile(r"\s*&&\s*")
+_CHAIN_TAIL = re.compile(r"\s*(#[^\n]*)?")
+
+
+def chain_end(instruction: Instruction) -> Command | None:
+    """The last command of a RUN whose whole shell-form script is `a && b && …` (simple
+    commands joined by `&&` only: no heredoc, pipe, `;`, `||`, group, `if`, `$(…)`)."""
+    if instruction.exec_form is not None or instruction.heredocs:
+        return None
+    scripts = instruction.scripts()
+    if len(scripts) != 1 or scripts[0].problems or not scripts[0].commands:
+        return None
+    script = scripts[0]
+    text, origin = script.text, instruction.value_origin
+    position = 0
+    for index, command in enumerate(script.commands):
+        if command.pipe_length != 1 or command.background or command.in_substitution:
+            return None
+        if command.connector != (None if index == 0 else "&&"):
+            return None
+        span = command.span
+        start = _offset_at(origin, span.line, span.column)
+        last = _offset_at(origin, span.end_line, span.end_column - 1)
+        if start is None or last is None or start < position or last < start:
+            return None
+        gap = text[position:start]
+        if gap.strip() if index == 0 else not _CHAIN_GAP.fullmatch(gap):
+            return None
+        position = last + 1
+    if not _CHAIN_TAIL.fullmatch(text[position:]):
+        return None
+    return script.commands[-1]
+
+
+def append_to_chain(run: Run, command: str) -> Fix | None:
+    """Append ` && command` to the end of the RUN's `&&` chain, on the chain's last line.
+
+    Never on a new line: a fix that adds lines moves every later finding whose message names a
+    line number, and the re-check would take those for new findings and refuse the file."""
+    last = chain_end(run.instruction)
+    if last is None:
+        return None
+    span = last.span
+    point = Span(span.end_line, span.end_column, span.end_line, span.end_column)
+    # A chain ending in a bare `dnf install` ends where DF204/DF119 edit: leave it alone.
+    ends = {
+        (word.span.end_line, word.span.end_column)
+        for call in run.calls
+        if call is not None
+        for word in (call.command.name, call.subcommand_word)
+        if word is not None
+    }
+    if (point.line, point.column) in ends:
+        return None
+    return Fix(point, f" && {command}")
 
 
 # --------------------------------------------------------------------------- pinning
@@ -541,10 +658,14 @@ def apt_install_recommends(document: DockerfileDocument, ctx: CheckContext) -> I
                 continue
             if _apt_conf_disables_recommends(run):
                 continue
+            fix = None
+            if call.tool in ("apt-get", "apt"):  # aptitude spells it --without-recommends
+                fix = insert_after(run, call.subcommand_word, " --no-install-recommends")
             yield Violation(
                 name_span(call),
                 f"'{call.tool} install' without --no-install-recommends also installs "
                 "recommended packages",
+                fix=fix,
             )
 
 
@@ -556,10 +677,15 @@ def interactive_install(document: DockerfileDocument, ctx: CheckContext) -> Iter
                 continue
             hint = _interactive(call)
             if hint:
+                if call.tool == "zypper":  # -n is global: it goes before the subcommand
+                    fix = extend_word(run, call.command.name, " -n")
+                else:
+                    fix = extend_word(run, call.subcommand_word, " -y")
                 yield Violation(
                     name_span(call),
                     f"'{call.tool} {call.subcommand}' without {hint} waits for a confirmation "
                     "the build cannot give",
+                    fix=fix,
                 )
 
 
@@ -700,10 +826,21 @@ def package_cache_left(document: DockerfileDocument, ctx: CheckContext) -> Itera
         if run.stage is None or run.stage.index not in judged:
             continue
         mounts = cache_mounts(run.instruction)
-        yield from unique(_cache_violations(run, mounts))
+        found = list(unique(_cache_violations(document, run, mounts)))
+        # Two different clean-ups appended at one end (apt-get and dnf in one RUN) would be
+        # applied in no defined order: offer neither.
+        edits: dict[Span, set[str]] = {}
+        for violation in found:
+            if violation.fix is not None:
+                edits.setdefault(violation.fix.span, set()).add(violation.fix.replacement)
+        for violation in found:
+            clash = violation.fix is not None and len(edits[violation.fix.span]) > 1
+            yield dataclasses.replace(violation, fix=None) if clash else violation
 
 
-def _cache_violations(run: Run, mounts: list[Mount]) -> Iterator[Violation]:
+def _cache_violations(
+    document: DockerfileDocument, run: Run, mounts: list[Mount]
+) -> Iterator[Violation]:
     commands = run.commands
     pip_env = _env_true(run, ("PIP_NO_CACHE_DIR",))
     for index, call in enumerate(run.calls):
@@ -719,11 +856,15 @@ def _cache_violations(run: Run, mounts: list[Mount]) -> Iterator[Violation]:
                 run, index, tools.APT_TOOLS, ("dist-clean",)
             ):
                 continue
+            fix = None
+            if _installs_after(run, index) and not _lists_used_later(document, run):
+                fix = append_to_chain(run, "rm -rf /var/lib/apt/lists/*")
             yield Violation(
                 name_span(call),
                 f"'{tool} update' leaves the apt lists in the image "
                 "(add 'rm -rf /var/lib/apt/lists/*' to the same RUN)",
                 peer="DL3009",
+                fix=fix,
             )
         elif tool == "apk" and sub == "add":
             if call.has("no-cache", "no-network") or _mounted(
@@ -736,6 +877,7 @@ def _cache_violations(run: Run, mounts: list[Mount]) -> Iterator[Violation]:
                 name_span(call),
                 "'apk add' without --no-cache leaves the package index in the image",
                 peer="DL3019",
+                fix=insert_after(run, call.subcommand_word, " --no-cache"),
             )
         elif tool in tools.RPM_FAMILY and sub in RPM_USERS:
             if _mounted(mounts, "/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"):
@@ -750,6 +892,7 @@ def _cache_violations(run: Run, mounts: list[Mount]) -> Iterator[Violation]:
                 f"'{tool} {sub}' without '{tool} clean all' afterwards leaves the package "
                 "cache in the image",
                 peer=peer,
+                fix=append_to_chain(run, f"{tool} clean all"),
             )
         elif tool == "zypper" and sub in ("install", "update", "dist-upgrade", "patch"):
             if _mounted(mounts, "/var/cache/zypp"):
@@ -775,6 +918,7 @@ def _cache_violations(run: Run, mounts: list[Mount]) -> Iterator[Violation]:
                 name_span(call),
                 "'pip install' without --no-cache-dir keeps the download cache in the image",
                 peer="DL3042",
+                fix=insert_after(run, call.subcommand_word, " --no-cache-dir"),
             )
         elif tool == "yarn" and _yarn_installs(call):
             if _mounted(mounts, ".cache/yarn", "/yarn", ".yarn/cache"):
@@ -788,6 +932,49 @@ def _cache_violations(run: Run, mounts: list[Mount]) -> Iterator[Violation]:
                 "in the image",
                 peer="DL3060",
             )
+
+
+def _installs_after(run: Run, index: int) -> bool:
+    """An apt install (or another command that reads the lists) follows the update at `index`."""
+    return any(
+        call is not None
+        and call.tool in INDEX_USERS.keys() & tools.APT_TOOLS
+        and call.subcommand in INDEX_USERS[call.tool]
+        for call in run.calls[index + 1 :]
+    )
+
+
+# apt subcommands that work without the package lists
+NO_LISTS = frozenset({"remove", "purge", "autoremove", "autopurge", "clean", "autoclean",
+                      "dist-clean", "mark"})  # fmt: skip
+_APT_WORD = re.compile(r"\b(apt|apt-get|apt-cache|aptitude)\b")
+
+
+def _lists_used_later(document: DockerfileDocument, run: Run) -> bool:
+    """A later RUN (or any ONBUILD RUN) runs apt without its own `apt-get update` first, so it
+    relies on the lists this RUN leaves: removing them would break it. A RUN that mentions apt
+    in a form not read as shell (exec form, another SHELL) counts as relying on them."""
+    parsed = {id(each.instruction): each for each in runs(document)}
+    later = False
+    for instruction in document.all_instructions():
+        if instruction is run.instruction:
+            later = True
+            continue
+        if instruction.keyword != "RUN" or not (later or instruction.parent is not None):
+            continue
+        text = instruction.value + "".join(doc.body for doc in instruction.heredocs)
+        if not _APT_WORD.search(text):
+            continue
+        other = parsed.get(id(instruction))
+        if other is None:
+            return True
+        for call in other.calls:
+            if call is None or call.tool not in tools.APT_TOOLS or call.subcommand in NO_LISTS:
+                continue
+            if call.subcommand == "update":
+                break
+            return True
+    return False
 
 
 def _later(run: Run, index: int, tool_names: Iterable[str], subcommands: Iterable[str]) -> bool:
