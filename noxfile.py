@@ -40,7 +40,7 @@ def tests(session: nox.Session) -> None:
     args = list(session.posargs)
     if not args and session.python != _oldest_available():
         args = ["-m", "not slow"]
-    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *args)
+    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto", *args)
 
 
 def _oldest_available() -> str:

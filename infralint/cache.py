@@ -47,6 +47,7 @@ class Cache:
                     __version__,
                     context.config.to_dict(),
                     sorted(context.enabled),
+                    context.want_fixes,
                     [repr(link) for link in context.project.links],
                     linked,
                 ],

@@ -269,6 +269,7 @@ def check(
         force_exclude=force_exclude,
         stdin_text=stdin_text,
         stdin_filename=stdin_filename or "-",
+        want_fixes=fix or diff,
     )
     progress = None if quiet else _progress_bar()
     settings.on_progress = progress.update if progress else None

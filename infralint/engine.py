@@ -46,6 +46,7 @@ class Settings:
     force_exclude: bool = False
     stdin_text: str | None = None
     stdin_filename: str = "-"
+    want_fixes: bool = False  # --fix or --diff: costly fixes are computed
     # Called with (files done, files in all) as results arrive; the CLI draws a progress bar.
     on_progress: Callable[[int, int], None] | None = None
 
@@ -144,6 +145,7 @@ class WorkerContext:
     config: Config
     enabled: frozenset[str]
     project: Project
+    want_fixes: bool = False
     # Per language and rule set: the checks to run with their contexts, built once per process.
     plans: dict[tuple[str, frozenset[str]], list[CheckPlan]] = field(
         default_factory=dict, compare=False, repr=False
@@ -176,6 +178,7 @@ def _plan(
                     options=rule_options(config, catalog.rules[code]),
                     project=context.project,
                     settings=settings,
+                    want_fixes=context.want_fixes,
                 ),
                 effective_severity(config, catalog.rules[code]),
                 code in config.severity,
@@ -542,6 +545,7 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         config=settings.config,
         enabled=settings.enabled,
         project=collected.project,
+        want_fixes=settings.want_fixes,
     )
     results = _execute(jobs, context, settings, store, collected.parsed)
     findings: list[Finding] = []

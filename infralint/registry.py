@@ -45,6 +45,8 @@ class CheckContext:
     options: Mapping[str, Any] = field(default_factory=dict)
     project: Project | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
+    # True under --fix/--diff: checks whose fix is costly (a libcst codemod) compute it only then.
+    want_fixes: bool = False
 
 
 def check(code: str) -> Callable[[F], F]:

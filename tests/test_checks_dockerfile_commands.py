@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from infralint.checks import dockerfile_commands as checks
+from infralint.fixes import apply_edits
 from infralint.model import Violation
 from infralint.parsers.dockerfile import parse_text
-from infralint.parsers.shell import parse_shell
 from infralint.registry import CheckContext, checks_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "dockerfile_commands"
@@ -235,6 +235,19 @@ CASES: list[tuple[str, str, str, list[int]]] = [
     # ---------------------------------------------------------------- DF302
     ("DF302", "exec-tail", 'FROM a\nENTRYPOINT ["tini", "--", "tail", "-F", "/x"]\n', [2]),
     ("DF302", "sleep-inf-exec", 'FROM a\nCMD ["sleep", "infinity"]\n', [2]),
+    (
+        "DF302",
+        "exec-wrapper-values",
+        'FROM a\nCMD ["/sbin/tini", "-e", "143", "--", "gosu", "app", "sleep", "infinity"]\n',
+        [2],
+    ),
+    (
+        "DF302",
+        "exec-env-options",
+        'FROM a\nCMD ["env", "-u", "X", "A=1", "tail", "-f", "/x"]\n',
+        [2],
+    ),
+    ("DF302", "exec-wrapper-only", 'FROM a\nCMD ["tini", "--"]\n', []),
     ("DF302", "tail-n", 'FROM a\nCMD ["tail", "-n", "5", "/x"]\n', []),
     ("DF302", "tail-n-follow", "FROM a\nCMD tail -n 0 -f /x\n", [2]),
     ("DF302", "while-colon", "FROM a\nCMD while :; do sleep 1; done\n", [2]),
@@ -265,6 +278,19 @@ CASES: list[tuple[str, str, str, list[int]]] = [
     ("DF305", "empty-value", 'FROM a\nENV PYTHONUNBUFFERED=""\nCMD ["python", "x.py"]\n', [3]),
     ("DF305", "zero-value", 'FROM a\nENV PYTHONUNBUFFERED=0\nCMD ["python", "x.py"]\n', []),
     ("DF305", "u-combined", 'FROM a\nCMD ["python3", "-Bu", "x.py"]\n', []),
+    (
+        "DF305",
+        "exec-env-sets-it",
+        'FROM a\nENTRYPOINT ["tini", "--", "env", "PYTHONUNBUFFERED=1", "python", "x.py"]\n',
+        [],
+    ),
+    ("DF305", "exec-gosu", 'FROM a\nCMD ["gosu", "app", "python", "x.py"]\n', [2]),
+    ("DF405", "env-assignment", "FROM a\nRUN env NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci\n", [2]),
+    ("DF405", "env-assignment-on", "FROM a\nRUN env NODE_TLS_REJECT_UNAUTHORIZED=1 npm ci\n", []),
+    ("DF111", "md5-is-weak", "FROM a\nRUN wget https://e/x.tgz && md5sum -c x.md5\n", [2]),
+    ("DF111", "wget-spider", "FROM a\nRUN wget -q --spider https://e/x.tgz\n", []),
+    ("DF111", "wget-P-key", "FROM a\nRUN wget -P /etc/apt/keyrings/ https://e/x.tgz\n", []),
+    ("DF111", "curl-dev-stdout-tar", "FROM a\nRUN curl -o /dev/stdout https://e/x | tar x\n", [2]),
     ("DF305", "u-after-x", 'FROM a\nCMD ["python3", "-X", "dev", "-u", "x.py"]\n', []),
     ("DF305", "u-in-x-value", 'FROM a\nCMD ["python3", "-Xutf8", "x.py"]\n', [2]),
     ("DF305", "u-after-script", 'FROM a\nCMD ["python3", "x.py", "-u"]\n', [2]),
@@ -450,6 +476,113 @@ def test_df304_suggests_exec_for_shell_syntax() -> None:
     assert "exec" in violation.message and "[" in violation.message
 
 
+def _fixed(code: str, text: str) -> tuple[str, bool] | None:
+    """The text after the first finding's fix, and whether that fix is safe; None: no fix."""
+    fixes = [violation.fix for violation in run(code, text) if violation.fix is not None]
+    if not fixes:
+        return None
+    return apply_edits(text, fixes[:1])[0], fixes[0].safe
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # scratch has no ENTRYPOINT: the CMD words become the whole command line
+        (
+            "FROM scratch\nCMD /app --port 80\n",
+            ('FROM scratch\nCMD ["/app", "--port", "80"]\n', True),
+        ),
+        (
+            "FROM a AS b\nENTRYPOINT []\nFROM b\nCMD app\n",
+            ('FROM a AS b\nENTRYPOINT []\nFROM b\nCMD ["app"]\n', True),
+        ),
+        # `exec` is dropped; quotes that change nothing are removed
+        ('FROM scratch\nCMD exec /app "x"\n', ('FROM scratch\nCMD ["/app", "x"]\n', True)),
+        # an image from elsewhere may have an ENTRYPOINT that reads "$1"
+        ("FROM redis:7\nCMD redis-server\n", ('FROM redis:7\nCMD ["redis-server"]\n', False)),
+        (
+            'FROM scratch\nENTRYPOINT ["/init"]\nCMD app\n',
+            ('FROM scratch\nENTRYPOINT ["/init"]\nCMD ["app"]\n', False),
+        ),
+        # a shell-form ENTRYPOINT would receive CMD and `docker run` arguments
+        ("FROM scratch\nENTRYPOINT /app\n", ('FROM scratch\nENTRYPOINT ["/app"]\n', False)),
+        # another SHELL (a login shell sets PATH) is not kept
+        (
+            'FROM scratch\nSHELL ["/bin/bash", "-lc"]\nCMD app\n',
+            ('FROM scratch\nSHELL ["/bin/bash", "-lc"]\nCMD ["app"]\n', False),
+        ),
+        # no fix: shell syntax, expansions, globs, meaningful quotes, builtins, several lines
+        ("FROM scratch\nCMD app > /log\n", None),
+        ("FROM scratch\nCMD app $PORT\n", None),
+        ("FROM scratch\nCMD app *.conf\n", None),
+        ("FROM scratch\nCMD nginx -g 'daemon off;'\n", None),
+        ("FROM scratch\nCMD cd /app\n", None),
+        ("FROM scratch\nCMD exec -a x app\n", None),
+        ("FROM scratch\nCMD app \\\n  --x\n", None),
+        ("FROM scratch\nCMD A=1 app\n", None),
+    ],
+)
+def test_df304_fix(text: str, expected: tuple[str, bool] | None) -> None:
+    assert _fixed("DF304", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a later absolute WORKDIR replaces the new one before anything uses it: safe
+        (
+            "FROM a\nRUN cd /tmp && make\nENV A=1\nCOPY x /etc/x\nWORKDIR /app\nRUN b\n",
+            ("FROM a\nWORKDIR /tmp\nRUN make\nENV A=1\nCOPY x /etc/x\nWORKDIR /app\nRUN b\n", True),
+        ),
+        (
+            "FROM a\n  RUN --mount=type=cache,target=/c cd /src \\\n"
+            "  && make \\\n  && make install\nWORKDIR /\n",
+            (
+                "FROM a\n  WORKDIR /src\n  RUN --mount=type=cache,target=/c make \\\n"
+                "  && make install\nWORKDIR /\n",
+                True,
+            ),
+        ),
+        (
+            "FROM a\nRUN cd /src && \\\n    make\nWORKDIR /\n",
+            ("FROM a\nWORKDIR /src\nRUN make\nWORKDIR /\n", True),
+        ),
+        # the WORKDIR stays in effect for what follows: unsafe
+        ("FROM a\nRUN cd /app && npm ci\n", ("FROM a\nWORKDIR /app\nRUN npm ci\n", False)),
+        (
+            "FROM a\nRUN cd /app && x\nRUN y\nWORKDIR /\n",
+            ("FROM a\nWORKDIR /app\nRUN x\nRUN y\nWORKDIR /\n", False),
+        ),
+        (
+            "FROM a\nRUN cd /app && x\nCOPY y .\nWORKDIR /\n",
+            ("FROM a\nWORKDIR /app\nRUN x\nCOPY y .\nWORKDIR /\n", False),
+        ),
+        (
+            "FROM a\nRUN cd /app && x\nWORKDIR sub\n",
+            ("FROM a\nWORKDIR /app\nRUN x\nWORKDIR sub\n", False),
+        ),
+        # no fix
+        ("FROM a\nRUN cd app && make\nWORKDIR /\n", None),
+        ("FROM a\nRUN cd $HOME && make\nWORKDIR /\n", None),
+        ('FROM a\nRUN cd "/my dir" && make\nWORKDIR /\n', None),
+        ("FROM a\nRUN cd /x; make\nWORKDIR /\n", None),
+        ("FROM a\nRUN cd /x\n", None),
+        ("FROM a\nRUN make && cd /x && make\nWORKDIR /\n", None),
+        ("FROM a\nRUN cd /x && make && cd /y && make\nWORKDIR /\n", None),
+        ("FROM a\nRUN cd /x && make && cd - && ls\nWORKDIR /\n", None),
+        ('FROM a\nRUN cd /x && cp a "$OLDPWD"\nWORKDIR /\n', None),
+        ("FROM a\nRUN cd /opt/x && rm -rf cache || true\nWORKDIR /\n", None),
+        ("FROM a\nRUN (cd /x && make) && make install\nWORKDIR /\n", None),
+        ("FROM a\nRUN cd /x && { make; make install; }\nWORKDIR /\n", None),
+        ("FROM a\nRUN cd /x \\\n# note\n && make\nWORKDIR /\n", None),
+        ('FROM a\nRUN ["sh", "-c", "cd /x && make"]\nWORKDIR /\n', None),
+        ("FROM a\nRUN cd -P /x && make\nWORKDIR /\n", None),
+    ],
+)
+def test_df201_fix(text: str, expected: tuple[str, bool] | None) -> None:
+    assert _fixed("DF201", text) == expected
+
+
 def test_df516_fix_inserts_l_after_useradd() -> None:
     text = "FROM a\nRUN useradd -u 1000001 -m app\n"
     (violation,) = run("DF516", text)
@@ -478,29 +611,6 @@ def test_messages_name_the_offending_thing() -> None:
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def test_parse_args_clusters_and_values() -> None:
-    (command,) = parse_shell("useradd -mu 1001 --shell=/bin/sh -g app -- app -x").commands
-    parsed = checks.parse_args(command.args, checks.USERADD_SHORT_VALUES, {"shell", "gid"})
-    assert [option.name for option in parsed.options] == ["m", "u", "shell", "g"]
-    assert parsed.value("u") == "1001" and parsed.value("shell") == "/bin/sh"
-    assert parsed.value("g") == "app"
-    assert [word.text for word in parsed.operands] == ["app", "-x"]
-    (command,) = parse_shell("gosu app -v python -u x.py").commands
-    stopped = checks.parse_args(command.args, stop_at_operand=True)
-    assert [word.text for word in stopped.operands] == ["app", "-v", "python", "-u", "x.py"]
-
-
-def test_unwrap_sudo_env_exec() -> None:
-    (command,) = parse_shell("sudo -u root -E env A=1 exec nice -n 5 apt-get update").commands
-    inner = checks.unwrap(command)
-    assert inner.argv == ["apt-get", "update"]
-    assert [key for key, _ in inner.assignments] == ["A"]
-    (command,) = parse_shell("command -v curl").commands
-    assert checks.unwrap(command).program == "command"
-    (command,) = parse_shell("exec tini -s -- gosu app python3 app.py").commands
-    assert checks.unwrap_start(command).argv == ["python3", "app.py"]
 
 
 @pytest.mark.parametrize(

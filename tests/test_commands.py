@@ -50,6 +50,42 @@ def test_unwrap_keeps_env_assignments_and_position() -> None:
     assert inner.span == original.span
 
 
+def test_env_assignments_hold_the_value_like_prefix_assignments() -> None:
+    prefixed = cmd("A=1 pip install x")
+    wrapped = tools.unwrap(cmd('sudo env A=1 B="x y" C=$V pip install x'))
+    assert [(n, w.text, w.raw) for n, w in prefixed.assignments] == [("A", "1", "1")]
+    assert [(n, w.text, w.raw, w.static) for n, w in wrapped.assignments] == [
+        ("A", "1", "1", True),
+        ("B", "x y", '"x y"', True),
+        ("C", "$V", "$V", False),
+    ]
+    assert wrapped.assignments[0][1].span == Span(1, 12, 1, 13)  # the value only, as `A=1 cmd`
+    assert prefixed.assignments[0][1].span == Span(1, 3, 1, 4)
+
+
+def test_unwrap_sudo_env_exec() -> None:
+    inner = tools.unwrap(cmd("sudo -u root -E env A=1 exec nice -n 5 apt-get update"))
+    assert inner.argv == ["apt-get", "update"]
+    assert [key for key, _ in inner.assignments] == ["A"]
+    assert tools.unwrap(cmd("command -v curl")).program == "command"
+
+
+@pytest.mark.parametrize(
+    ("text", "argv"),
+    [
+        ("exec tini -s -- gosu app python3 app.py", ["python3", "app.py"]),
+        ("tini -e 143 -- node server.js", ["node", "server.js"]),
+        ("dumb-init -r 15:2 su-exec app:app nginx -g x", ["nginx", "-g", "x"]),
+        ("chpst -u app -e /env runsv", ["runsv"]),
+        ("gosu app", ["gosu", "app"]),
+        ("sudo env A=1 gosu app ./run", ["./run"]),
+    ],
+)
+def test_unwrap_start(text: str, argv: list[str]) -> None:
+    assert tools.unwrap_start(cmd(text)).argv == argv
+    assert tools.unwrap(cmd("tini -- app")).program == "tini"  # only unwrap_start knows inits
+
+
 # --------------------------------------------------------------------------- apt
 
 
@@ -257,6 +293,43 @@ def test_curl_redirect_to_file() -> None:
     assert got.output is not None and got.output.text == "/tmp/x"
 
 
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("curl -fsSLo /tmp/x.tgz https://h/x.tgz", "/tmp/x.tgz"),
+        ("curl -fsSL https://h/i.sh", "-"),
+        ("curl -o - https://h/i.sh", "-"),
+        ("curl -O https://h/a/b.zip?x=1", "b.zip"),
+        ("curl -sL https://h/x > /tmp/x", "/tmp/x"),
+        ("curl -sL https://h/x > /dev/null", None),
+        ("curl -o /dev/stdout https://h/x", "-"),
+        ("curl -so /dev/null -w '%{http_code}' https://h/x", None),
+        ("curl -o /dev/stderr https://h/x", None),
+        ("wget https://h/x.tgz", "x.tgz"),
+        ("wget -P /opt/dl https://h/x.tgz", "/opt/dl/x.tgz"),
+        ("wget --directory-prefix=/opt https://h/x.tgz", "/opt/x.tgz"),
+        ("wget -qO- https://h/x", "-"),
+        ("wget -O /dev/stdout https://h/x", "-"),
+        ("wget -O /tmp/k.asc https://h/k", "/tmp/k.asc"),
+        ("wget -q --spider https://h/x", None),
+        ("wget -qO /dev/null https://h/x", None),
+    ],
+)
+def test_download_target(text: str, target: str | None) -> None:
+    got = tools.download(cmd(text))
+    assert got is not None and got.target == target
+    assert got.to_stdout is (target == "-")
+    assert got.to_file is (target not in (None, "-"))
+
+
+def test_download_url_and_url_name() -> None:
+    got = tools.download(cmd("sudo curl -fsSL --url https://h/a.sh"))
+    assert got is not None and got.url is not None and got.url.text == "https://h/a.sh"
+    assert tools.download(cmd("curl -V")) is not None and tools.download(cmd("ls")) is None
+    assert tools.url_name("https://h/p/x-1.2.tar.gz?sig=1#frag") == "x-1.2.tar.gz"
+    assert tools.url_name(None) == ""
+
+
 def test_wget() -> None:
     to_stdout = tools.download(cmd("wget -qO- https://h/x"))
     assert to_stdout is not None and to_stdout.to_stdout
@@ -281,6 +354,35 @@ def test_wget() -> None:
 )
 def test_verifies(text: str, expected: bool) -> None:
     assert tools.verifies(cmd(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "weak"),
+    [
+        ("sha256sum -c x.sha256", "checksum", False),
+        ("sudo sha512sum --check sums", "checksum", False),
+        ("md5sum -c x.md5", "checksum", True),
+        ("gpgv --keyring k x.sig x", "signature", False),
+        ("gpgv2 x.sig x", "signature", False),
+        ("signify -Vp key.pub -m x", "signature", False),
+        ("openssl dgst -sha256 -verify pub.pem -signature x.sig x", "signature", False),
+        ("rpm -K x.rpm", "signature", False),
+        ("rpmkeys --checksig x.rpm", "signature", False),
+        ("slsa-verifier verify-artifact x", "signature", False),
+        ("gh attestation verify x --owner o", "signature", False),
+    ],
+)
+def test_verification_kind_and_strength(text: str, kind: str, weak: bool) -> None:
+    found = tools.verification(cmd(text))
+    assert found is not None and (found.kind, found.weak) == (kind, weak)
+    assert tools.verifies(cmd(text)) and tools.verifies(cmd(text), weak=False) is not weak
+
+
+@pytest.mark.parametrize(
+    "text", ["md5sum file", "signify -S -s key", "rpm -i x.rpm", "gh pr list", "openssl dgst x"]
+)
+def test_no_verification(text: str) -> None:
+    assert tools.verification(cmd(text)) is None and not tools.verifies(cmd(text))
 
 
 @pytest.mark.parametrize(
@@ -328,6 +430,131 @@ def test_expand_packages() -> None:
     assert expanded[0].span == call.packages[0].span
 
 
+# --------------------------------------------------------------------------- git refs
+
+
+@pytest.mark.parametrize(
+    ("spec", "ref"),
+    [
+        ("git+https://github.com/o/r.git@v1.2#egg=r", "v1.2"),
+        ("git+https://github.com/o/r.git", ""),
+        ("r @ git+ssh://git@github.com/o/r.git@abc1234", "abc1234"),
+        ("git+ssh://git@github.com/o/r.git", ""),
+        ("requests==2.0", None),
+        ("https://h/x.whl", None),
+    ],
+)
+def test_pip_git_ref(spec: str, ref: str | None) -> None:
+    assert tools.pip_git_ref(spec) == ref
+
+
+@pytest.mark.parametrize(
+    ("spec", "ref"),
+    [
+        ("github:o/r#v1.0.0", "v1.0.0"),
+        ("o/r", ""),
+        ("o/r#main", "main"),
+        ("git+https://h/r.git#dev", "dev"),
+        ("https://h/r.git", ""),
+        ("github:o/r#semver:1.2.3", "1.2.3"),
+        ("github:o/r#semver:^1.2", "semver:^1.2"),
+        ("@scope/pkg", None),
+        ("lodash@4", None),
+        ("./local", None),
+        ("https://h/x.tgz", None),
+    ],
+)
+def test_npm_git_ref(spec: str, ref: str | None) -> None:
+    assert tools.npm_git_ref(spec) == ref
+
+
+# --------------------------------------------------------------------------- other tools
+
+
+def test_parse_args_clusters_and_values() -> None:
+    command = cmd("useradd -mu 1001 --shell=/bin/sh -g app -- app -x")
+    parsed = tools.parse_args(command.args, tools.SHORT_VALUES["useradd"], {"shell", "gid"})
+    assert [option.name for option in parsed.options] == ["m", "u", "shell", "g"]
+    assert parsed.value("u") == "1001" and parsed.value("shell") == "/bin/sh"
+    assert parsed.value("g") == "app"
+    assert [word.text for word in parsed.operands] == ["app", "-x"]
+    stopped = tools.parse_args(cmd("gosu app -v python -u x.py").args, stop_at_operand=True)
+    assert [word.text for word in stopped.operands] == ["app", "-v", "python", "-u", "x.py"]
+
+
+def test_parse_args_value_words() -> None:
+    parsed = tools.parse_args(cmd("install -m755 --mode 0700 -o root a b").args, "mo", {"mode"})
+    inline, separate, owner = parsed.get("m", "mode", "o")
+    assert inline.value == "755" and inline.value_word is None
+    assert inline.value_holder is not None and inline.value_holder.text == "-m755"
+    assert separate.value_holder is separate.value_word and separate.value == "0700"
+    assert owner.value == "root"
+    assert tools.parse_args(cmd("x -m").args, "m").get("m")[0].value_holder is None
+    dynamic = tools.parse_args(cmd('x -"$F" y').args)
+    assert [w.text for w in dynamic.operands] == ["-$F", "y"] and not dynamic.options
+
+
+def test_arguments_use_the_tool_table() -> None:
+    parsed = tools.arguments(cmd("useradd -l -u 100001 --home-dir /h -s /bin/sh app"))
+    assert parsed.has("l") and parsed.value("u") == "100001"
+    assert [w.text for w in parsed.operands] == ["app"]
+    assert [w.text for w in tools.arguments(cmd("mkdir --mode 777 /x")).operands] == ["/x"]
+    ln = tools.arguments(cmd("ln -sf --suffix .bak /bin/bash /bin/sh"))
+    assert [w.text for w in ln.operands] == ["/bin/bash", "/bin/sh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "paths"),
+    [
+        ("echo x > /a 2>&1 >> /b", ["/a", "/b"]),
+        ("mkdir -p -m 700 /x /y", ["/x", "/y"]),
+        ("chattr +i /etc/x", ["/etc/x"]),
+        ("chmod 755 /x", ["/x"]),
+        ("chown --reference=/r /x", ["/x"]),
+        ("cp -r a b /dst", ["/dst"]),
+        ("cp -t /dst a b", ["/dst"]),
+        ("install -Dm644 f /usr/bin/f", ["/usr/bin/f"]),
+        ("sed -i s/a/b/ /etc/hosts", ["/etc/hosts"]),
+        ("sed -i -e s/a/b/ /etc/a /etc/b", ["/etc/a", "/etc/b"]),
+        ("sed s/a/b/ /etc/hosts", []),
+        ("curl -o /tmp/x https://h/x", ["/tmp/x"]),
+        ("wget -P /opt https://h/x", ["/opt"]),
+        ("tar -xzf a.tgz -C /opt", ["/opt"]),
+        ("tar czf a.tgz -C /opt .", []),
+        ("unzip a.zip -d /srv", ["/srv"]),
+        ("git clone https://h/r.git /src", ["/src"]),
+        ("ls /x", []),
+    ],
+)
+def test_written_paths(text: str, paths: list[str]) -> None:
+    assert [word.text for word in tools.written_paths(cmd(text))] == paths
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sh", True),
+        ("bash -s -- --flag", True),
+        ("sh -c 'echo'", False),
+        ("bash install.sh", False),
+        ("bash -", True),
+        ("busybox sh", True),
+        ("python3 -", True),
+        ("python3", True),
+        ("python3 -m pip", False),
+        ("python3 -W ignore -", True),
+        ("perl", True),
+        ("perl -e 1", False),
+        ("node --eval x", False),
+        ("php -r x", False),
+        ("ruby /dev/stdin", True),
+        ("tar x", False),
+    ],
+)
+def test_reads_program_from_stdin(text: str, expected: bool) -> None:
+    assert tools.reads_program_from_stdin(cmd(text)) is expected
+
+
 _TOKENS = [
     "apt-get", "apk", "dnf", "zypper", "pip", "python3", "-m", "npm", "yarn", "gem", "go",
     "cargo", "curl", "wget", "git", "tar", "sudo", "env", "xargs", "install", "add", "-y",
@@ -346,3 +573,6 @@ def test_readers_never_raise(words: list[str]) -> None:
         tools.download(command)
         tools.verifies(command)
         tools.extracts(command)
+        tools.written_paths(command)
+        tools.unwrap_start(command)
+        tools.reads_program_from_stdin(command)

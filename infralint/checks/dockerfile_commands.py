@@ -3,23 +3,35 @@
 Downloads and their verification (DF111-DF113), shell habits (DF201-DF209), logging and the
 process model (DF301-DF308), security (DF403-DF408) and hygiene (DF515, DF516).
 
-Every check reads the shell model of `Instruction.scripts()`. Package managers, curl, wget, git
-and the common wrappers (`sudo`, `env`, `xargs` …) are read by the shared
-`infralint.parsers.commands`; options of the tools only these rules need (chmod, ln, useradd,
-tail, cp …) are read by `parse_args` below.
+Every check reads the shell model of `Instruction.scripts()`. Command lines of tools are read
+by the shared `infralint.parsers.commands`: package managers, curl/wget downloads, git, checksum
+and signature checks, the wrappers (`sudo`, `env`, `xargs`, `tini`, `gosu` …), interpreters fed
+from stdin, the files a command writes, and the options of chmod, ln, useradd, tail, cp …
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from infralint.model import Fix, Span, Violation
 from infralint.parsers import commands as shell_commands
+from infralint.parsers.commands import (
+    DISCARD_FILES,
+    INTERPRETER_VALUES,
+    INTERPRETERS,
+    Download,
+    arguments,
+    parse_args,
+    reads_program_from_stdin,
+    unwrap,
+    unwrap_start,
+    url_name,
+    written_paths,
+)
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage, Token
 from infralint.parsers.shell import Command, Script, Word
 from infralint.registry import CheckContext, check
@@ -49,116 +61,7 @@ def _commands(instruction: Instruction) -> Iterator[Command]:
         yield from script.commands
 
 
-# ------------------------------------------------------------------------------ options
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str  # "o" for -o, "output" for --output, without dashes
-    value: str | None
-    word: Word
-    value_word: Word | None  # the word holding the value (the option word itself for --x=v)
-
-
-@dataclass
-class ParsedArgs:
-    options: list[Option]
-    operands: list[Word]
-
-    def has(self, *names: str) -> bool:
-        return any(option.name in names for option in self.options)
-
-    def get(self, *names: str) -> list[Option]:
-        return [option for option in self.options if option.name in names]
-
-    def value(self, *names: str) -> str | None:
-        found = self.get(*names)
-        return found[-1].value if found else None
-
-
-def parse_args(
-    words: Sequence[Word],
-    short_with_value: str = "",
-    long_with_value: Iterable[str] = (),
-    stop_at_operand: bool = False,
-) -> ParsedArgs:
-    """GNU-style option parsing: `-abc` clusters, `-ofile`, `-o file`, `--opt=v`, `--opt v`,
-    `--` ends the options. With `stop_at_operand` the first operand ends the options (wrappers,
-    interpreters)."""
-    long_values = set(long_with_value)
-    options: list[Option] = []
-    operands: list[Word] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        text = word.text
-        index += 1
-        if text == "--":
-            operands.extend(words[index:])
-            break
-        if text.startswith("--"):
-            name, eq, value = text[2:].partition("=")
-            if eq:
-                options.append(Option(name, value, word, word))
-            elif name in long_values and index < len(words):
-                options.append(Option(name, words[index].text, word, words[index]))
-                index += 1
-            else:
-                options.append(Option(name, None, word, None))
-        elif text.startswith("-") and len(text) > 1 and word.static:
-            position = 1
-            while position < len(text):
-                char = text[position]
-                position += 1
-                if char not in short_with_value:
-                    options.append(Option(char, None, word, None))
-                    continue
-                if position < len(text):
-                    options.append(Option(char, text[position:], word, word))
-                elif index < len(words):
-                    options.append(Option(char, words[index].text, word, words[index]))
-                    index += 1
-                else:
-                    options.append(Option(char, None, word, None))
-                break
-        else:
-            operands.append(word)
-            if stop_at_operand:
-                operands.extend(words[index:])
-                break
-    return ParsedArgs(options, operands)
-
-
-# ------------------------------------------------------------------------------ wrappers
-
-# `sudo`, `env`, `exec`, `nice`, `xargs` … are unwrapped by the shared reader; these wrappers
-# only appear in CMD/ENTRYPOINT: name -> (short options with a value, operands to skip).
-START_WRAPPERS: dict[str, tuple[str, int]] = {
-    "tini": ("ep", 0),
-    "dumb-init": ("r", 0),
-    "gosu": ("", 1),
-    "su-exec": ("", 1),
-    "chpst": ("ugUe/n", 0),
-}
-
-
-def unwrap(command: Command) -> Command:
-    """The command behind `sudo`, `env X=y`, `exec`, `nice`, `xargs` … (shared reader)."""
-    return shell_commands.unwrap(command)
-
-
-def unwrap_start(command: Command) -> Command:
-    """`unwrap`, and also init and privilege-drop wrappers (`tini --`, `gosu app`)."""
-    for _ in range(4):
-        command = unwrap(command)
-        spec = START_WRAPPERS.get(command.program)
-        if spec is None:
-            return command
-        rest = parse_args(command.args, spec[0], stop_at_operand=True).operands[spec[1] :]
-        if not rest:
-            return command
-        command = dataclasses.replace(command, name=rest[0], args=rest[1:])
-    return command
+# ------------------------------------------------------------------------------ shared readers
 
 
 def _wrapper_words(raw: Command) -> list[Word]:
@@ -168,11 +71,6 @@ def _wrapper_words(raw: Command) -> list[Word]:
     if inner is raw or inner.name is None or raw.name is None:
         return []
     return [word for word in [raw.name, *raw.args] if word.offset < inner.name.offset]
-
-
-def _assigned(key: str, word: Word) -> str:
-    """The value of an assignment (`env` hands over the whole `KEY=value` word)."""
-    return word.text[len(key) + 1 :] if word.text.startswith(key + "=") else word.text
 
 
 def _base(text: str) -> str:
@@ -205,48 +103,6 @@ ARTIFACT = re.compile(
     re.IGNORECASE,
 )
 KEY_DIRS = ("/etc/apt/keyrings/", "/usr/share/keyrings/", "/etc/apt/trusted.gpg.d/", "/etc/pki/")
-DISCARD = frozenset({"/dev/null", "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"})
-
-
-@dataclass
-class Download:
-    command: Command  # the curl/wget command, unwrapped
-    url: Word | None
-    target: str | None  # the file written; "-" for stdout; None: nothing stored
-
-
-def _url_name(url: Word | str | None) -> str:
-    """The file name at the end of a URL's path."""
-    if url is None:
-        return ""
-    text = url if isinstance(url, str) else url.text
-    return _base(text.split("?", 1)[0].split("#", 1)[0].rstrip("/"))
-
-
-def download_of(command: Command) -> Download | None:
-    """What a curl or wget command downloads and where it puts it (shared reader, plus what
-    is not stored: `-o /dev/null`, `wget --spider`)."""
-    found = shell_commands.download(command)
-    if found is None:
-        return None
-    call = found.call
-    url = found.urls[0] if found.urls else None
-    target: str | None
-    if call.has("spider"):
-        target = None
-    elif found.to_stdout:
-        target = "-"
-    elif found.output is not None:
-        target = found.output.text
-    else:  # curl -O, or wget's default: the remote name (under wget -P)
-        name = _url_name(url) or "index.html"
-        prefix = call.value("directory-prefix")
-        target = posixpath.join(prefix, name) if prefix else name
-    if target in ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"):
-        target = "-"
-    elif target in DISCARD:
-        target = None
-    return Download(found.call.command, url, target)
 
 
 def _downstream(script: Script, command: Command) -> list[Command]:
@@ -275,14 +131,12 @@ OPENSSL_DIGESTS = re.compile(r"dgst|sha(1|224|256|384|512)?")
 
 def _verifies(command: Command, script: Script) -> bool:
     """Does this command check a checksum or signature? The shared reader knows the checks
-    (`sha256sum -c`, `gpg --verify`, `cosign verify*`, `minisign -V`); MD5 is not accepted, and
+    (`sha256sum -c`, `gpg --verify`, `cosign verify*` …); a weak one (MD5) is not accepted, and
     a digest the script compares itself counts too."""
+    if shell_commands.verifies(command, weak=False):
+        return True
     program = command.program
     args = [word.text for word in command.args]
-    if program == "md5sum":
-        return False
-    if shell_commands.verifies(command):
-        return True
     if DIGEST_TOOLS.fullmatch(program) or (
         program == "openssl" and args and OPENSSL_DIGESTS.fullmatch(args[0])
     ):
@@ -290,11 +144,7 @@ def _verifies(command: Command, script: Script) -> bool:
         return command.in_substitution or any(
             other.program in ("grep", "cmp", "diff") for other in _downstream(script, command)
         )
-    if program in ("gpgv2", "signify"):
-        return program == "gpgv2" or any(re.fullmatch(r"-[a-zA-Z]*[CV][a-zA-Z]*", a) for a in args)
-    if program in ("rpm", "rpmkeys"):
-        return any(a in ("-K", "--checksig") for a in args)
-    return program in ("slsa-verifier", "gh") and any("verify" in a for a in args)
+    return False
 
 
 def _run_verifies(instruction: Instruction) -> bool:
@@ -305,45 +155,7 @@ def _run_verifies(instruction: Instruction) -> bool:
     )
 
 
-INTERPRETERS = re.compile(
-    r"(sh|bash|dash|ash|zsh|ksh|mksh|python(\d+(\.\d+)*)?|perl|ruby|node|nodejs|php)"
-)
 PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
-STDIN_NAMES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
-SHELL_NAMES = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
-
-
-def _reads_program_from_stdin(command: Command) -> bool:
-    """`sh`, `bash -s --`, `python3 -`, `perl`: the program comes from stdin."""
-    program = command.program
-    if program == "busybox" and command.args and command.args[0].text in SHELL_NAMES:
-        command = dataclasses.replace(command, name=command.args[0], args=command.args[1:])
-        program = command.program
-    if not INTERPRETERS.fullmatch(program):
-        return False
-    if program in SHELL_NAMES:
-        parsed = parse_args(command.args, "oO", stop_at_operand=True)
-        if parsed.has("c"):
-            return False
-        if parsed.has("s"):
-            return True
-    elif program.startswith("python"):
-        parsed = parse_args(command.args, "WXQ", stop_at_operand=True)
-        if parsed.has("c", "m"):
-            return False
-    elif program in ("perl", "ruby"):
-        parsed = parse_args(command.args, "eEIrx", stop_at_operand=True)
-        if parsed.has("e", "E"):
-            return False
-    elif program in ("node", "nodejs"):
-        parsed = parse_args(command.args, "erp", {"eval", "print", "require"}, stop_at_operand=True)
-        if parsed.has("e", "eval", "p", "print"):
-            return False
-    else:  # php
-        parsed = parse_args(command.args, "rfdc", stop_at_operand=True)
-        if parsed.has("r", "f"):
-            return False
-    return not parsed.operands or parsed.operands[0].text in STDIN_NAMES
 
 
 URL_IN_TEXT = re.compile(r"(https?|ftp)://[^\s\"')]+")
@@ -358,7 +170,7 @@ def _substituted_download(command: Command) -> Word | None:
         candidates = command.args
     elif INTERPRETERS.fullmatch(program):
         # `sh -c <script>` or `bash <file>`: either way the first operand is the program
-        candidates = parse_args(command.args, "oOWXQ", stop_at_operand=True).operands[:1]
+        candidates = parse_args(command.args, INTERPRETER_VALUES, stop_at_operand=True).operands[:1]
     else:
         return None
     for word in candidates:
@@ -386,7 +198,7 @@ def _add_without_checksum(instruction: Instruction) -> Iterator[Violation]:
         url = token.text
         if not re.match(r"https?://", url, re.IGNORECASE) or _is_git_url(url):
             continue
-        if _is_key_path(_url_name(url)):
+        if _is_key_path(url_name(url)):
             continue
         yield Violation(
             token.span,
@@ -399,7 +211,7 @@ def _run_downloads_unverified(instruction: Instruction) -> Iterator[Violation]:
     for script in instruction.scripts():
         for raw in script.commands:
             command = unwrap(raw)
-            download = download_of(command)
+            download = shell_commands.download(command)
             if download is None or download.target is None:
                 continue
             problem = _download_problem(script, command, download)
@@ -422,16 +234,16 @@ def _download_problem(script: Script, command: Command, download: Download) -> s
     target = download.target or ""
     if target != "-":
         if _is_key_path(target) or (
-            download.url is not None and _is_key_path(_url_name(download.url))
+            download.url is not None and _is_key_path(url_name(download.url))
         ):
             return None
         return f"saved to '{target}'"
     later = _downstream(script, command)
     for other in later:
-        if other.program in KEY_CONSUMERS or _reads_program_from_stdin(other):
+        if other.program in KEY_CONSUMERS or reads_program_from_stdin(other):
             return None  # a signing key, or pipe-to-shell (DF112)
         if other.program == "tee":
-            files = [w.text for w in parse_args(other.args).operands if w.text not in DISCARD]
+            files = [w.text for w in arguments(other).operands if w.text not in DISCARD_FILES]
             if files and not all(_is_key_path(path) for path in files):
                 return f"saved to '{files[0]}'"
             if files:
@@ -460,11 +272,11 @@ def pipe_to_shell(document: DockerfileDocument, context: CheckContext) -> Iterat
                         "unreviewed and unverified",
                     )
                     continue
-                download = download_of(command)
+                download = shell_commands.download(command)
                 if download is None or download.target != "-":
                     continue
                 for other in _downstream(script, command):
-                    if _reads_program_from_stdin(other):
+                    if reads_program_from_stdin(other):
                         url = download.url.text if download.url is not None else "the download"
                         name = other.name.span if other.name else other.span
                         yield Violation(
@@ -651,10 +463,6 @@ def _clone_moving(call: shell_commands.Invocation, variables: dict[str, str]) ->
     )
 
 
-NPM_HOSTED = re.compile(r"(github|gitlab|bitbucket|gist):", re.IGNORECASE)
-NPM_SHORTHAND = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+(#.*)?")
-
-
 def _package_git_refs(command: Command, variables: dict[str, str]) -> Iterator[Violation]:
     """pip and npm/yarn/pnpm package arguments that name a git repository without a fixed ref.
     The shared reader finds the package words (option values are never packages)."""
@@ -663,7 +471,7 @@ def _package_git_refs(command: Command, variables: dict[str, str]) -> Iterator[V
     call = pip or npm
     if call is None or not call.packages:
         return
-    read_ref = _pip_git_ref if pip is not None else _npm_git_ref
+    read_ref = shell_commands.pip_git_ref if pip is not None else shell_commands.npm_git_ref
     tool = f"{call.tool} {call.subcommand or 'install'}"
     for package in call.packages:
         word = package.word
@@ -678,37 +486,6 @@ def _moving_message(tool: str, spec: str, ref: str) -> str:
     return f"{tool} of '{spec}' follows {what}: pin a tag or a commit"
 
 
-def _pip_git_ref(spec: str) -> str | None:
-    """The ref of a pip VCS requirement ('' when none), or None when it is not one."""
-    index = spec.find("git+")
-    if index < 0:
-        return None
-    url = spec[index + 4 :].split("#", 1)[0]
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        rest = scheme
-    path = rest.split("/", 1)[1] if "/" in rest else ""
-    return path.rsplit("@", 1)[1] if "@" in path else ""
-
-
-def _npm_git_ref(spec: str) -> str | None:
-    if spec.startswith(("-", ".", "/", "@", "~")) or spec.endswith((".tgz", ".tar.gz")):
-        return None
-    is_git = (
-        NPM_HOSTED.match(spec) is not None
-        or spec.startswith(("git+", "git://"))
-        or re.match(r"https?://[^#]*\.git(#|$)", spec) is not None
-        or (NPM_SHORTHAND.fullmatch(spec) is not None and ":" not in spec)
-    )
-    if not is_git:
-        return None
-    ref = spec.partition("#")[2]
-    if ref.startswith("semver:"):
-        version = ref[len("semver:") :]
-        return version if re.fullmatch(r"v?\d+(\.\d+)*", version) else f"semver:{version}"
-    return ref
-
-
 # ------------------------------------------------------------------------------ DF201-DF209
 
 
@@ -719,9 +496,106 @@ def cd_in_run(document: DockerfileDocument, context: CheckContext) -> Iterator[V
             if command.program == "cd":
                 shown = " ".join(["cd", *(word.raw for word in command.args[:1])])
                 yield Violation(
-                    command.span, f"'{shown}' in RUN: set the directory with WORKDIR instead"
+                    command.span,
+                    f"'{shown}' in RUN: set the directory with WORKDIR instead",
+                    fix=_workdir_fix(document, instruction, command),
                 )
                 break
+
+
+STATIC_PATH = re.compile(r"/[A-Za-z0-9._+@:/-]*")
+DIRECTORY_CHANGES = frozenset({"cd", "pushd", "popd"})
+AFTER_CD = re.compile(r"(?:[ \t]|\\\n)*&&(?:[ \t]|\\\n)*")
+
+
+def _workdir_fix(document: DockerfileDocument, instruction: Instruction, cd: Command) -> Fix | None:
+    """`RUN cd /abs && cmd …` -> `WORKDIR /abs` + `RUN cmd …`, when the `cd` is the first
+    command of a one-script shell-form RUN, goes to one static absolute path, is followed by
+    `&&` (nothing else: no comment, group or `||` anywhere), and nothing later in the RUN
+    changes or reads the directory history (`cd`, `pushd`, `popd`, `$OLDPWD`). The WORKDIR
+    stays in effect after the RUN, so the fix is safe only when a later absolute WORKDIR of the
+    stage replaces it before anything that uses the working directory (RUN, a relative COPY/ADD
+    destination, VOLUME or WORKDIR); otherwise it is unsafe."""
+    scripts = instruction.scripts()
+    if instruction.exec_form is not None or instruction.heredocs or len(scripts) != 1:
+        return None
+    script = scripts[0]
+    commands = script.commands
+    if len(commands) < 2 or commands[0] is not cd or cd.name is None or len(cd.args) != 1:
+        return None
+    target = cd.args[0]
+    if (
+        script.text[: cd.name.offset].strip()
+        or cd.redirects
+        or cd.assignments
+        or cd.pipe_length > 1
+        or not target.static
+        or target.raw != target.text
+        or not STATIC_PATH.fullmatch(target.text)
+    ):
+        return None
+    rest = commands[1:]
+    if (
+        rest[0].connector != "&&"
+        or any(c.program in DIRECTORY_CHANGES for c in rest)
+        or any(c.connector == "||" or c.background for c in commands)
+        or "OLDPWD" in script.text
+    ):
+        return None
+    lines = document.source.lines
+    after = _text_between(lines, target.span.end_line, target.span.end_column, rest[0].span)
+    if after is None or not AFTER_CD.fullmatch(after):
+        return None
+    start = instruction.span
+    head = _text_between(lines, start.line, start.column, cd.span)
+    indent = lines[start.line - 1][: start.column - 1]
+    if head is None or indent.strip():
+        return None
+    end = rest[0].span
+    return Fix(
+        Span(start.line, start.column, end.line, end.column),
+        f"WORKDIR {target.text}\n{indent}{head}",
+        safe=_workdir_replaced_later(document, instruction),
+    )
+
+
+def _text_between(lines: Sequence[str], line: int, column: int, end: Span) -> str | None:
+    """The file text from (line, column) up to the start of `end` (lines joined with \\n)."""
+    if (end.line, end.column) < (line, column) or end.line > len(lines):
+        return None
+    if line == end.line:
+        return lines[line - 1][column - 1 : end.column - 1]
+    middle = lines[line : end.line - 1]
+    return "\n".join(
+        [lines[line - 1][column - 1 :], *middle, lines[end.line - 1][: end.column - 1]]
+    )
+
+
+def _workdir_replaced_later(document: DockerfileDocument, run: Instruction) -> bool:
+    """Is the working directory set by a WORKDIR in place of `run` replaced by a later absolute
+    WORKDIR of the stage before any instruction that depends on it?"""
+    stage = document.stage_of(run)
+    if stage is None:
+        return False
+    index = next((i for i, other in enumerate(stage.instructions) if other is run), None)
+    if index is None:
+        return False
+    for later in stage.instructions[index + 1 :]:
+        keyword = later.keyword
+        if keyword == "WORKDIR":
+            path = later.value.strip()
+            return STATIC_PATH.fullmatch(path) is not None
+        if keyword == "RUN":
+            return False
+        if keyword in ("COPY", "ADD"):
+            tokens = later.arguments()
+            if not tokens or not tokens[-1].text.startswith("/"):
+                return False
+        if keyword == "VOLUME" and any(
+            not token.text.lstrip('["').startswith("/") for token in later.arguments()
+        ):
+            return False
+    return False
 
 
 SERVICE_PROGRAMS = frozenset(
@@ -813,7 +687,6 @@ def _first_unprotected_pipe(script: Script) -> list[Command] | None:
 
 
 SYSTEM_SHELLS = frozenset({"/bin/sh", "/usr/bin/sh"})
-LN_SHORT_VALUES = "St"
 
 
 @check("DF206")
@@ -825,7 +698,7 @@ def shell_changed_with_ln(
             command = unwrap(raw)
             if command.program != "ln":
                 continue
-            parsed = parse_args(command.args, LN_SHORT_VALUES, {"suffix", "target-directory"})
+            parsed = arguments(command)
             if len(parsed.operands) < 2 or parsed.has("t", "target-directory"):
                 continue
             link = parsed.operands[-1]
@@ -836,69 +709,6 @@ def shell_changed_with_ln(
                     f"'ln' replaces {link.text} with '{source}': use SHELL [\"{source}\", \"-c\"] "
                     "instead of changing the system shell",
                 )
-
-
-# Commands whose operands (all, or the last) are files they write.
-WRITES_ALL = frozenset({"mkdir", "touch", "rm", "rmdir", "truncate", "tee", "chattr", "shred"})
-WRITES_AFTER_FIRST = frozenset({"chmod", "chown", "chgrp", "setfacl"})
-WRITES_LAST = frozenset({"cp", "mv", "install", "ln", "rsync"})
-SHORT_VALUES = {
-    "truncate": "sr",
-    "install": "gmoStT",
-    "cp": "St",
-    "mv": "St",
-    "ln": "St",
-    "mkdir": "mZ",
-    "rsync": "eB",
-    "sed": "efl",
-    "tar": "CfbTXIH",
-    "unzip": "dxP",
-    "chattr": "vpR",
-}
-
-
-def written_paths(command: Command) -> list[Word]:
-    """The files and directories a command writes, as far as it can be read statically."""
-    paths = [
-        redirect.target
-        for redirect in command.redirects
-        if redirect.writes
-        and redirect.target is not None
-        and not (redirect.operator == ">&" and redirect.target.text.isdigit())
-    ]
-    program = command.program
-    parsed = parse_args(command.args, SHORT_VALUES.get(program, ""), {"target-directory"})
-    operands = parsed.operands
-    if program in WRITES_ALL:
-        if program == "chattr":
-            operands = operands[1:]
-        paths.extend(operands)
-    elif program in WRITES_AFTER_FIRST:
-        paths.extend(operands[1:] if not parsed.has("reference") else operands)
-    elif program in WRITES_LAST:
-        targets = [o.value_word for o in parsed.get("t", "target-directory") if o.value_word]
-        if targets:
-            paths.extend(targets)
-        elif len(operands) > 1:
-            paths.append(operands[-1])  # the destination
-    elif program == "sed" and parsed.has("i", "in-place"):
-        paths.extend(operands if parsed.has("e", "f", "expression", "file") else operands[1:])
-    elif program in ("curl", "wget"):
-        call = shell_commands.curl(command) or shell_commands.wget(command)
-        names = ("output", "output-document", "directory-prefix")
-        options = call.options if call is not None else []
-        paths.extend(option.value_word or option.word for option in options if option.name in names)
-    elif program == "tar":
-        first = command.args[0].text if command.args else ""
-        if "x" in first.lstrip("-") or parsed.has("x", "extract", "get"):
-            paths.extend(o.value_word for o in parsed.get("C", "directory") if o.value_word)
-    elif program == "unzip":
-        paths.extend(o.value_word for o in parsed.get("d") if o.value_word)
-    elif program == "git":
-        call = shell_commands.git(command)
-        if call is not None and call.subcommand == "clone":
-            paths.extend(call.operands[1:2])
-    return [path for path in paths if path is not None]
 
 
 def _absolute(word: Word) -> str | None:
@@ -1038,7 +848,7 @@ def _script_logs(keyword: str, script: Script) -> Iterator[Violation]:
                     f"file '{path}': log to stdout/stderr so that the container runtime sees it",
                 )
         if command.program == "tee":
-            for word in parse_args(command.args).operands:
+            for word in arguments(command).operands:
                 path = _file_target(word)
                 if path is not None and (long_running or _is_log_like(path)):
                     yield Violation(
@@ -1057,7 +867,7 @@ def _script_logs(keyword: str, script: Script) -> Iterator[Violation]:
             )
 
 
-TAIL_SHORT_VALUES = "cns"
+TAIL_SHORT_VALUES = shell_commands.SHORT_VALUES["tail"]
 
 
 def _keep_alive(argv: Sequence[str]) -> str | None:
@@ -1148,33 +958,21 @@ def _starts_daemon(command: Command) -> bool:
     )
 
 
-def _unwrapped_tokens(tokens: list[Token]) -> list[Token]:
+def _unwrapped_tokens(tokens: list[Token]) -> list[Word]:
     """Exec-form words without leading wrappers (`tini --`, `exec`, `gosu user`)."""
     return _exec_unwrap(tokens)[0]
 
 
-def _exec_unwrap(tokens: list[Token]) -> tuple[list[Token], list[str]]:
-    """Exec-form words without leading wrappers, and the variables `env` sets on the way."""
-    assignments: list[str] = []
-    index = 0
-    while index < len(tokens):
-        program = _base(tokens[index].text)
-        if program in ("tini", "dumb-init", "exec", "nohup", "--"):
-            index += 1
-            while index < len(tokens) and tokens[index].text.startswith("-"):
-                index += 1
-        elif program in ("gosu", "su-exec"):
-            index += 2
-        elif program == "env":
-            index += 1
-            while index < len(tokens) and (
-                "=" in tokens[index].text or tokens[index].text.startswith("-")
-            ):
-                assignments.append(tokens[index].text.partition("=")[0])
-                index += 1
-        else:
-            break
-    return (tokens[index:] if index < len(tokens) else tokens[-1:]), assignments
+def _exec_unwrap(tokens: list[Token]) -> tuple[list[Word], list[str]]:
+    """Exec-form words without leading wrappers (read by the shared `unwrap_start`), and the
+    variables `env` sets on the way."""
+    words = [Word(token.text, token.raw, token.span) for token in tokens]
+    if not words:
+        return [], []
+    raw = Command(words[0], words[1:], _cover(words[0].span, words[-1].span))
+    command = unwrap_start(raw)
+    inner = [command.name, *command.args] if command.name is not None else words
+    return inner, [key for key, _ in command.assignments]
 
 
 LOG_VARIABLE = re.compile(r"(^|_|ERROR|ACCESS|AUDIT)LOG_?(FILE|PATH|DIR)", re.IGNORECASE)
@@ -1254,7 +1052,8 @@ def shell_form_entrypoint(
             exec_form = json.dumps(words, ensure_ascii=False)
             hint = f"{instruction.keyword} {exec_form}"
             if instruction.span.line == instruction.span.end_line:
-                fix = Fix(instruction.value_span(), exec_form, safe=False)
+                safe = _exec_form_is_safe(document, instruction)
+                fix = Fix(instruction.value_span(), exec_form, safe=safe)
         else:
             hint = f'the JSON form, e.g. {instruction.keyword} ["/bin/sh", "-c", "… && exec app"]'
         yield Violation(
@@ -1270,9 +1069,22 @@ def shell_form_entrypoint(
         )
 
 
+# Builtins with no program of their own: the exec form cannot start them.
+SHELL_BUILTINS = frozenset(
+    {
+        *("exec", "cd", "source", ".", "export", "eval", "set", "unset", "ulimit", "umask"),
+        *("trap", "wait", "read", "alias", "shift", "return", "exit", "readonly", "local"),
+        *("declare", "typeset", "let", ":", "break", "continue", "times", "hash", "type"),
+        *("command", "builtin", "getopts", "jobs", "fg", "bg", "shopt", "enable", "{", "!"),
+    }
+)
+
+
 def _simple_words(instruction: Instruction) -> list[str] | None:
     """The words of a shell form that is one plain command (no expansion, redirection,
-    operator or quoting subtleties), which the exec form can say exactly; else None."""
+    operator or quoting subtleties), which the exec form can say exactly; else None.
+    A leading `exec` is dropped (the exec form runs the program directly anyway); a shell
+    builtin has no exec form."""
     scripts = instruction.scripts()
     if len(scripts) != 1 or len(scripts[0].commands) != 1:
         return None
@@ -1285,7 +1097,33 @@ def _simple_words(instruction: Instruction) -> list[str] | None:
         and all(word.static and not re.search(r"[*?\[~]", word.text) for word in words)
         and scripts[0].text.split() == [word.raw for word in words]
     )
-    return [word.text for word in words] if plain and words else None
+    if not plain or not words:
+        return None
+    texts = [word.text for word in words]
+    if texts[0] == "exec" and len(texts) > 1 and not texts[1].startswith("-"):
+        texts = texts[1:]
+    return None if texts[0] in SHELL_BUILTINS else texts
+
+
+def _exec_form_is_safe(document: DockerfileDocument, instruction: Instruction) -> bool:
+    """Does rewriting this plain shell form to the exec form keep what the container runs?
+    Only for a CMD under the default `/bin/sh -c` whose image is known to have no ENTRYPOINT:
+    an ENTRYPOINT receives the CMD words as its arguments, `/bin/sh -c "…"` before and the
+    program after (entrypoint scripts test "$1": `[ "$1" = 'redis-server' ]`), and one from an
+    image outside this file cannot be seen. A shell-form ENTRYPOINT, once in exec form, also
+    receives CMD and the `docker run` arguments, which it ignored: never safe. A SHELL other
+    than /bin/sh -c (`bash --login -c` sets up PATH) is not kept by the exec form either."""
+    if instruction.keyword != "CMD" or instruction.shell != ["/bin/sh", "-c"]:
+        return False
+    stage = document.stage_of(instruction)
+    if stage is None:
+        return False
+    chain = stage.ancestry()
+    for ancestor in chain:
+        entries = [i for i in ancestor.instructions if i.keyword == "ENTRYPOINT"]
+        if entries:
+            return entries[-1].exec_form == []
+    return chain[-1].is_scratch
 
 
 PYTHON_SERVERS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "celery", "flask"})
@@ -1582,7 +1420,7 @@ def tls_verification_disabled(
 def _command_tls(raw: Command) -> Iterator[Violation]:
     command = unwrap(raw)
     for key, word in command.assignments:
-        value = _assigned(key, word)
+        value = word.text
         if _tls_variable(key, value):
             yield Violation(
                 word.span,
@@ -1646,11 +1484,12 @@ def _chmod_world_writable(command: Command) -> Iterator[Violation]:
             return
         mode_word, mode, paths = words[0], words[0].text, words[1:]
     elif program in ("mkdir", "install"):
-        parsed = parse_args(command.args, SHORT_VALUES[program], {"mode"})
+        parsed = arguments(command)
         found = parsed.get("m", "mode")
-        if not found or found[-1].value is None or found[-1].value_word is None:
+        holder = found[-1].value_holder if found else None
+        if not found or found[-1].value is None or holder is None:
             return
-        mode_word, mode, paths = found[-1].value_word, found[-1].value, parsed.operands
+        mode_word, mode, paths = holder, found[-1].value, parsed.operands
     else:
         return
     if mode_word.static and _mode_grants_other_write(mode):
@@ -1708,15 +1547,6 @@ def _both_tools(instructions: list[Instruction]) -> Iterator[Violation]:
                 return
 
 
-USERADD_SHORT_VALUES = "bcdefgGkKpsuZ"
-USERADD_LONG_VALUES = frozenset(
-    {
-        *("base-dir", "comment", "home-dir", "expiredate", "inactive", "gid", "groups", "skel"),
-        *("key", "password", "shell", "uid", "selinux-user", "root", "prefix"),
-    }
-)
-
-
 @check("DF516")
 def useradd_long_uid(document: DockerfileDocument, context: CheckContext) -> Iterator[Violation]:
     for instruction in _runs(document):
@@ -1724,20 +1554,21 @@ def useradd_long_uid(document: DockerfileDocument, context: CheckContext) -> Ite
             command = unwrap(raw)
             if command.program != "useradd" or command.name is None:
                 continue
-            parsed = parse_args(command.args, USERADD_SHORT_VALUES, USERADD_LONG_VALUES)
+            parsed = arguments(command)
             if parsed.has("l", "no-log-init"):
                 continue
             uids = parsed.get("u", "uid")
             if not uids or uids[-1].value is None or not uids[-1].value.isdigit():
                 continue
             uid = uids[-1]
-            if uid.value_word is not None and not uid.value_word.static:
+            holder = uid.value_holder
+            if holder is not None and not holder.static:
                 continue
             if int(uid.value or "0") < 100000:
                 continue
             name = command.name
             yield Violation(
-                uid.value_word.span if uid.value_word else name.span,
+                holder.span if holder else name.span,
                 f"useradd -u {uid.value} without -l writes huge sparse lastlog/faillog "
                 "entries into the image: add -l (--no-log-init)",
                 fix=Fix(name.span, f"{name.raw} -l", safe=True),

@@ -9,6 +9,7 @@ matched by their qualified name through imports and aliases, so `RFH(...)` after
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import re
 import warnings
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from infralint.model import Severity, Violation
+from infralint.model import Fix, Severity, Span, Violation
 from infralint.parsers import commands
 from infralint.parsers.python import PythonDocument
 from infralint.parsers.shell import Command, parse_shell
@@ -257,6 +258,25 @@ INSTEAD = "instead of stdout/stderr"
 
 @check("PY301")
 def logging_to_file(doc: PythonDocument, context: CheckContext) -> Iterator[Violation]:
+    violations = list(_logging_to_file(doc))
+    if violations and context.want_fixes:
+        violations[0] = _with_codemod(doc, violations[0])
+    yield from violations
+
+
+def _with_codemod(doc: PythonDocument, violation: Violation) -> Violation:
+    """Attach the (unsafe) codemod that sends file handlers to stdout, as one whole-file edit."""
+    from infralint.fixes_python import FIX_SAFE, fix_file_handlers
+
+    text = doc.source.text
+    fixed = fix_file_handlers(text, doc.source.path)
+    if fixed == text:
+        return violation
+    whole = Span(1, 1, text.count("\n") + 2, 1)
+    return dataclasses.replace(violation, fix=Fix(whole, fixed, safe=FIX_SAFE))
+
+
+def _logging_to_file(doc: PythonDocument) -> Iterator[Violation]:
     if not doc.in_build_context:
         return
     subclasses = _file_handler_subclasses(doc)

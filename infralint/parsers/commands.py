@@ -6,8 +6,16 @@ download-tool arguments. Every rule that asks "which packages does this install?
     apt_get / apk / yum / zypper / rpm / pip / npm / gem / bundle / go / cargo / composer / uv /
     curl / wget / git / tar (command) -> Invocation | None   (None when it is another program)
     download(command) -> Download | None  what curl/wget fetch and where the bytes go
-    verifies(command) -> bool             sha256sum -c, shasum -c, gpg --verify, cosign verify…
+    verification(command) -> Verification | None   sha256sum -c, gpg --verify, cosign verify…;
+                                          `weak` for md5sum -c
+    verifies(command, weak=True) -> bool  the same as a yes/no
     extracts(command) -> bool             tar x, unzip, gunzip, xz -d, bsdtar, cpio -i
+    pip_git_ref / npm_git_ref(spec) -> str | None   the ref of a git+/github: package spec
+    parse_args(words, …) -> ParsedArgs    generic GNU option reading (chmod, ln, useradd, tail …);
+                                          arguments(command) with the tool's value options
+    written_paths(command) -> list[Word]  files a command writes (redirects, cp/mv, tee, sed -i …)
+    unwrap_start(command) -> Command      unwrap, plus tini/dumb-init/gosu/su-exec/chpst
+    reads_program_from_stdin(command) -> bool   `sh`, `bash -s`, `python3 -`: runs piped code
 
 Options are normalised to their long name without dashes (`-y`, `--yes`, `--assume-yes` are all
 `yes` for apt-get); short clusters are split (`-qqy` is quiet, quiet, yes), and options that take
@@ -18,8 +26,9 @@ for a package. Package words are split into name and version the way each tool r
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from infralint.model import Span
@@ -34,6 +43,14 @@ class Option:
     value: str | None
     word: Word  # the word the option is written in
     value_word: Word | None = None  # the separate value word (`-o X`), None when inline or absent
+
+    @property
+    def value_holder(self) -> Word | None:
+        """The word the value is written in: the separate value word, or the option word itself
+        when the value is inline (`-C/dir`, `--mode=755`); None without a value."""
+        if self.value_word is not None:
+            return self.value_word
+        return self.word if self.value is not None else None
 
 
 @dataclass(frozen=True)
@@ -140,9 +157,24 @@ _WRAPPER_VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
 WRAPPERS = frozenset(_WRAPPER_VALUE_OPTIONS)
 
 
+def _assignment_value(name: str, word: Word) -> Word:
+    """The value part of an `env` argument `NAME=value`, as its own word (text, raw and span of
+    the value only), the way the shell model gives prefix assignments (`A=1 cmd`)."""
+    text = word.text[len(name) + 1 :]
+    if not word.raw.startswith(name + "="):  # `"A=1"`: quoted as a whole, keep the word's place
+        return Word(text, word.raw, None, word.static, offset=word.offset, origin=word.origin,
+                    end=word.end)  # fmt: skip
+    skip = len(name) + 1
+    return Word(
+        text, word.raw[skip:], None, word.static, offset=word.offset + skip, origin=word.origin,
+        end=word.end,
+    )  # fmt: skip
+
+
 def unwrap(command: Command) -> Command:
     """The command a wrapper runs: `sudo -E env A=1 apt-get install x` -> `apt-get install x`.
-    `env` assignments join `assignments`; `command -v x` (a lookup) is returned unchanged."""
+    `env` assignments join `assignments` as (name, value word), like the shell's own prefix
+    assignments (`A=1 cmd`); `command -v x` (a lookup) is returned unchanged."""
     current = command
     for _ in range(8):
         if current.name is None:
@@ -162,7 +194,7 @@ def unwrap(command: Command) -> Command:
                 break
             if program == "env" and "=" in text and not text.startswith("-"):
                 name, _, _value = text.partition("=")
-                assignments.append((name, args[index]))
+                assignments.append((name, _assignment_value(name, args[index])))
                 index += 1
                 continue
             if not text.startswith("-") or text == "-":
@@ -851,19 +883,49 @@ def wget(command: Command) -> Invocation | None:
     return read(command, "wget", WGET_SPEC)
 
 
+STDOUT_FILES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+DISCARD_FILES = frozenset({"/dev/null", "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"})
+
+
 @dataclass(frozen=True)
 class Download:
-    """What a curl/wget command fetches and where the bytes go."""
+    """What a curl/wget command fetches and where the bytes go.
+
+    `target` is where they are stored: the -o/-O/--output(-document) file, the `> file`
+    redirection, or the remote name (under `wget -P dir`); "-" when they go to stdout (`-o -`,
+    `-O /dev/stdout`); None when nothing is stored (`wget --spider`, `-o /dev/null`,
+    `-o /dev/stderr`)."""
 
     call: Invocation
     urls: list[Word]
     output: Word | None  # the file named by -o/-O/--output(-document), or the > target
-    to_file: bool  # bytes land in a file (-o/-O/wget default/`> file`)
-    to_stdout: bool  # bytes go to stdout (a pipe can consume them)
+    target: str | None
 
     @property
     def tool(self) -> str:
         return self.call.tool
+
+    @property
+    def url(self) -> Word | None:
+        return self.urls[0] if self.urls else None
+
+    @property
+    def to_file(self) -> bool:
+        """The bytes land in a file (-o/-O/wget default/`> file`), not a stream or nowhere."""
+        return self.target is not None and self.target != "-"
+
+    @property
+    def to_stdout(self) -> bool:
+        """The bytes go to stdout (a pipe can consume them)."""
+        return self.target == "-"
+
+
+def url_name(url: Word | str | None) -> str:
+    """The file name at the end of a URL's path (`https://h/a/b.tgz?x=1` -> `b.tgz`)."""
+    if url is None:
+        return ""
+    text = url if isinstance(url, str) else url.text
+    return text.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
 def download(command: Command) -> Download | None:
@@ -872,35 +934,45 @@ def download(command: Command) -> Download | None:
     if call is None:
         return None
     urls = [word for word in call.operands if _is_url(word.text) or not word.static]
+    output = None
     if call.tool == "curl":
         urls += [o.value_word or o.word for o in call.options if o.name == "url"]
         output_option = call.option("output")
         remote = call.has("remote-name", "remote-name-all", "remote-header-name")
-        output = None
         if output_option is not None:
             output = output_option.value_word or output_option.word
             to_file = (output_option.value or "-") != "-"
         else:
             to_file = remote
-        to_stdout = not to_file
     else:
         output_option = call.option("output-document")
-        output = None
         if output_option is not None:
             output = output_option.value_word or output_option.word
             to_file = output_option.value != "-"
         else:
             to_file = True  # wget saves under the remote name by default
-        to_stdout = not to_file
     file_redirect = next(
         (r for r in command.redirects if r.fd in (None, 1) and r.operator in (">", ">>", ">|")),
         None,
     )
-    if to_stdout and file_redirect is not None and file_redirect.target is not None:
-        target = file_redirect.target.text
-        if target != "/dev/null":
-            output, to_file, to_stdout = file_redirect.target, True, False
-    return Download(call, urls, output, to_file, to_stdout)
+    if not to_file and file_redirect is not None and file_redirect.target is not None:
+        output, to_file = file_redirect.target, True  # `> /dev/null` is discarded below
+    target: str | None
+    if call.has("spider"):
+        target = None
+    elif not to_file:
+        target = "-"
+    elif output is not None:
+        target = output.text
+    else:  # curl -O, or wget's default: the remote name (under wget -P)
+        name = url_name(urls[0] if urls else None) or "index.html"
+        prefix = call.value("directory-prefix")
+        target = posixpath.join(prefix, name) if prefix else name
+    if target in STDOUT_FILES:
+        target = "-"
+    elif target in DISCARD_FILES:
+        target = None
+    return Download(call, urls, output, target)
 
 
 # -- verification, extraction, git ----------------------------------------------------------
@@ -910,28 +982,60 @@ CHECKSUM_TOOLS = frozenset(
 )
 
 
-def verifies(command: Command) -> bool:
-    """The command verifies a download: a checksum check or a signature verification."""
+WEAK_CHECKSUM_TOOLS = frozenset({"md5sum"})  # detects corruption, not tampering
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A command that checks a download: `kind` is "checksum" or "signature"; `weak` when the
+    check does not resist tampering (MD5)."""
+
+    tool: str
+    kind: str
+    weak: bool = False
+
+
+def verification(command: Command) -> Verification | None:
+    """What the command verifies, if it is a checksum check (`sha256sum -c`, `shasum -c`,
+    `md5sum -c` (weak), `rpm -K`) or a signature verification (`gpg --verify`, `gpgv`,
+    `cosign verify*`, `minisign -V`, `signify -C/-V`, `openssl dgst -verify`,
+    `slsa-verifier verify-*`, `gh attestation verify`)."""
     command = unwrap(command)
     program = command.program
     argv = [word.text for word in command.args]
     if program in CHECKSUM_TOOLS or program == "shasum":
-        return any(
+        if any(
             a in ("-c", "--check")
             or (a.startswith("-") and not a.startswith(("--", "-a")) and "c" in a[1:])
             for a in argv
-        )
+        ):
+            return Verification(program, "checksum", program in WEAK_CHECKSUM_TOOLS)
+        return None
+    signed = False
     if program in ("gpg", "gpg2"):
-        return any(a in ("--verify", "--verify-files") for a in argv)
-    if program == "gpgv":
-        return True
-    if program == "cosign":
-        return bool(argv) and argv[0].startswith("verify")
-    if program == "minisign":
-        return any(a.startswith("-") and not a.startswith("--") and "V" in a for a in argv)
-    if program == "openssl":
-        return bool(argv) and argv[0] == "dgst" and "-verify" in argv
-    return False
+        signed = any(a in ("--verify", "--verify-files") for a in argv)
+    elif program in ("gpgv", "gpgv2"):
+        signed = True
+    elif program == "cosign":
+        signed = bool(argv) and argv[0].startswith("verify")
+    elif program == "minisign":
+        signed = any(a.startswith("-") and not a.startswith("--") and "V" in a for a in argv)
+    elif program == "signify":
+        signed = any(re.fullmatch(r"-[a-zA-Z]*[CV][a-zA-Z]*", a) for a in argv)
+    elif program == "openssl":
+        signed = bool(argv) and argv[0] == "dgst" and "-verify" in argv
+    elif program in ("rpm", "rpmkeys"):
+        signed = any(a in ("-K", "--checksig") for a in argv)
+    elif program in ("slsa-verifier", "gh"):
+        signed = any("verify" in a for a in argv)
+    return Verification(program, "signature") if signed else None
+
+
+def verifies(command: Command, *, weak: bool = True) -> bool:
+    """The command verifies a download (see `verification`); with `weak=False` a weak check
+    (`md5sum -c`) does not count."""
+    found = verification(command)
+    return found is not None and (weak or not found.weak)
 
 
 EXTRACTORS = frozenset({"tar", "bsdtar", "unzip", "gunzip", "xz", "unxz", "cpio", "zcat",
@@ -1016,6 +1120,276 @@ def git(command: Command) -> Invocation | None:
     if command.program != "git":
         return None
     return read(command, "git", GIT_SPEC)
+
+
+def pip_git_ref(spec: str) -> str | None:
+    """The ref of a pip git requirement (`git+https://h/r.git@v1#egg=x` -> "v1", also after
+    `name @ `); "" when it names none (the default branch); None when `spec` is not one."""
+    index = spec.find("git+")
+    if index < 0:
+        return None
+    return _vcs_ref(spec[index + 4 :]) or ""
+
+
+_NPM_HOSTED = re.compile(r"(github|gitlab|bitbucket|gist):", re.IGNORECASE)
+_NPM_SHORTHAND = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+(#.*)?")
+
+
+def npm_git_ref(spec: str) -> str | None:
+    """The ref of an npm/yarn/pnpm git dependency (`github:o/r#v1`, `o/r#abc123`,
+    `git+https://h/r.git#main`); "" when it names none; None when `spec` is not one. A
+    `#semver:` range is returned as "semver:<range>" unless it is one exact version."""
+    if spec.startswith(("-", ".", "/", "@", "~")) or spec.endswith((".tgz", ".tar.gz")):
+        return None
+    is_git = (
+        _NPM_HOSTED.match(spec) is not None
+        or spec.startswith(("git+", "git://"))
+        or re.match(r"https?://[^#]*\.git(#|$)", spec) is not None
+        or (_NPM_SHORTHAND.fullmatch(spec) is not None and ":" not in spec)
+    )
+    if not is_git:
+        return None
+    ref = spec.partition("#")[2]
+    if ref.startswith("semver:"):
+        version = ref[len("semver:") :]
+        return version if re.fullmatch(r"v?\d+(\.\d+)*", version) else f"semver:{version}"
+    return ref
+
+
+# ------------------------------------------------------------------------------ other tools
+
+
+@dataclass
+class ParsedArgs:
+    """Arguments read by `parse_args`: options under the name they are written with (`o` for
+    `-o`, `output` for `--output`), and operands."""
+
+    options: list[Option]
+    operands: list[Word]
+
+    def has(self, *names: str) -> bool:
+        return any(option.name in names for option in self.options)
+
+    def get(self, *names: str) -> list[Option]:
+        return [option for option in self.options if option.name in names]
+
+    def value(self, *names: str) -> str | None:
+        found = self.get(*names)
+        return found[-1].value if found else None
+
+
+def parse_args(
+    words: Sequence[Word],
+    short_with_value: str = "",
+    long_with_value: Iterable[str] = (),
+    stop_at_operand: bool = False,
+) -> ParsedArgs:
+    """GNU-style option reading for tools without an option table of their own (chmod, ln,
+    useradd, tail, cp/mv/install, `sed -i`, unzip …): `-abc` clusters, `-ofile`, `-o file`,
+    `--opt=v`, `--opt v`; `--` ends the options. Options are not renamed; `value_word` is the
+    separate value word (None when the value is inline). With `stop_at_operand` the first
+    operand ends the options (wrappers, interpreters)."""
+    long_values = set(long_with_value)
+    options: list[Option] = []
+    operands: list[Word] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = word.text
+        index += 1
+        if text == "--":
+            operands.extend(words[index:])
+            break
+        if text.startswith("--"):
+            name, eq, value = text[2:].partition("=")
+            if eq:
+                options.append(Option(name, value, word))
+            elif name in long_values and index < len(words):
+                options.append(Option(name, words[index].text, word, words[index]))
+                index += 1
+            else:
+                options.append(Option(name, None, word))
+        elif text.startswith("-") and len(text) > 1 and word.static:
+            position = 1
+            while position < len(text):
+                char = text[position]
+                position += 1
+                if char not in short_with_value:
+                    options.append(Option(char, None, word))
+                    continue
+                if position < len(text):
+                    options.append(Option(char, text[position:], word))
+                elif index < len(words):
+                    options.append(Option(char, words[index].text, word, words[index]))
+                    index += 1
+                else:
+                    options.append(Option(char, None, word))
+                break
+        else:
+            operands.append(word)
+            if stop_at_operand:
+                operands.extend(words[index:])
+                break
+    return ParsedArgs(options, operands)
+
+
+# Options that take a value, for the tools `arguments` reads with `parse_args`.
+SHORT_VALUES: dict[str, str] = {
+    "truncate": "sr",
+    "install": "gmoStT",
+    "cp": "St",
+    "mv": "St",
+    "ln": "St",
+    "mkdir": "mZ",
+    "rsync": "eB",
+    "sed": "efl",
+    "tar": "CfbTXIH",
+    "unzip": "dxP",
+    "chattr": "vpR",
+    "useradd": "bcdefgGkKpsuZ",
+    "tail": "cns",
+}
+LONG_VALUES: dict[str, frozenset[str]] = {
+    "useradd": frozenset(
+        {
+            *("base-dir", "comment", "home-dir", "expiredate", "inactive", "gid", "groups"),
+            *("skel", "key", "password", "shell", "uid", "selinux-user", "root", "prefix"),
+        }
+    ),
+    "ln": frozenset({"suffix", "target-directory"}),
+    "install": frozenset({"mode", "target-directory"}),
+    "mkdir": frozenset({"mode"}),
+}
+
+
+def arguments(command: Command, long_with_value: Iterable[str] = ()) -> ParsedArgs:
+    """The command's arguments read by `parse_args` with its tool's value options from
+    SHORT_VALUES/LONG_VALUES, plus `long_with_value`."""
+    program = command.program
+    longs = LONG_VALUES.get(program, frozenset()) | frozenset(long_with_value)
+    return parse_args(command.args, SHORT_VALUES.get(program, ""), longs)
+
+
+# Commands whose operands (all, or all but the first, or the last) are files they write.
+WRITES_ALL = frozenset({"mkdir", "touch", "rm", "rmdir", "truncate", "tee", "chattr", "shred"})
+WRITES_AFTER_FIRST = frozenset({"chmod", "chown", "chgrp", "setfacl"})
+WRITES_LAST = frozenset({"cp", "mv", "install", "ln", "rsync"})
+
+
+def written_paths(command: Command) -> list[Word]:
+    """The files and directories a command writes, as far as it can be read statically: its
+    output redirections, and the paths of mkdir/touch/rm/tee/…, chmod/chown …, cp/mv/install/ln
+    (the destination, or -t), `sed -i`, curl/wget output, `tar x -C`, `unzip -d`, `git clone`'s
+    directory. The command is read as given (unwrap it first)."""
+    paths: list[Word | None] = [
+        redirect.target
+        for redirect in command.redirects
+        if redirect.writes
+        and redirect.target is not None
+        and not (redirect.operator == ">&" and redirect.target.text.isdigit())
+    ]
+    program = command.program
+    parsed = arguments(command, {"target-directory"})
+    operands = parsed.operands
+    if program in WRITES_ALL:
+        if program == "chattr":
+            operands = operands[1:]
+        paths.extend(operands)
+    elif program in WRITES_AFTER_FIRST:
+        paths.extend(operands[1:] if not parsed.has("reference") else operands)
+    elif program in WRITES_LAST:
+        targets = [o.value_holder for o in parsed.get("t", "target-directory")]
+        if targets:
+            paths.extend(targets)
+        elif len(operands) > 1:
+            paths.append(operands[-1])  # the destination
+    elif program == "sed" and parsed.has("i", "in-place"):
+        paths.extend(operands if parsed.has("e", "f", "expression", "file") else operands[1:])
+    elif program in ("curl", "wget"):
+        call = curl(command) or wget(command)
+        names = ("output", "output-document", "directory-prefix")
+        options = call.options if call is not None else []
+        paths.extend(option.value_word or option.word for option in options if option.name in names)
+    elif program == "tar":
+        first = command.args[0].text if command.args else ""
+        if "x" in first.lstrip("-") or parsed.has("x", "extract", "get"):
+            paths.extend(o.value_holder for o in parsed.get("C", "directory"))
+    elif program == "unzip":
+        paths.extend(o.value_holder for o in parsed.get("d"))
+    elif program == "git":
+        call = git(command)
+        if call is not None and call.subcommand == "clone":
+            paths.extend(call.operands[1:2])
+    return [path for path in paths if path is not None]
+
+
+# Init and privilege-drop wrappers of CMD/ENTRYPOINT: name -> (short options with a value,
+# operands to skip: the user of `gosu app cmd`).
+START_WRAPPERS: dict[str, tuple[str, int]] = {
+    "tini": ("ep", 0),
+    "dumb-init": ("r", 0),
+    "gosu": ("", 1),
+    "su-exec": ("", 1),
+    "chpst": ("ugUe/n", 0),
+}
+
+
+def unwrap_start(command: Command) -> Command:
+    """`unwrap`, and also the init and privilege-drop wrappers of a container's start command
+    (`tini -- app`, `dumb-init app`, `gosu app cmd`, `su-exec app cmd`, `chpst -u app cmd`)."""
+    for _ in range(4):
+        command = unwrap(command)
+        spec = START_WRAPPERS.get(command.program)
+        if spec is None:
+            return command
+        rest = parse_args(command.args, spec[0], stop_at_operand=True).operands[spec[1] :]
+        if not rest:
+            return command
+        command = dataclasses.replace(command, name=rest[0], args=rest[1:])
+    return command
+
+
+INTERPRETERS = re.compile(
+    r"(sh|bash|dash|ash|zsh|ksh|mksh|python(\d+(\.\d+)*)?|perl|ruby|node|nodejs|php)"
+)
+SHELL_NAMES = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
+STDIN_NAMES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+# Interpreter options that take a value (what `sh -o x`, `python -W x`, `perl -I x` skip).
+INTERPRETER_VALUES = "oOWXQ"
+
+
+def reads_program_from_stdin(command: Command) -> bool:
+    """The command is an interpreter that reads its program from stdin: `sh`, `bash -s --`,
+    `busybox sh`, `python3 -`, `perl`, `node`, `php` (not with `-c`, `-m`, `-e`, a script)."""
+    program = command.program
+    if program == "busybox" and command.args and command.args[0].text in SHELL_NAMES:
+        command = dataclasses.replace(command, name=command.args[0], args=command.args[1:])
+        program = command.program
+    if not INTERPRETERS.fullmatch(program):
+        return False
+    if program in SHELL_NAMES:
+        parsed = parse_args(command.args, "oO", stop_at_operand=True)
+        if parsed.has("c"):
+            return False
+        if parsed.has("s"):
+            return True
+    elif program.startswith("python"):
+        parsed = parse_args(command.args, "WXQ", stop_at_operand=True)
+        if parsed.has("c", "m"):
+            return False
+    elif program in ("perl", "ruby"):
+        parsed = parse_args(command.args, "eEIrx", stop_at_operand=True)
+        if parsed.has("e", "E"):
+            return False
+    elif program in ("node", "nodejs"):
+        parsed = parse_args(command.args, "erp", {"eval", "print", "require"}, stop_at_operand=True)
+        if parsed.has("e", "eval", "p", "print"):
+            return False
+    else:  # php
+        parsed = parse_args(command.args, "rfdc", stop_at_operand=True)
+        if parsed.has("r", "f"):
+            return False
+    return not parsed.operands or parsed.operands[0].text in STDIN_NAMES
 
 
 # ------------------------------------------------------------------------------ variables

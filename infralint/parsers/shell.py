@@ -11,6 +11,8 @@ API (stable; other modules depend on it):
                                subshells, command substitutions, if/while/for bodies, functions
     Script.redirects           every redirection once, in source order
     Command.name / .args       Words; Command.argv is their static text
+    Command.assignments        (name, value Word) of prefix assignments (`A=1 cmd`): the Word is
+                               the value only; commands.unwrap adds `env A=1 cmd` ones the same way
     Command.redirects          Redirects (operator, fd, target Word); a redirection of a group
                                (`{ a; b; } > f`, `while …; done < f`) is given to each command in it
     Command.pipeline/.pipe_index/.pipe_length   pipeline membership; the commands inside a group
