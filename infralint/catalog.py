@@ -272,6 +272,7 @@ class Catalog:
         # (DF301 and DC303 are both log-to-file), and then the name selects both.
         self.rules: dict[str, Rule] = {}
         self.by_name: dict[str, list[Rule]] = {}
+        self._peer_maps: dict[str, dict[str, list[str]]] = {}
         for rule in sorted(rules, key=lambda r: r.code):
             same_name = self.by_name.setdefault(rule.name, [])
             if rule.code in self.rules or any(r.language == rule.language for r in same_name):
@@ -298,12 +299,14 @@ class Catalog:
         return [rule] if rule else list(self.by_name.get(key.lower(), []))
 
     def peer_map(self, tool: str) -> dict[str, list[str]]:
-        """Peer code (e.g. DL3008) -> our codes."""
-        mapping: dict[str, list[str]] = {}
-        for rule in self:
-            for peer in rule.peers.get(tool, ()):
-                mapping.setdefault(peer, []).append(rule.code)
-        return mapping
+        """Peer code (e.g. DL3008) -> our codes (a fresh copy: callers may extend it)."""
+        if tool not in self._peer_maps:
+            mapping: dict[str, list[str]] = {}
+            for rule in self:
+                for peer in rule.peers.get(tool, ()):
+                    mapping.setdefault(peer, []).append(rule.code)
+            self._peer_maps[tool] = mapping
+        return {peer: list(codes) for peer, codes in self._peer_maps[tool].items()}
 
 
 @cache

@@ -175,6 +175,12 @@ def unwrap(command: Command) -> Command:
     """The command a wrapper runs: `sudo -E env A=1 apt-get install x` -> `apt-get install x`.
     `env` assignments join `assignments` as (name, value word), like the shell's own prefix
     assignments (`A=1 cmd`); `command -v x` (a lookup) is returned unchanged."""
+    if command.unwrapped is None:
+        command.unwrapped = _unwrap(command)
+    return command.unwrapped
+
+
+def _unwrap(command: Command) -> Command:
     current = command
     for _ in range(8):
         if current.name is None:

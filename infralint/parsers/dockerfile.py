@@ -129,6 +129,9 @@ class Instruction:
     escape: str = "\\"
     parent: Instruction | None = None  # for the instruction wrapped by ONBUILD
     _scripts: list[Script] | None = field(default=None, repr=False)
+    # Checks ask for the same words and pairs many times: read them once.
+    _arguments: list[Token] | None = field(default=None, repr=False)
+    _pairs: list[Pair] | None = field(default=None, repr=False)
 
     def flag(self, name: str) -> Flag | None:
         wanted = name.lower().lstrip("-")
@@ -148,16 +151,21 @@ class Instruction:
 
     def arguments(self) -> list[Token]:
         """The argument words: the JSON array items in exec form, else the words of `value`."""
-        if self.exec_form is not None:
-            return _json_tokens(self.value, self.value_origin)
-        return [
-            Token(_dequote(raw, self.escape), raw, self.value_origin.span(start, end))
-            for raw, start, end in split_words(self.value, self.escape)
-        ]
+        if self._arguments is None:
+            if self.exec_form is not None:
+                self._arguments = _json_tokens(self.value, self.value_origin)
+            else:
+                self._arguments = [
+                    Token(_dequote(raw, self.escape), raw, self.value_origin.span(start, end))
+                    for raw, start, end in split_words(self.value, self.escape)
+                ]
+        return self._arguments
 
     def pairs(self) -> list[Pair]:
         """ENV/LABEL `k=v` pairs (also the legacy `ENV k v`), ARG `NAME[=default]` entries."""
-        return _pairs(self)
+        if self._pairs is None:
+            self._pairs = _pairs(self)
+        return self._pairs
 
     def scripts(self) -> list[Script]:
         if self._scripts is None:
@@ -184,6 +192,7 @@ class Stage:
     document: DockerfileDocument | None = field(default=None, repr=False)
     resolved_text: str | None = None  # the FROM image after substitution (None: unresolved)
     platform: str | None = None
+    _env: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def is_scratch(self) -> bool:
@@ -204,13 +213,16 @@ class Stage:
         return chain
 
     def env(self) -> dict[str, str]:
-        values: dict[str, str] = {}
-        for stage in reversed(self.ancestry()):
-            for instruction in stage.instructions:
-                if instruction.keyword == "ENV":
-                    for pair in instruction.pairs():
-                        values[pair.key] = pair.value or ""
-        return values
+        """ENV visible at the end of the stage, inherited through its base stages (a copy)."""
+        if self._env is None:
+            values: dict[str, str] = {}
+            for stage in reversed(self.ancestry()):
+                for instruction in stage.instructions:
+                    if instruction.keyword == "ENV":
+                        for pair in instruction.pairs():
+                            values[pair.key] = pair.value or ""
+            self._env = values
+        return dict(self._env)
 
 
 @dataclass

@@ -40,6 +40,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from infralint.model import ParseProblem, Span
@@ -183,13 +184,15 @@ class Command:
     connector: str | None = None
     background: bool = False
     in_substitution: bool = False
+    # What commands.unwrap found this command runs; set on first use (checks ask repeatedly).
+    unwrapped: Command | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def argv(self) -> list[str]:
         words = ([self.name] if self.name else []) + self.args
         return [word.text for word in words]
 
-    @property
+    @cached_property
     def program(self) -> str:
         """The command name without its directory (`/usr/bin/apt-get` -> `apt-get`)."""
         return self.name.text.rsplit("/", 1)[-1] if self.name else ""
