@@ -208,9 +208,9 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
     catalog = load_catalog(Path(context.catalog_dir))
     config = context.config
     result = FileResult()
-    enabled = set(context.enabled) - ignored_for_path(
-        config, _config_relative(job, config), catalog
-    )
+    enabled = set(context.enabled)
+    if config.per_file_ignores:
+        enabled -= ignored_for_path(config, _config_relative(job, config), catalog)
     raw_findings: list[tuple[str, Severity, str, Span, str | None, Any]] = []
     source: SourceFile | None = None
     document: Document | None = None
@@ -407,7 +407,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
         git_root=settings.project_root if (settings.project_root / ".git").exists() else None,
     )
     project = Project(root=settings.project_root)
-    parsed: dict[str, Document] = {}
+    parsed = project.parsed
     if any(c.language == "compose" for c in candidates):
         candidates = _link_compose(candidates, settings, project, parsed, store)
     candidates = _python_scope(candidates, config, project, settings.cwd)

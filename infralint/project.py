@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from infralint.model import Span
 
@@ -30,8 +31,19 @@ class BuildLink:
 class Project:
     root: Path
     links: list[BuildLink] = field(default_factory=list)
+    # Documents the engine parsed while linking (absolute path -> document), so a check that
+    # reads another file of the run (a compose file's siblings) does not parse it again.
+    # Never sent to worker processes.
+    parsed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["parsed"] = {}
+        return state
 
     def links_to(self, dockerfile: Path) -> list[BuildLink]:
+        if not self.links:
+            return []  # the common case: no compose file in the run, no path to resolve
         resolved = dockerfile.resolve()
         return [link for link in self.links if link.dockerfile and link.dockerfile == resolved]
 

@@ -44,6 +44,7 @@ from infralint.parsers.compose_values import (
 )
 from infralint.parsers.shell import Command, Script
 from infralint.parsers.yaml_model import Entry, Mapping, Node, Scalar, Sequence, walk
+from infralint.project import Project
 from infralint.project_links import ServiceBuild, service_builds
 from infralint.registry import CheckContext, check
 from infralint.source import SourceFile
@@ -601,12 +602,9 @@ def _names(document: ComposeDocument) -> Names:
     )
 
 
-@functools.lru_cache(maxsize=32)
-def _sibling_names(directory: Path, exclude: str) -> Names:
-    """Names defined by the other compose files of a directory (files used together with -f)."""
-    from infralint.model import ParseError
-    from infralint.parsers.yaml_model import MAX_BYTES
-
+def _sibling_names(directory: Path, exclude: str, project: Project | None) -> Names:
+    """Names defined by the other compose files of a directory (files used together with -f).
+    Files the engine parsed for this run are not parsed again."""
     services: set[str] = set()
     networks: set[str] = set()
     volumes: set[str] = set()
@@ -619,12 +617,9 @@ def _sibling_names(directory: Path, exclude: str) -> Names:
     except OSError:
         return Names()
     for path in siblings:
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            names = _names(parse(SourceFile(path, path.name, text, "compose")))
-        except (OSError, ParseError):
+        known = project.parsed.get(str(path)) if project is not None else None
+        names = _names(known) if isinstance(known, ComposeDocument) else _file_names(path)
+        if names is None:
             continue
         services |= names.services
         networks |= names.networks
@@ -632,7 +627,21 @@ def _sibling_names(directory: Path, exclude: str) -> Names:
     return Names(frozenset(services), frozenset(networks), frozenset(volumes))
 
 
-def _known_names(document: ComposeDocument) -> Names | None:
+@functools.lru_cache(maxsize=1024)
+def _file_names(path: Path) -> Names | None:
+    from infralint.model import ParseError
+    from infralint.parsers.yaml_model import MAX_BYTES
+
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8", errors="replace")
+        return _names(parse(SourceFile(path, path.name, text, "compose")))
+    except (OSError, ParseError):
+        return None
+
+
+def _known_names(document: ComposeDocument, project: Project | None) -> Names | None:
     """Names a file may refer to; None when it includes other files (anything may be defined).
 
     A file with a non-default name (compose.prod.yaml) or an override file is combined with the
@@ -646,7 +655,7 @@ def _known_names(document: ComposeDocument) -> Names | None:
         return own
     if not document.source.path.is_absolute():
         return own
-    others = _sibling_names(document.source.path.parent, name)
+    others = _sibling_names(document.source.path.parent, name, project)
     return Names(
         own.services | others.services,
         own.networks | others.networks,
@@ -684,7 +693,7 @@ def _references(document: ComposeDocument, service: Service) -> Iterator[tuple[s
 @check("DC503")
 @unique
 def unknown_service_reference(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
-    known = _known_names(document)
+    known = _known_names(document, ctx.project)
     if known is None:
         return
     names = known.services
@@ -714,7 +723,7 @@ def _service_networks(service: Service) -> Iterator[tuple[str, Node]]:
 def undefined_network_or_volume(
     document: ComposeDocument, ctx: CheckContext
 ) -> Iterator[Violation]:
-    known = _known_names(document)
+    known = _known_names(document, ctx.project)
     if known is None or document.legacy_v1:
         return
     networks = known.networks | {"default"}
