@@ -21,25 +21,59 @@ from infralint.project import BuildLink
 if TYPE_CHECKING:
     from infralint.engine import FileJob, FileResult, Settings, WorkerContext
 
+_SEVERITIES = {severity.value: severity for severity in Severity}
 CACHE_DIR = ".infralint_cache"
-FORMAT = "v1"
+FORMAT = "v2"
+INDEX = "index.json"
+MAX_ENTRIES = 100_000  # results kept across runs; the oldest are dropped beyond this
 
 
 class Cache:
+    """One JSON index per project: reading one file beats opening one file per result.
+
+    A file's content hash is remembered with its size and mtime, so an unchanged file is not
+    read again to be hashed; any change to either re-hashes it."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._context_keys: dict[int, str] = {}
         self._writable = True
+        self._dirty = False
+        self._digests: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, sha256]
+        self._results: dict[str, Any] = {}
+        self._links: dict[str, Any] = {}
+        try:
+            data = json.loads((directory / INDEX).read_text(encoding="utf-8"))
+            if data.get("version") == __version__:
+                self._digests = dict(data["digests"])
+                self._results = dict(data["results"])
+                self._links = dict(data["links"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no cache yet, or one from another version: start afresh
 
     @classmethod
     def open(cls, settings: Settings) -> Cache:
         return cls(settings.project_root / CACHE_DIR / FORMAT)
 
+    def digest(self, path: str) -> str:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return ""
+        known = self._digests.get(path)
+        if known and known[0] == info.st_size and known[1] == info.st_mtime_ns:
+            return str(known[2])
+        digest = _file_digest(Path(path))
+        if digest:
+            self._digests[path] = [info.st_size, info.st_mtime_ns, digest]
+            self._dirty = True
+        return digest
+
     def _context_key(self, context: WorkerContext) -> str:
         cached = self._context_keys.get(id(context))
         if cached is None:
             linked = sorted(
-                (str(link.dockerfile), _file_digest(link.dockerfile) if link.dockerfile else "")
+                (str(link.dockerfile), self.digest(str(link.dockerfile)) if link.dockerfile else "")
                 for link in context.project.links
             )
             material = json.dumps(
@@ -54,83 +88,93 @@ class Cache:
                 sort_keys=True,
                 default=str,
             )
-            cached = hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
+            cached = _sha256(material)
             self._context_keys[id(context)] = cached
         return cached
 
-    def _entry(self, job: FileJob, context: WorkerContext) -> Path | None:
+    def _key(self, job: FileJob, context: WorkerContext) -> str | None:
         if job.text is not None:
             return None  # stdin is never cached
-        digest = _file_digest(Path(job.path))
+        digest = self.digest(job.path)
         if not digest:
             return None
-        material = f"{self._context_key(context)}\0{job.path}\0{job.language}\0{job.reason}"
-        key = hashlib.sha256(f"{material}\0{digest}".encode("utf-8", "surrogateescape")).hexdigest()
-        return self.directory / key[:2] / f"{key}.json"
+        return _sha256(
+            f"{self._context_key(context)}\0{job.path}\0{job.language}\0{job.reason}\0{digest}"
+        )
 
     def get(self, job: FileJob, context: WorkerContext) -> FileResult | None:
-        entry = self._entry(job, context)
-        if entry is None:
+        key = self._key(job, context)
+        data = self._results.get(key) if key else None
+        if data is None:
             return None
         try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
             return _result_from_json(data, job.display_path)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
 
     def put(self, job: FileJob, context: WorkerContext, result: FileResult) -> None:
-        if not self._writable or result.notifications:
+        if result.notifications:
             return  # a run with internal errors is not worth remembering
-        entry = self._entry(job, context)
-        if entry is None:
-            return
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            temporary = entry.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(_result_to_json(result)), encoding="utf-8")
-            temporary.replace(entry)
-        except OSError:
-            self._writable = False  # a read-only checkout: run without caching
+        key = self._key(job, context)
+        if key is not None:
+            self._results.pop(key, None)  # re-inserted last: the newest survive pruning
+            self._results[key] = _result_to_json(result)
+            self._dirty = True
 
-    def _links_entry(self, path: str, text: str) -> Path:
-        material = f"links\0{__version__}\0{path}\0{text}".encode("utf-8", "surrogateescape")
-        key = hashlib.sha256(material).hexdigest()
-        return self.directory / "links" / f"{key}.json"
+    def _links_key(self, path: str, text: str) -> str:
+        return _sha256(f"links\0{path}\0{text}")
 
     def get_links(self, path: str, text: str) -> list[BuildLink] | None:
         """A compose file's build links, when the file is unchanged since they were cached."""
+        data = self._links.get(self._links_key(path, text))
+        if data is None:
+            return None
         try:
-            data = json.loads(self._links_entry(path, text).read_text(encoding="utf-8"))
             return [_link_from_json(item) for item in data]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (KeyError, TypeError, ValueError):
             return None
 
     def put_links(self, path: str, text: str, links: list[BuildLink]) -> None:
-        if not self._writable:
-            return
-        entry = self._links_entry(path, text)
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            entry.write_text(json.dumps([_link_to_json(link) for link in links]), encoding="utf-8")
-        except OSError:
-            self._writable = False
+        self._links[self._links_key(path, text)] = [_link_to_json(link) for link in links]
+        self._dirty = True
 
     def save(self) -> None:
-        root = self.directory.parent
+        if not (self._dirty and self._writable):
+            return
+        results = self._results
+        if len(results) > MAX_ENTRIES:
+            results = dict(list(results.items())[-MAX_ENTRIES:])
+        document = {
+            "version": __version__,
+            "digests": self._digests,
+            "results": results,
+            "links": self._links,
+        }
         try:
-            if root.is_dir():
-                tag = root / "CACHEDIR.TAG"
-                if not tag.exists():
-                    tag.write_text(
-                        "Signature: 8a477f597d28d172789f06886806bc55\n"
-                        "# This directory is a cache made by infralint.\n",
-                        encoding="utf-8",
-                    )
-                ignore = root / ".gitignore"
-                if not ignore.exists():
-                    ignore.write_text("# Made by infralint.\n*\n", encoding="utf-8")
+            self.directory.mkdir(parents=True, exist_ok=True)
+            temporary = self.directory / f"{INDEX}.{os.getpid()}.tmp"
+            temporary.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+            temporary.replace(self.directory / INDEX)
+            _mark_cache_dir(self.directory.parent)
         except OSError:
-            pass
+            self._writable = False  # a read-only checkout: run without caching
+
+
+def _mark_cache_dir(root: Path) -> None:
+    tag = root / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This directory is a cache made by infralint.\n",
+            encoding="utf-8",
+        )
+    ignore = root / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Made by infralint.\n*\n", encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def clean(project_root: Path) -> bool:
@@ -163,7 +207,7 @@ def _finding_from_json(data: dict[str, Any], path: str) -> Finding:
     return Finding(
         code=data["code"],
         name=data["name"],
-        severity=Severity(data["severity"]),
+        severity=_SEVERITIES[data["severity"]],
         message=data["message"],
         path=path,
         span=Span(**data["span"]),

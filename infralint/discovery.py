@@ -14,10 +14,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pathspec
+from typing import Any
 
 SKIPPED_DIRS = {
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".infralint_cache", ".tox", ".nox",
@@ -127,104 +124,132 @@ def classify_content(head: str) -> tuple[str | None, str]:
 
 
 class IgnoreRules:
-    """Nested gitignore files plus the config's excludes, evaluated deepest first."""
+    """Nested gitignore files plus the config's excludes.
+
+    Paths are absolute strings here: the walk touches every entry of a tree, and building a
+    pathlib.Path for each one cost more than the rest of a warm run."""
 
     def __init__(self, exclude: Iterable[str], exclude_root: Path) -> None:
+        patterns = list(exclude)
+        self._exclude: Any = None
+        if patterns:
+            import pathspec
+
+            self._exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
+        self._exclude_root = os.path.abspath(exclude_root)
+
+    @staticmethod
+    def load(directory: str) -> Any:
+        """The parsed .gitignore of a directory, or None."""
+        try:
+            with open(
+                os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace"
+            ) as f:
+                lines = f.read().splitlines()
+        except (OSError, ValueError):
+            return None
         import pathspec
 
-        self._pathspec = pathspec
-        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
-        patterns = list(exclude)
-        self._exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
-        self._exclude_root = exclude_root
+        return pathspec.GitIgnoreSpec.from_lines(lines)
 
-    def _spec_for(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
-        if directory not in self._specs:
-            spec = None
-            ignore_file = directory / ".gitignore"
-            try:
-                if ignore_file.is_file():
-                    lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                    spec = self._pathspec.GitIgnoreSpec.from_lines(lines)
-            except (OSError, ValueError):
-                spec = None
-            self._specs[directory] = spec
-        return self._specs[directory]
-
-    def excluded_by_config(self, path: Path, is_dir: bool) -> bool:
+    def excluded_by_config(self, path: str, is_dir: bool) -> bool:
         if self._exclude is None:
             return False
-        try:
-            relative = path.resolve().relative_to(self._exclude_root.resolve()).as_posix()
-        except ValueError:
-            relative = path.name
+        relative = _relative(path, self._exclude_root) or os.path.basename(path)
         return bool(self._exclude.match_file(relative + ("/" if is_dir else "")))
 
-    def gitignored(self, path: Path, is_dir: bool, roots: list[Path]) -> bool:
-        """`roots`: the directories from the walk's top down to the path's parent."""
-        for directory in reversed(roots):
-            spec = self._spec_for(directory)
-            if spec is None:
+    @staticmethod
+    def gitignored(path: str, is_dir: bool, specs: list[tuple[str, Any]]) -> bool:
+        """`specs`: (directory, spec) of every .gitignore from the top down; deepest decides."""
+        for directory, spec in reversed(specs):
+            relative = _relative(path, directory)
+            if relative is None:
                 continue
-            try:
-                relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-            except ValueError:  # a symlinked spelling of the same place: nothing to match
-                continue
-            result = spec.check_file(relative)
+            result = spec.check_file(relative + ("/" if is_dir else ""))
             if result.include is not None:
                 return bool(result.include)
         return False
 
 
+def _relative(path: str, directory: str) -> str | None:
+    prefix = directory.rstrip(os.sep) + os.sep
+    return path[len(prefix) :].replace(os.sep, "/") if path.startswith(prefix) else None
+
+
+def _maybe_infrastructure(name: str) -> bool:
+    """A cheap look at a name before any Path is built for it."""
+    return (
+        name.endswith((".rb", ".py", ".yml", ".yaml"))
+        or name in CHEF_ROOT_FILES
+        or dockerfile_name(name)
+    )
+
+
 # --------------------------------------------------------------------------- the walk
 
 
-def _walk(top: Path, rules: IgnoreRules, git_root: Path | None) -> Iterator[Candidate]:
-    # Ignore files above the walk's top still apply (running in a subdirectory of a repo).
-    base_roots = []
-    if git_root is not None:
-        try:
-            relative = top.resolve().relative_to(git_root)
-            base_roots = [
-                git_root.joinpath(*relative.parts[:i]) for i in range(len(relative.parts))
-            ]
-        except ValueError:
-            base_roots = []
-    stack: list[tuple[Path, list[Path]]] = [(top, [*base_roots, top])]
+def _specs_above(top: str, git_root: Path | None) -> list[tuple[str, Any]]:
+    """.gitignore files between the repository root and the walk's top still apply."""
+    if git_root is None:
+        return []
+    root = os.path.abspath(git_root)
+    relative = _relative(os.path.realpath(top), os.path.realpath(root))
+    if relative is None:
+        return []
+    specs = []
+    directory = root
+    for part in ["", *relative.split("/")[:-1]]:
+        directory = os.path.join(directory, part) if part else directory
+        spec = IgnoreRules.load(directory)
+        if spec is not None:
+            specs.append((directory, spec))
+    return specs
+
+
+def _walk(
+    top: str, rules: IgnoreRules, git_root: Path | None, globs: dict[str, list[str]]
+) -> Iterator[Candidate]:
+    stack: list[tuple[str, list[tuple[str, Any]]]] = [(top, _specs_above(top, git_root))]
     while stack:
-        directory, roots = stack.pop()
+        directory, specs = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
-            yield Candidate(directory, None, f"unreadable directory ({error.strerror})")
+            yield Candidate(Path(directory), None, f"unreadable directory ({error.strerror})")
             continue
+        if any(entry.name == ".gitignore" for entry in entries):
+            spec = IgnoreRules.load(directory)
+            if spec is not None:
+                specs = [*specs, (directory, spec)]
         subdirs = []
         for entry in entries:
-            path = Path(entry.path)
+            name, path = entry.name, entry.path
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-                is_link = entry.is_symlink()
             except OSError:
                 continue
             if is_dir:
-                if entry.name in SKIPPED_DIRS or (path / "pyvenv.cfg").exists():
+                if name in SKIPPED_DIRS or os.path.exists(os.path.join(path, "pyvenv.cfg")):
                     continue
-                if rules.excluded_by_config(path, True) or rules.gitignored(path, True, roots):
+                if rules.excluded_by_config(path, True) or rules.gitignored(path, True, specs):
                     continue
                 subdirs.append(path)
                 continue
-            language, reason = classify_name(path, {})
+            if not (globs or _maybe_infrastructure(name)):
+                continue
+            as_path = Path(path)
+            language, reason = classify_name(as_path, globs)
             if language is None:
                 continue
             if rules.excluded_by_config(path, False):
-                yield Candidate(path, None, "excluded by the config's exclude")
-            elif rules.gitignored(path, False, roots):
-                yield Candidate(path, None, "ignored by .gitignore")
-            elif is_link and not path.exists():
-                yield Candidate(path, None, "broken symbolic link")
+                yield Candidate(as_path, None, "excluded by the config's exclude")
+            elif rules.gitignored(path, False, specs):
+                yield Candidate(as_path, None, "ignored by .gitignore")
+            elif entry.is_symlink() and not os.path.exists(path):
+                yield Candidate(as_path, None, "broken symbolic link")
             else:
-                yield Candidate(path, language, reason)
-        stack.extend((sub, [*roots, sub]) for sub in reversed(subdirs))
+                yield Candidate(as_path, language, reason)
+        stack.extend((sub, specs) for sub in reversed(subdirs))
 
 
 def discover(
@@ -251,13 +276,9 @@ def discover(
             continue
         if stat.S_ISDIR(info.st_mode):
             # Walk absolute paths: ignore files above the top are matched against them.
-            for walked in _walk(Path(os.path.abspath(path)), rules, git_root):
-                if walked.language and globs:
-                    language, reason = classify_name(walked.path, globs)
-                    walked = Candidate(walked.path, language, reason)  # noqa: PLW2901
-                candidates.append(walked)
+            candidates.extend(_walk(os.path.abspath(path), rules, git_root, globs))
             continue
-        if force_exclude and rules.excluded_by_config(path, False):
+        if force_exclude and rules.excluded_by_config(os.path.abspath(path), False):
             candidates.append(Candidate(path, None, "excluded by the config's exclude", True))
             continue
         language, reason = classify_name(path, globs)
@@ -276,10 +297,10 @@ def _head(path: Path) -> str:
 
 
 def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
-    seen: set[Path] = set()
+    seen: set[str] = set()
     unique = []
     for candidate in candidates:
-        key = Path(os.path.abspath(candidate.path))
+        key = os.path.abspath(candidate.path)
         if key in seen:
             continue
         seen.add(key)

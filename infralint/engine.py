@@ -370,20 +370,16 @@ def _suppressed(finding: Finding, reason: str | None) -> Finding:
 # --------------------------------------------------------------------------- the run
 
 
-def display_path(path: Path, cwd: Path) -> str:
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(cwd).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+def display_path(path: Path | str, cwd: Path | str) -> str:
+    """Relative to `cwd` when under it, else absolute; POSIX separators."""
+    absolute = os.path.abspath(path)
+    prefix = os.path.join(os.path.abspath(cwd), "")
+    shown = absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
+    return shown.replace(os.sep, "/")
 
 
-def repo_path(path: Path, root: Path) -> str:
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+def repo_path(path: Path | str, root: Path | str) -> str:
+    return display_path(path, root)
 
 
 @dataclass
@@ -525,12 +521,12 @@ def _link_compose(
             if store is not None:
                 store.put_links(absolute, text, links)
         project.links.extend(links)
-    known = {Path(os.path.abspath(c.path)) for c in candidates if c.language}
+    known = {os.path.abspath(c.path) for c in candidates if c.language}
     extra = []
     for dockerfile in sorted(project.linked_dockerfiles()):
-        if dockerfile not in known and dockerfile.is_file():
+        if str(dockerfile) not in known and dockerfile.is_file():
             extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
-            known.add(dockerfile)
+            known.add(str(dockerfile))
     return candidates + extra
 
 

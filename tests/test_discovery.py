@@ -155,3 +155,9 @@ def test_relative_paths_inside_a_repository(
     candidates, missing = discover(["svc"], [], tmp_path, {}, git_root=tmp_path)
     assert not missing
     assert [(c.path.name, c.language) for c in candidates] == [("Dockerfile", "dockerfile")]
+
+
+def test_configured_globs_apply_to_walked_files(tmp_path: Path) -> None:
+    (tmp_path / "stack.yml").write_text("services: {}\n")
+    candidates, _ = discover([str(tmp_path)], [], tmp_path, {"compose": ["stack*.yml"]})
+    assert [(c.path.name, c.language) for c in candidates] == [("stack.yml", "compose")]
