@@ -311,6 +311,18 @@ def apk_package_unpinned(document: DockerfileDocument, ctx: CheckContext) -> Ite
                 )
 
 
+# hadolint splits these rules by tool; the finding names the code of its tool.
+RPM_PEERS = {"yum": "DL3033", "dnf": "DL3041", "microdnf": "DL3041", "zypper": "DL3037"}
+INTERACTIVE_PEERS = {
+    "apt-get": "DL3014",
+    "apt": "DL3014",
+    "yum": "DL3030",
+    "zypper": "DL3034",
+    "dnf": "DL3038",
+    "microdnf": "DL3038",
+}
+
+
 @check("DF106")
 def rpm_package_unpinned(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
     for run in runs(document):
@@ -327,7 +339,7 @@ def rpm_package_unpinned(document: DockerfileDocument, ctx: CheckContext) -> Ite
                 else:
                     hint = f"{call.tool} install {package.name}-<version>{via(package)}"
                     message = f"package '{package.name}' is not pinned ({hint})"
-                yield Violation(package.span, message)
+                yield Violation(package.span, message, peer=RPM_PEERS.get(call.tool))
 
 
 @check("DF107")
@@ -686,6 +698,7 @@ def interactive_install(document: DockerfileDocument, ctx: CheckContext) -> Iter
                     f"'{call.tool} {call.subcommand}' without {hint} waits for a confirmation "
                     "the build cannot give",
                     fix=fix,
+                    peer=INTERACTIVE_PEERS.get(call.tool),
                 )
 
 
