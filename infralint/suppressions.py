@@ -9,7 +9,8 @@
 
 Codes or rule names, separated by commas or spaces; `--` starts an optional reason.
 hadolint's pragmas (`# hadolint ignore=DL3008`, `# hadolint global ignore=...`) are honoured in
-Dockerfiles through the `hadolint:` peers of the rule documents.
+Dockerfiles through the `hadolint:` peers of the rule documents; `# hadolint stage ignore=...`
+covers the rest of the stage it stands in.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from infralint.model import Span
 
 _PRAGMA = re.compile(r"#\s*infralint:\s*(?P<kind>ignore-file|ignore)\b(?P<rest>[^\n]*)")
 _HADOLINT = re.compile(
-    r"^\s*#\s*hadolint\s+(?P<scope>global\s+)?ignore\s*=\s*(?P<codes>[A-Za-z0-9,\s]+)"
+    r"^\s*#\s*hadolint\s+(?P<scope>global\s+|stage\s+)?ignore\s*=\s*(?P<codes>[A-Za-z0-9,\s]+)"
 )
+_FROM = re.compile(r"^\s*FROM\s", re.IGNORECASE)
 
 
 @dataclass
@@ -149,7 +151,11 @@ def _hadolint_pragma(
     codes: set[str] = set()
     for peer in re.split(r"[,\s]+", match.group("codes").strip()):
         codes.update(peers.get(peer.upper(), []))
+    scope = (match.group("scope") or "").strip()
     first, last = _target(index, "", lines, construct_end)
+    if scope == "stage":  # up to the next FROM after the construct it precedes
+        later = (n + 1 for n in range(first, len(lines)) if _FROM.match(lines[n]))
+        last = next(later, len(lines) + 1) - 1
     return Suppression(
         line=index + 1,
         column=1,
@@ -158,7 +164,7 @@ def _hadolint_pragma(
         last=last,
         codes=codes,
         reason="hadolint pragma",
-        file_level=bool(match.group("scope")),
+        file_level=scope == "global",
         foreign=True,
     )
 

@@ -67,3 +67,12 @@ def test_hadolint_pragmas_translate_through_peers() -> None:
     assert suppressions[0].codes == set(codes) and not suppressions[0].file_level
     assert suppressions[1].file_level
     assert unused(suppressions, set(codes)) == []  # foreign pragmas never raise IL002
+
+
+def test_hadolint_stage_pragma_covers_the_rest_of_its_stage() -> None:
+    peers = CATALOG.peer_map("hadolint")
+    peer, codes = sorted(peers.items())[0]
+    text = f"FROM a AS one\n# hadolint stage ignore={peer}\nRUN x\nRUN y\nFROM b\nRUN z\n"
+    (stage,), _ = _parse(text, hadolint=True)
+    assert (stage.first, stage.last) == (3, 4)
+    assert stage.covers(codes[0], 4) and not stage.covers(codes[0], 6)
