@@ -583,13 +583,16 @@ def _execute(
         else:
             pending.append(index)
     # Compose files were parsed in this process to link them to their Dockerfiles; they are
-    # checked here too, with that parse.
+    # checked here too, with that parse (while the workers, if any, check the rest).
     local = [i for i in pending if jobs[i].path in parsed]
     pending = [i for i in pending if jobs[i].path not in parsed]
-    for index in local:
-        results[index] = check_file(jobs[index], context, parsed[jobs[index].path])
-        if store is not None:
-            store.put(jobs[index], context, results[index])
+
+    def check_local() -> None:
+        for index in local:
+            results[index] = check_file(jobs[index], context, parsed[jobs[index].path])
+            if store is not None:
+                store.put(jobs[index], context, results[index])
+
     workers = min(settings.jobs, len(pending))
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
@@ -597,9 +600,12 @@ def _execute(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             batch = [jobs[i] for i in pending]
             chunk = max(1, min(32, len(batch) // (workers * 8)))
+            # map() submits every chunk at once: the workers start before the local checks.
             results_iter = pool.map(_check_one, batch, [context] * len(batch), chunksize=chunk)
+            check_local()
             computed = _with_progress(results_iter, len(jobs), len(jobs) - len(pending), settings)
     else:
+        check_local()
         computed = _with_progress(
             (check_file(jobs[i], context) for i in pending),
             len(jobs),
