@@ -555,6 +555,97 @@ def test_reads_program_from_stdin(text: str, expected: bool) -> None:
     assert tools.reads_program_from_stdin(cmd(text)) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("systemctl restart nginx", ("systemctl", "restart", "nginx")),
+        ("sudo systemctl -t service --now start app", ("systemctl", "start", "app")),
+        ("systemctl daemon-reload", ("systemctl", "daemon-reload", None)),
+        ("service nginx reload", ("service", "reload", "nginx")),
+        ("service --status-all", ("service", None, None)),
+        ("invoke-rc.d cron start", ("invoke-rc.d", "start", "cron")),
+        ("rc-service -q sshd restart", ("rc-service", "restart", "sshd")),
+        ("initctl start job", ("initctl", "start", "job")),
+        ("/etc/init.d/nginx start", ("init.d", "start", "nginx")),
+        ("/etc/rc.d/init.d/httpd stop", ("init.d", "stop", "httpd")),
+        ("nginx -s reload", None),
+    ],
+)
+def test_service_control(text: str, expected: tuple[str, str | None, str | None] | None) -> None:
+    control = tools.service_control(cmd(text))
+    found = None if control is None else (control.manager, control.action, control.service)
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tail -f /dev/null", "-f"),
+        ("tail -n 0 -F /x", "-F"),
+        ("tail --follow=name /x", "--follow=name"),
+        ("tail -qf /x", "-qf"),
+        ("tail -n 5 /x", None),
+        ("tail -5f /x", None),
+        ("tail -nf /x", None),
+        ("sleep infinity", "infinity"),
+        ("sleep 1 inf", "inf"),
+        ("sleep 5", None),
+        ("cat -f", None),
+    ],
+)
+def test_keeps_alive(text: str, expected: str | None) -> None:
+    word = tools.keeps_alive(cmd(text))
+    assert (word.text if word is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sed -i s/a/b/ f", True),
+        ("sudo sed -i.bak -e s/a/b/ f", True),
+        ("sed --in-place=.bak s/a/b/ f", True),
+        ("sed -ni p f", True),
+        ("sed -e s/i/x/ f", False),
+        ("sed -f script.sed f", False),
+        ("perl -i -pe s/a/b/ f", False),
+    ],
+)
+def test_sed_in_place(text: str, expected: bool) -> None:
+    assert tools.sed_in_place(cmd(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "paths"),
+    [
+        ("rm -rf /var/lib/apt/lists/* /tmp/x", ["/var/lib/apt/lists/*", "/tmp/x"]),
+        ("rm -f -- /a", ["/a"]),
+        ("rmdir /a", []),
+        ("echo rm /a", []),
+    ],
+)
+def test_removed_paths(text: str, paths: list[str]) -> None:
+    assert [word.text for word in tools.removed_paths(cmd(text))] == paths
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("chmod 777 /x", ("777", ["/x"])),
+        ("chmod -R o+w /a /b", ("o+w", ["/a", "/b"])),
+        ("chmod -w /x", ("-w", ["/x"])),
+        ("chmod --reference=/a /b", None),
+        ("mkdir -p -m 1777 /tmp/x", ("1777", ["/tmp/x"])),
+        ("install --mode=0666 a /b", ("0666", ["a", "/b"])),
+        ("mkdir -p /x", None),
+        ("chown a /x", None),
+    ],
+)
+def test_mode_setting(text: str, expected: tuple[str, list[str]] | None) -> None:
+    setting = tools.mode_setting(cmd(text))
+    found = None if setting is None else (setting.mode, [w.text for w in setting.paths])
+    assert found == expected
+
+
 _TOKENS = [
     "apt-get", "apk", "dnf", "zypper", "pip", "python3", "-m", "npm", "yarn", "gem", "go",
     "cargo", "curl", "wget", "git", "tar", "sudo", "env", "xargs", "install", "add", "-y",
@@ -576,3 +667,8 @@ def test_readers_never_raise(words: list[str]) -> None:
         tools.written_paths(command)
         tools.unwrap_start(command)
         tools.reads_program_from_stdin(command)
+        tools.service_control(command)
+        tools.keeps_alive(command)
+        tools.sed_in_place(command)
+        tools.removed_paths(command)
+        tools.mode_setting(command)

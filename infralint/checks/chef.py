@@ -333,31 +333,12 @@ def effective_argv(command: Command) -> list[str]:
     return argv
 
 
-def _verb(command: Command, argv: list[str]) -> str | None:
-    """The tool's subcommand, read by the shared argument readers when they know the tool."""
+def _verb(command: Command) -> str | None:
+    """The tool's subcommand, read by the shared argument readers (None for an unknown tool)."""
     from infralint.parsers.commands import invocation
 
     call = invocation(command)
-    if call is not None and call.subcommand is not None:
-        return call.subcommand
-    return subcommand(argv)
-
-
-VALUE_OPTIONS = {"-o", "-c", "-t", "-C", "-X", "--git-dir", "--work-tree", "-R", "--root"}
-
-
-def subcommand(argv: list[str]) -> str | None:
-    """The first argument that is not an option (skipping option values where known)."""
-    index = 1
-    while index < len(argv):
-        arg = argv[index]
-        if arg in VALUE_OPTIONS:
-            index += 2
-            continue
-        if not arg.startswith("-"):
-            return arg
-        index += 1
-    return None
+    return call.subcommand if call is not None else None
 
 
 def _shell_findings(
@@ -410,7 +391,7 @@ def shell_package_management(doc: ChefDocument, ctx: CheckContext) -> Iterator[V
         resource: Resource, command: Command, argv: list[str], _s: Script
     ) -> Iterator[Violation]:
         verbs = PACKAGE_VERBS.get(argv[0])
-        verb = _verb(command, argv) if verbs is not None else None
+        verb = _verb(command) if verbs is not None else None
         if verbs is None or verb not in verbs:
             return
         if verb in ("update", "refresh", "ref", "makecache") and argv[0] in ("apt-get", "apt"):
@@ -448,14 +429,18 @@ def shell_service_control(doc: ChefDocument, ctx: CheckContext) -> Iterator[Viol
     def judge(
         resource: Resource, command: Command, argv: list[str], _s: Script
     ) -> Iterator[Violation]:
-        name = command.name.text if command.name is not None else ""
-        verb = subcommand(argv)
-        if argv[0] == "systemctl" and verb is not None and verb not in NOT_SERVICE_CONTROL:
-            shown = f"systemctl {verb}"
-        elif argv[0] in SERVICE_TOOLS and len(argv) > 1 and "--status-all" not in argv:
+        from infralint.parsers.commands import service_control
+
+        control = service_control(command)
+        if control is None or (control.action is None and control.service is None):
+            return
+        if control.manager == "systemctl" and control.action not in NOT_SERVICE_CONTROL:
+            shown = f"systemctl {control.action}"
+        elif control.manager in SERVICE_TOOLS:
             shown = " ".join(argv[:3])
-        elif re.match(r"^/etc/(rc\.d/)?init\.d/", name) and len(argv) > 1:
-            shown = f"{name} {argv[1]}"
+        elif control.manager == "init.d" and control.action is not None:
+            name = control.command.name.text if control.command.name is not None else ""
+            shown = f"{name} {control.action}"
         else:
             return
         yield _violation(
@@ -465,39 +450,22 @@ def shell_service_control(doc: ChefDocument, ctx: CheckContext) -> Iterator[Viol
     yield from _unique(_shell_findings(doc, judge))
 
 
-SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash"}
-STDIN_INTERPRETERS = {"python", "python2", "python3", "perl", "ruby", "node"}
-
-
-def _reads_program_from_stdin(argv: list[str]) -> bool:
-    if argv[0] in SHELLS:
-        return "-c" not in argv[1:] and not any(
-            not arg.startswith("-") for arg in argv[1:2] if arg != "-s"
-        )
-    if argv[0] in STDIN_INTERPRETERS or re.fullmatch(r"python\d(\.\d+)?", argv[0]):
-        rest = argv[1:]
-        return (
-            not rest
-            or rest[0] == "-"
-            or all(arg.startswith("-") and arg not in ("-c", "-e", "-m") for arg in rest)
-        )
-    return False
-
-
 def _piped_into_shell(command: Command, script: Script) -> str | None:
     """The interpreter a download is piped into, if any."""
+    from infralint.parsers.commands import SHELL_NAMES, reads_program_from_stdin, unwrap
+
     if command.pipe_length > 1:
         for other in script.commands:
             if other.pipeline == command.pipeline and other.pipe_index > command.pipe_index:
-                argv = effective_argv(other)
-                if argv and _reads_program_from_stdin(argv):
-                    return argv[0]
+                unwrapped = unwrap(other)
+                if reads_program_from_stdin(unwrapped):
+                    return unwrapped.program
     if command.in_substitution:
         for other in script.commands:
             argv = effective_argv(other)
             if (
                 argv
-                and argv[0] in SHELLS
+                and argv[0] in SHELL_NAMES
                 and other is not command
                 and _contains(other.span, command.span)
             ):
@@ -544,7 +512,7 @@ def shell_vcs(doc: ChefDocument, ctx: CheckContext) -> Iterator[Violation]:
     def judge(
         resource: Resource, command: Command, argv: list[str], _s: Script
     ) -> Iterator[Violation]:
-        verb = _verb(command, argv) if argv[0] == "git" else None
+        verb = _verb(command) if argv[0] == "git" else None
         if verb in GIT_VERBS:
             yield _violation(
                 command.span, f"{_name(resource)} runs `git {verb}` (use the git resource)"
@@ -568,22 +536,15 @@ FILE_TOOLS = {
 }
 
 
-def _sed_in_place(argv: list[str]) -> bool:
-    return any(
-        arg == "--in-place"
-        or arg.startswith("--in-place=")
-        or (arg.startswith("-") and not arg.startswith("--") and "i" in arg[1:])
-        for arg in argv[1:]
-    )
-
-
 @check("CB206")
 def shell_file_management(doc: ChefDocument, ctx: CheckContext) -> Iterator[Violation]:
     def judge(
         resource: Resource, command: Command, argv: list[str], _s: Script
     ) -> Iterator[Violation]:
+        from infralint.parsers.commands import sed_in_place
+
         program = argv[0]
-        if program == "sed" and _sed_in_place(argv):
+        if sed_in_place(command):
             shown, use = "sed -i", "file, template or a `line`-editing resource"
         elif program in FILE_TOOLS and not (program == "crontab" and "-l" in argv):
             shown, use = program, FILE_TOOLS[program]

@@ -18,14 +18,18 @@ from infralint.model import Fix, Span, Violation
 from infralint.parsers.commands import (
     apk,
     apt_get,
+    cargo,
     download,
     extracts,
     gem,
     git,
+    go,
+    keeps_alive,
     npm,
     pip,
     unwrap,
     yum,
+    zypper,
 )
 from infralint.parsers.compose import ComposeDocument, Service, iter_scalars, parse
 from infralint.parsers.compose_values import (
@@ -208,21 +212,21 @@ def _runtime_provisioning(command: Command) -> str | None:
         call = reader(command)
         if call is not None and (call.subcommand or "") in subcommands:
             return f"runs '{call.tool} {call.subcommand}'"
-    plain = unwrap(command)
-    program, args = plain.program, [word.text for word in plain.args]
-    if program == "zypper" and args[:1] and args[0] in ("install", "in", "update", "up"):
-        return f"runs 'zypper {args[0]}'"
-    if program in ("go", "cargo") and args[:1] and args[0] in ("install", "get"):
-        return f"runs '{program} {args[0]}'"
+    call = zypper(command)  # shown as written: `zypper in`
+    if call is not None and call.subcommand in ("install", "update") and call.subcommand_word:
+        return f"runs 'zypper {call.subcommand_word.text}'"
+    for reader in (go, cargo):
+        call = reader(command)
+        if call is not None and call.subcommand in ("install", "get"):
+            return f"runs '{call.tool} {call.subcommand}'"
     call = git(command)
     if call is not None and call.subcommand in ("clone", "pull", "fetch"):
         return f"runs 'git {call.subcommand}'"
-    fetched = download(command)
-    if fetched is not None and fetched.to_file and not fetched.call.has("spider"):
+    fetched = download(command)  # not `--spider`, `-o /dev/null` or stdout: Download.to_file
+    if fetched is not None and fetched.to_file:
         output = fetched.output.text if fetched.output is not None else None
-        if output not in ("/dev/null", "-"):
-            target = f"'{output}'" if output else "a file"
-            return f"downloads into {target} with {fetched.tool}"
+        target = f"'{output}'" if output else "a file"
+        return f"downloads into {target} with {fetched.tool}"
     return None
 
 
@@ -332,17 +336,12 @@ def log_to_file(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violat
 
 
 def _keeps_alive(command: Command) -> str | None:
+    """`tail -f`/`sleep infinity` (read by the shared `keeps_alive`), as shown."""
     plain = unwrap(command)
-    args = [word.text for word in plain.args]
-    if plain.program == "tail" and any(
-        arg in ("-f", "-F", "--follow") or arg.startswith("--follow=")
-        or (arg.startswith("-") and not arg.startswith("--") and ("f" in arg or "F" in arg))
-        for arg in args
-    ):  # fmt: skip
-        return "tail -f"
-    if plain.program == "sleep" and args and args[0].lower() in ("infinity", "inf"):
-        return f"sleep {args[0]}"
-    return None
+    word = keeps_alive(plain)
+    if word is None:
+        return None
+    return f"sleep {word.text}" if plain.program == "sleep" else "tail -f"
 
 
 @check("DC304")

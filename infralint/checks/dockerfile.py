@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from infralint.checks import unique
 from infralint.model import Fix, Span, Violation
 from infralint.parsers.dockerfile import (
     DockerfileDocument,
@@ -60,15 +61,6 @@ def resolutions(document: DockerfileDocument, ctx: CheckContext) -> list[Resolut
         origin = f"{link.compose_path.name} service '{link.service}' build.args"
         found.append(Resolution(document.resolve_stages(link.args, origin), origin))
     return found or [Resolution(document.stages, None)]
-
-
-def unique(violations: Iterable[Violation]) -> Iterator[Violation]:
-    seen: set[tuple[Span, str]] = set()
-    for violation in violations:
-        key = (violation.span, violation.message)
-        if key not in seen:
-            seen.add(key)
-            yield violation
 
 
 def option_list(ctx: CheckContext, name: str, default: Sequence[str] = ()) -> list[str]:

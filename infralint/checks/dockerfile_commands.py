@@ -611,15 +611,14 @@ INIT_ACTIONS = frozenset({"start", "stop", "restart", "reload", "force-reload", 
 def _service_control(command: Command) -> bool:
     """Does the command need a running system (a service manager, processes, a terminal)?"""
     program = command.program
-    name = command.name.text if command.name else ""
-    args = [word.text for word in command.args if not word.text.startswith("-")]
     if program in SERVICE_PROGRAMS or program in SYSTEM_PROGRAMS:
         return True
-    if program == "systemctl":
-        return bool(args) and args[0] in SYSTEMCTL_ACTIONS
-    if name.startswith(("/etc/init.d/", "/etc/rc.d/init.d/")):
-        return bool(args) and args[0] in INIT_ACTIONS
-    return program == "invoke-rc.d" and len(args) > 1 and args[1] in INIT_ACTIONS
+    control = shell_commands.service_control(command)
+    if control is None or control.action is None:
+        return False
+    if control.manager == "systemctl":
+        return control.action in SYSTEMCTL_ACTIONS
+    return control.manager in ("init.d", "invoke-rc.d") and control.action in INIT_ACTIONS
 
 
 @check("DF203")
@@ -867,26 +866,14 @@ def _script_logs(keyword: str, script: Script) -> Iterator[Violation]:
             )
 
 
-TAIL_SHORT_VALUES = shell_commands.SHORT_VALUES["tail"]
-
-
-def _keep_alive(argv: Sequence[str]) -> str | None:
-    """`tail -f …` or `sleep infinity`: a dummy foreground process."""
-    if not argv:
+def _keep_alive(command: Command) -> str | None:
+    """`tail -f …` or `sleep infinity` (read by the shared `keeps_alive`), as shown."""
+    word = shell_commands.keeps_alive(command)
+    if word is None:
         return None
-    program = _base(argv[0])
-    args = list(argv[1:])
-    if program == "tail":
-        for arg in args:
-            if arg.startswith("--follow"):
-                return "'tail --follow'"
-            if re.fullmatch(r"-[a-zA-Z0-9]*[fF][a-zA-Z0-9]*", arg) and not arg[1:2].isdigit():
-                head = re.split(f"[{TAIL_SHORT_VALUES}]", arg[1:], maxsplit=1)[0]
-                if "f" in head or "F" in head:
-                    return f"'tail {arg}'"
-    if program == "sleep" and any(arg.lower() in ("infinity", "inf") for arg in args):
+    if command.program == "sleep":
         return "'sleep infinity'"
-    return None
+    return "'tail --follow'" if word.text.startswith("--follow") else f"'tail {word.text}'"
 
 
 def _loop_word(script: Script, command: Command) -> bool:
@@ -908,7 +895,7 @@ def pid1_not_the_app(document: DockerfileDocument, context: CheckContext) -> Ite
         scripts = instruction.scripts()
         if not scripts and instruction.exec_form is not None:
             tokens = _unwrapped_tokens(instruction.arguments())
-            what = _keep_alive([token.text for token in tokens])
+            what = _keep_alive(_as_command(tokens)) if tokens else None
             if what is not None:
                 yield Violation(tokens[0].span, _keep_alive_message(instruction.keyword, what))
         for script in scripts:
@@ -925,7 +912,7 @@ def _keep_alive_message(keyword: str, what: str) -> str:
 def _script_pid1(keyword: str, script: Script) -> Iterator[Violation]:
     for raw in script.commands:
         command = unwrap_start(raw)
-        what = _keep_alive(command.argv)
+        what = _keep_alive(command)
         if what is not None:
             yield Violation(command.span, _keep_alive_message(keyword, what))
         elif _loop_word(script, raw):
@@ -944,18 +931,22 @@ def _script_pid1(keyword: str, script: Script) -> Iterator[Violation]:
             )
 
 
+DAEMON_MANAGERS = frozenset({"service", "invoke-rc.d", "systemctl", "init.d"})
+
+
 def _starts_daemon(command: Command) -> bool:
     """`service x start`, `systemctl start x`, `/etc/init.d/x start`: a daemon that detaches."""
-    args = [word.text for word in command.args]
-    if command.program in ("service", "invoke-rc.d"):
-        return "start" in args or "restart" in args
-    if command.program == "systemctl":
-        return bool(args) and args[0] in ("start", "restart")
-    name = command.name.text if command.name else ""
-    return name.startswith(("/etc/init.d/", "/etc/rc.d/init.d/")) and args[:1] in (
-        ["start"],
-        ["restart"],
+    control = shell_commands.service_control(command)
+    return (
+        control is not None
+        and control.manager in DAEMON_MANAGERS
+        and control.action in ("start", "restart")
     )
+
+
+def _as_command(words: Sequence[Word]) -> Command:
+    """Exec-form words as a command (its name and arguments)."""
+    return Command(words[0], list(words[1:]), _cover(words[0].span, words[-1].span))
 
 
 def _unwrapped_tokens(tokens: list[Token]) -> list[Word]:
@@ -969,8 +960,7 @@ def _exec_unwrap(tokens: list[Token]) -> tuple[list[Word], list[str]]:
     words = [Word(token.text, token.raw, token.span) for token in tokens]
     if not words:
         return [], []
-    raw = Command(words[0], words[1:], _cover(words[0].span, words[-1].span))
-    command = unwrap_start(raw)
+    command = unwrap_start(_as_command(words))
     inner = [command.name, *command.args] if command.name is not None else words
     return inner, [key for key, _ in command.assignments]
 
@@ -1476,22 +1466,11 @@ def world_writable(document: DockerfileDocument, context: CheckContext) -> Itera
 
 
 def _chmod_world_writable(command: Command) -> Iterator[Violation]:
-    """`chmod MODE …`, `mkdir -m MODE …`, `install -m MODE …`."""
-    program = command.program
-    if program == "chmod":
-        words = [w for w in command.args if not re.fullmatch(r"-[RvcfH]+|--\S+", w.text)]
-        if not words or any(w.text.startswith("--reference") for w in command.args):
-            return
-        mode_word, mode, paths = words[0], words[0].text, words[1:]
-    elif program in ("mkdir", "install"):
-        parsed = arguments(command)
-        found = parsed.get("m", "mode")
-        holder = found[-1].value_holder if found else None
-        if not found or found[-1].value is None or holder is None:
-            return
-        mode_word, mode, paths = holder, found[-1].value, parsed.operands
-    else:
+    """`chmod MODE …`, `mkdir -m MODE …`, `install -m MODE …` (read by `mode_setting`)."""
+    setting = shell_commands.mode_setting(command)
+    if setting is None:
         return
+    program, mode_word, mode, paths = command.program, setting.word, setting.mode, setting.paths
     if mode_word.static and _mode_grants_other_write(mode):
         where = f" '{paths[0].text}'" if paths else ""
         yield Violation(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from infralint.checks import unique
 from infralint.model import Fix, Span, Violation
 from infralint.parsers import commands as tools
 from infralint.parsers.commands import Invocation, Package
@@ -155,15 +156,6 @@ def unpinned(packages: Iterable[Package]) -> Iterator[Package]:
     for package in packages:
         if package.kind == "name" and package.version is None and package.name:
             yield package
-
-
-def unique(violations: Iterable[Violation]) -> Iterator[Violation]:
-    seen: set[tuple[Span, str]] = set()
-    for violation in violations:
-        key = (violation.span, violation.message)
-        if key not in seen:
-            seen.add(key)
-            yield violation
 
 
 # --------------------------------------------------------------------------- fixes
@@ -812,12 +804,8 @@ def _mounted(mounts: list[Mount], *fragments: str) -> bool:
 def _removes(commands: list[Command], *prefixes: str, after: int = 0) -> bool:
     """Some `rm` at or after index `after` deletes a path under one of `prefixes`."""
     for command in commands[after:]:
-        if command.program != "rm":
-            continue
-        for word in command.args:
+        for word in tools.removed_paths(command):
             text = word.text
-            if text.startswith("-"):
-                continue
             if any(text.startswith(prefix) or text.rstrip("/*") == prefix.rstrip("/")
                    for prefix in prefixes):  # fmt: skip
                 return True

@@ -594,17 +594,16 @@ def imperative(command: Command) -> Imperative | None:
             o.name in ("install", "upgrade", "i", "U") for o in call.options
         ):
             return Imperative("package", "rpm install", "rpm")
-    unwrapped = commands.unwrap(command)
-    program = unwrapped.program
-    argv = [word.text for word in unwrapped.args]
-    operands = [arg for arg in argv if not arg.startswith("-")]
-    if program == "systemctl" and operands and operands[0] in SERVICE_ACTIONS:
-        return Imperative("service", f"systemctl {operands[0]}", "systemctl")
-    if program == "service" and len(operands) >= 2 and operands[1] in SERVICE_ACTIONS:
-        return Imperative("service", f"service {operands[0]} {operands[1]}", "service")
-    name = unwrapped.name.text if unwrapped.name else ""
-    if name.startswith("/etc/init.d/") and operands and operands[0] in SERVICE_ACTIONS:
-        return Imperative("service", f"{name} {operands[0]}", "init.d")
+    control = commands.service_control(command)
+    if control is not None and control.action in SERVICE_ACTIONS:
+        if control.manager == "systemctl":
+            return Imperative("service", f"systemctl {control.action}", "systemctl")
+        if control.manager == "service":
+            shown = f"service {control.service} {control.action}"
+            return Imperative("service", shown, "service")
+        if control.manager == "init.d" and control.command.name is not None:
+            shown = f"{control.command.name.text} {control.action}"
+            return Imperative("service", shown, "init.d")
     fetched = commands.download(command)
     if fetched is not None and fetched.urls:
         return Imperative("download", f"{fetched.tool} {fetched.urls[0].text}", fetched.tool)

@@ -14,8 +14,14 @@ download-tool arguments. Every rule that asks "which packages does this install?
     parse_args(words, …) -> ParsedArgs    generic GNU option reading (chmod, ln, useradd, tail …);
                                           arguments(command) with the tool's value options
     written_paths(command) -> list[Word]  files a command writes (redirects, cp/mv, tee, sed -i …)
+    sed_in_place(command) -> bool         `sed -i`/`--in-place`: sed edits its files
+    removed_paths(command) -> list[Word]  the paths `rm` deletes
+    mode_setting(command) -> ModeSetting | None   the mode chmod / mkdir -m / install -m set
     unwrap_start(command) -> Command      unwrap, plus tini/dumb-init/gosu/su-exec/chpst
     reads_program_from_stdin(command) -> bool   `sh`, `bash -s`, `python3 -`: runs piped code
+    service_control(command) -> ServiceControl | None   systemctl/service/init.d/…: manager,
+                                          action and service
+    keeps_alive(command) -> Word | None   `tail -f`, `sleep infinity`: a dummy foreground process
 
 Options are normalised to their long name without dashes (`-y`, `--yes`, `--assume-yes` are all
 `yes` for apt-get); short clusters are split (`-qqy` is quiet, quiet, yes), and options that take
@@ -1276,6 +1282,50 @@ def arguments(command: Command, long_with_value: Iterable[str] = ()) -> ParsedAr
     return parse_args(command.args, SHORT_VALUES.get(program, ""), longs)
 
 
+def removed_paths(command: Command) -> list[Word]:
+    """The paths `rm` deletes (its operands; options such as `-rf` skipped). The command is
+    read as given (unwrap it first); [] for another program."""
+    if command.program != "rm":
+        return []
+    return [word for word in parse_args(command.args).operands if not word.text.startswith("-")]
+
+
+@dataclass(frozen=True)
+class ModeSetting:
+    """The permission mode a command sets: `chmod 0777 /x`, `mkdir -m 777 /x`,
+    `install -m o+w f /x`."""
+
+    word: Word  # the word the mode is written in (the option word when inline: `--mode=777`)
+    mode: str  # as written: "0777", "o+w"
+    paths: list[Word]  # the operands it applies to
+
+
+def mode_setting(command: Command) -> ModeSetting | None:
+    """The mode set by `chmod MODE …`, `mkdir -m MODE …` or `install -m MODE …`; None for
+    another program, `chmod --reference`, or no mode. A chmod mode may start with `-` (`-w`):
+    only `-R/-v/-c/-f/-H` clusters and long options are read as options. Read as given."""
+    program = command.program
+    if program == "chmod":
+        words = [w for w in command.args if not re.fullmatch(r"-[RvcfH]+|--\S+", w.text)]
+        if not words or any(w.text.startswith("--reference") for w in command.args):
+            return None
+        return ModeSetting(words[0], words[0].text, words[1:])
+    if program in ("mkdir", "install"):
+        parsed = arguments(command)
+        found = parsed.get("m", "mode")
+        holder = found[-1].value_holder if found else None
+        if not found or found[-1].value is None or holder is None:
+            return None
+        return ModeSetting(holder, found[-1].value or "", parsed.operands)
+    return None
+
+
+def sed_in_place(command: Command) -> bool:
+    """`sed -i`, `sed -i.bak`, `sed --in-place[=SUFFIX]`: sed edits its files (unwrapped first)."""
+    command = unwrap(command)
+    return command.program == "sed" and arguments(command).has("i", "in-place")
+
+
 # Commands whose operands (all, or all but the first, or the last) are files they write.
 WRITES_ALL = frozenset({"mkdir", "touch", "rm", "rmdir", "truncate", "tee", "chattr", "shred"})
 WRITES_AFTER_FIRST = frozenset({"chmod", "chown", "chgrp", "setfacl"})
@@ -1309,7 +1359,7 @@ def written_paths(command: Command) -> list[Word]:
             paths.extend(targets)
         elif len(operands) > 1:
             paths.append(operands[-1])  # the destination
-    elif program == "sed" and parsed.has("i", "in-place"):
+    elif program == "sed" and sed_in_place(command):
         paths.extend(operands if parsed.has("e", "f", "expression", "file") else operands[1:])
     elif program in ("curl", "wget"):
         call = curl(command) or wget(command)
@@ -1396,6 +1446,75 @@ def reads_program_from_stdin(command: Command) -> bool:
         if parsed.has("r", "f"):
             return False
     return not parsed.operands or parsed.operands[0].text in STDIN_NAMES
+
+
+# ------------------------------------------------------------------------------ services
+
+
+@dataclass(frozen=True)
+class ServiceControl:
+    """A service manager call: `systemctl restart nginx`, `service nginx reload`,
+    `/etc/init.d/nginx start`, `invoke-rc.d nginx start`, `rc-service nginx start`,
+    `initctl start job`. Which actions matter is the rule's business."""
+
+    manager: str  # systemctl | service | invoke-rc.d | rc-service | initctl | init.d
+    action: str | None  # the verb (`restart`, `daemon-reload`), None when none is given
+    service: str | None  # the unit, service or job, None when none is given
+    command: Command  # the unwrapped command; its name is the init script's path for init.d
+
+
+# Manager: (short options with a value, long options with a value, action comes first).
+SERVICE_MANAGERS: dict[str, tuple[str, frozenset[str], bool]] = {
+    "systemctl": ("tpHMnos", frozenset(
+        {"type", "property", "host", "machine", "lines", "output", "signal", "state", "root",
+         "kill-whom", "kill-value", "job-mode", "what", "boot-loader-entry", "reboot-argument",
+         "timestamp", "message", "image", "drop-in", "when", "preset-mode",
+         "check-inhibitors"}), True),
+    "service": ("", frozenset(), False),
+    "invoke-rc.d": ("", frozenset(), False),
+    "rc-service": ("", frozenset(), False),
+    "initctl": ("", frozenset(), True),
+}  # fmt: skip
+INIT_SCRIPT_DIRS = ("/etc/init.d/", "/etc/rc.d/init.d/")
+
+
+def service_control(command: Command) -> ServiceControl | None:
+    """The command read as a service manager call (unwrapped first), else None. Options and
+    their values are skipped: `systemctl -t service restart x` restarts `x`."""
+    command = unwrap(command)
+    name = command.name.text if command.name is not None else ""
+    if name.startswith(INIT_SCRIPT_DIRS):
+        verbs = parse_args(command.args).operands
+        return ServiceControl("init.d", verbs[0].text if verbs else None, command.program, command)
+    spec = SERVICE_MANAGERS.get(command.program)
+    if spec is None:
+        return None
+    short, long, action_first = spec
+    operands = [word.text for word in parse_args(command.args, short, long).operands]
+    first = operands[0] if operands else None
+    second = operands[1] if len(operands) > 1 else None
+    action, service = (first, second) if action_first else (second, first)
+    return ServiceControl(command.program, action, service, command)
+
+
+# ------------------------------------------------------------------------------ keep-alive
+
+
+def keeps_alive(command: Command) -> Word | None:
+    """`tail -f …`/`tail --follow` or `sleep infinity`: a dummy process that only keeps a
+    container running. Returns the word that makes it endless (the follow option or the
+    `infinity` duration). The command is read as given (unwrap or unwrap_start it first)."""
+    program = command.program
+    if program == "tail":
+        for option in parse_args(command.args, SHORT_VALUES["tail"]).options:
+            # `-5f` (the obsolete line count) is not read as following
+            if option.name in ("f", "F", "follow") and not option.word.text[1:2].isdigit():
+                return option.word
+    elif program == "sleep":
+        for word in command.args:
+            if word.text.lower() in ("infinity", "inf"):
+                return word
+    return None
 
 
 # ------------------------------------------------------------------------------ variables
