@@ -36,6 +36,10 @@ class Project:
     # Never sent to worker processes.
     parsed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    _by_dockerfile: dict[Path, list[BuildLink]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["parsed"] = {}
@@ -44,8 +48,13 @@ class Project:
     def links_to(self, dockerfile: Path) -> list[BuildLink]:
         if not self.links:
             return []  # the common case: no compose file in the run, no path to resolve
-        resolved = dockerfile.resolve()
-        return [link for link in self.links if link.dockerfile and link.dockerfile == resolved]
+        if self._by_dockerfile is None:  # one index, not a scan of every link per Dockerfile
+            index: dict[Path, list[BuildLink]] = {}
+            for link in self.links:
+                if link.dockerfile is not None:
+                    index.setdefault(link.dockerfile, []).append(link)
+            self._by_dockerfile = index
+        return self._by_dockerfile.get(dockerfile.resolve(), [])
 
     def linked_dockerfiles(self) -> set[Path]:
         return {link.dockerfile for link in self.links if link.dockerfile}
