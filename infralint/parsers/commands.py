@@ -367,16 +367,25 @@ def apk(command: Command) -> Invocation | None:
     return call
 
 
-def _apk_package(word: Word) -> Package:
+_APK_OPERATOR = re.compile(r"(>=|<=|~=|=~|=|~|>|<)")
+_ZYPPER_OPERATOR = re.compile(r"(>=|<=|=|>|<)")
+
+
+def _operator_package(word: Word, file_suffix: str, operator: re.Pattern[str]) -> Package:
+    """`name<op>version` (apk `curl=8.5.0-r0`, zypper `curl>=8`), a local file, or a name."""
     text = word.text
     if _dynamic(word):
         return Package(word, text, kind="dynamic")
-    if text.endswith(".apk") or _is_path(text) or _is_url(text):
+    if text.endswith(file_suffix) or _is_path(text) or _is_url(text):
         return Package(word, text, kind="file")
-    match = re.search(r"(>=|<=|~=|=~|=|~|>|<)", text)
+    match = operator.search(text)
     if match:
         return Package(word, text[: match.start()], text[match.end() :], match.group(1))
     return Package(word, text)
+
+
+def _apk_package(word: Word) -> Package:
+    return _operator_package(word, ".apk", _APK_OPERATOR)
 
 
 RPM_FAMILY = frozenset({"yum", "dnf", "microdnf", "dnf5", "tdnf"})
@@ -477,15 +486,7 @@ def zypper(command: Command) -> Invocation | None:
 
 
 def _zypper_package(word: Word) -> Package:
-    text = word.text
-    if _dynamic(word):
-        return Package(word, text, kind="dynamic")
-    if text.endswith(".rpm") or _is_path(text) or _is_url(text):
-        return Package(word, text, kind="file")
-    match = re.search(r"(>=|<=|=|>|<)", text)
-    if match:
-        return Package(word, text[: match.start()], text[match.end() :], match.group(1))
-    return Package(word, text)
+    return _operator_package(word, ".rpm", _ZYPPER_OPERATOR)
 
 
 RPM_SPEC = _spec(
