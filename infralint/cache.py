@@ -2,7 +2,8 @@
 
 An entry is keyed by (infralint version, effective config and enabled rules, the file's path and
 content hash, and the cross-file links that can change its findings). Entries are JSON, never
-pickle: the cache directory sits in the scanned repository, so it must never be able to run code.
+pickle: the cache directory sits in the scanned repository, so it must never be able to run code,
+and keys include a per-machine secret, so a cache committed to the repository is never trusted.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Cache:
             )
             material = json.dumps(
                 [
+                    _machine_key(),
                     __version__,
                     context.config.to_dict(),
                     sorted(context.enabled),
@@ -171,6 +173,27 @@ def _mark_cache_dir(root: Path) -> None:
     ignore = root / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# Made by infralint.\n*\n", encoding="utf-8")
+
+
+def _machine_key() -> str:
+    """A random key kept outside the repository and mixed into every cache key.
+
+    The cache directory sits in the scanned repository, so a pull request could commit one whose
+    entries say "no findings" for its own files. Entries only match when made on this machine
+    (a fresh CI machine has a fresh key), so a planted cache is never read."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "infralint"
+    key_file = home / "cache-key"
+    try:
+        return key_file.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        pass
+    key = os.urandom(16).hex()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key, encoding="ascii")
+    except OSError:
+        pass  # nowhere to keep it: this run's entries will simply not match next time
+    return key
 
 
 def _sha256(text: str) -> str:

@@ -16,8 +16,10 @@ BAD_DOCKERFILE = "FROM ubuntu:24.04\n# infralint: ignore NOPE1\nRUN true\n"
 GOOD_DOCKERFILE = "FROM ubuntu:24.04\n"
 
 
-def run(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1"}
+def run(
+    args: list[str], cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     env.pop("GITHUB_ACTIONS", None)
     return subprocess.run(
         [sys.executable, "-m", "infralint", *args],

@@ -54,3 +54,28 @@ def test_parallel_run_over_many_files_matches_serial(tmp_path: Path) -> None:
         (folder / "Dockerfile").write_text(f"FROM ubuntu\nRUN apt-get install curl{index % 3}\n")
     serial = _output(tmp_path, "--no-cache", "-j", "1", ".")
     assert _output(tmp_path, "--no-cache", "-j", "2", ".") == serial
+
+
+def test_a_cache_committed_to_the_repository_is_not_trusted(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM ubuntu\n")
+    first = _output(tmp_path, "-j", "1", ".")
+    assert '"DF101"' in first
+    index = tmp_path / ".infralint_cache" / "v2" / "index.json"
+    assert index.exists()
+    # Another machine (another key) must not read this cache, even if every result says "clean".
+    import json
+
+    data = json.loads(index.read_text())
+    for result in data["results"].values():
+        result["findings"] = []
+    index.write_text(json.dumps(data))
+    assert _output(tmp_path, "-j", "1", ".") != first  # same machine: the forged entry is read
+    env_home = tmp_path / "other-machine"
+    from tests.test_cli import run as run_cli
+
+    result = run_cli(
+        ["check", "-f", "json", "--select", "ALL", "."],
+        tmp_path,
+        env={"XDG_CACHE_HOME": str(env_home)},
+    )
+    assert '"DF101"' in result.stdout
