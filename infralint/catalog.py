@@ -8,6 +8,7 @@ tests/test_catalog.py checks this reader against ruamel.yaml on every rule docum
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -309,8 +310,100 @@ class Catalog:
         return {peer: list(codes) for peer, codes in self._peer_maps[tool].items()}
 
 
-@cache
-def load_catalog(directory: Path | None = None) -> Catalog:
-    folder = directory or rules_dir()
+INDEX_NAME = "index.json"
+
+
+def parse_catalog(folder: Path) -> Catalog:
+    """Read and validate every rule document (the slow, authoritative path)."""
     documents = sorted(folder.glob("*.md"))
     return Catalog(rule_from_document(path, path.read_text(encoding="utf-8")) for path in documents)
+
+
+def load_catalog(directory: Path | None = None) -> Catalog:
+    return _load_catalog(directory or rules_dir())
+
+
+@cache
+def _load_catalog(folder: Path) -> Catalog:
+    """The catalogue from rules/index.json when it matches the documents, else from them.
+
+    Reading 125 documents costs more than everything else in a one-file run, so
+    tools/gen_docs.py writes their validated front matter to one index. A document whose size
+    no longer matches the index (edited without regenerating) sends us back to the documents.
+    """
+    index = _read_index(folder)
+    if index is None:
+        return parse_catalog(folder)
+    return Catalog(rule_from_record(record, folder) for record in index["rules"])
+
+
+def _read_index(folder: Path) -> dict[str, Any] | None:
+    import json
+
+    try:
+        index = json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))
+        sizes = {
+            entry.name: entry.stat().st_size
+            for entry in os.scandir(folder)
+            if entry.name.endswith(".md")
+        }
+    except (OSError, ValueError):
+        return None
+    if not isinstance(index, dict) or index.get("documents") != sizes:
+        return None
+    return index
+
+
+def index_text(catalog: Catalog) -> str:
+    """rules/index.json for this catalogue: the front matter of every rule, and document sizes."""
+    import json
+
+    rules = list(catalog)
+    index = {
+        "documents": {rule.path.name: rule.path.stat().st_size for rule in rules},
+        "rules": [rule_record(rule) for rule in rules],
+    }
+    return json.dumps(index, indent=1, sort_keys=True) + "\n"
+
+
+def rule_record(rule: Rule) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "language": rule.language,
+        "severity": rule.severity.value,
+        "enabled": rule.enabled,
+        "summary": rule.summary,
+        "tags": list(rule.tags),
+        "fix": rule.fix,
+        "precision": rule.precision,
+        "since": rule.since,
+        "peers": {tool: list(codes) for tool, codes in rule.peers.items()},
+        "options": {
+            name: {"type": opt.type, "default": opt.default, "description": opt.description}
+            for name, opt in rule.options.items()
+        },
+        "presets": list(rule.presets),
+    }
+
+
+def rule_from_record(record: dict[str, Any], folder: Path) -> Rule:
+    return Rule(
+        code=record["code"],
+        name=record["name"],
+        language=record["language"],
+        severity=Severity(record["severity"]),
+        enabled=record["enabled"],
+        summary=record["summary"],
+        tags=tuple(record["tags"]),
+        fix=record["fix"],
+        precision=record["precision"],
+        since=record["since"],
+        peers={tool: tuple(codes) for tool, codes in record["peers"].items()},
+        options={
+            name: RuleOption(name, spec["type"], spec["default"], spec["description"])
+            for name, spec in record["options"].items()
+        },
+        presets=tuple(record["presets"]),
+        path=folder / f"{record['code']}.md",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from infralint.catalog import CONCERNS, Catalog, Rule
+from infralint.catalog import CONCERNS, INDEX_NAME, Catalog, Rule, index_text
 
 LANGUAGE_TITLES = {
     "dockerfile": "Dockerfile",
@@ -99,4 +99,9 @@ def regenerate(repo: Path, catalog: Catalog) -> list[Path]:
         reference.parent.mkdir(exist_ok=True)
         reference.write_text(new_reference, encoding="utf-8")
         changed.append(reference)
+    index = repo / "rules" / INDEX_NAME
+    new_index = index_text(catalog)
+    if not index.exists() or index.read_text(encoding="utf-8") != new_index:
+        index.write_text(new_index, encoding="utf-8")
+        changed.append(index)
     return changed

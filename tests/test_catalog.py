@@ -12,8 +12,10 @@ import pytest
 
 from infralint import registry
 from infralint.catalog import (
+    INDEX_NAME,
     CatalogError,
     load_catalog,
+    parse_catalog,
     parse_front_matter,
     rule_from_document,
     split_front_matter,
@@ -107,4 +109,42 @@ def test_rules_are_packaged_into_the_wheel(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for rule in CATALOG:
         assert f"infralint/rules/{rule.code}.md" in names
+    assert f"infralint/rules/{INDEX_NAME}" in names
     assert "infralint/py.typed" in names
+
+
+def test_the_index_holds_exactly_what_the_documents_say() -> None:
+    from_documents = parse_catalog(REPO / "rules")
+    assert list(CATALOG.rules) == list(from_documents.rules)
+    for code, rule in from_documents.rules.items():
+        assert CATALOG.rules[code] == rule, code
+        assert CATALOG.rules[code].path == rule.path
+
+
+def _rules_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for path in (REPO / "rules").iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def test_a_document_edited_after_the_index_is_read_from_the_document(tmp_path: Path) -> None:
+    folder = _rules_copy(tmp_path)
+    document = folder / "DF101.md"
+    text = document.read_text(encoding="utf-8")
+    summary = CATALOG.rules["DF101"].summary
+    document.write_text(text.replace(summary, summary + " (edited)", 1), encoding="utf-8")
+    assert load_catalog(folder).rules["DF101"].summary == summary + " (edited)"
+
+
+@pytest.mark.parametrize("index", [None, "", "{not json", "[]", '{"documents": {}, "rules": []}'])
+def test_a_missing_or_broken_index_falls_back_to_the_documents(
+    tmp_path: Path, index: str | None
+) -> None:
+    folder = _rules_copy(tmp_path)
+    if index is None:
+        (folder / INDEX_NAME).unlink()
+    else:
+        (folder / INDEX_NAME).write_text(index, encoding="utf-8")
+    assert list(load_catalog(folder).rules) == list(CATALOG.rules)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from infralint import __version__
-from infralint.catalog import load_catalog
+from infralint.catalog import INDEX_NAME, index_text, parse_catalog
 from infralint.docs import render_readme, render_rules_reference
 from tests.conftest import REPO
 
@@ -27,11 +27,13 @@ def test_ci_runs_exactly_the_readme_commands() -> None:
 
 
 def test_generated_tables_are_fresh() -> None:
-    catalog = load_catalog()
+    catalog = parse_catalog(REPO / "rules")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert render_readme(readme, catalog) == readme, "run: python tools/gen_docs.py"
     reference = (REPO / "docs" / "RULES.md").read_text(encoding="utf-8")
     assert render_rules_reference(catalog) == reference, "run: python tools/gen_docs.py"
+    index = (REPO / "rules" / INDEX_NAME).read_text(encoding="utf-8")
+    assert index_text(catalog) == index, "run: python tools/gen_docs.py"
 
 
 def test_version_matches_pyproject() -> None:
