@@ -1,4 +1,4 @@
-from infralint.cli import main
+from infralint.entry import main
 
 if __name__ == "__main__":
     main()

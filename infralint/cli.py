@@ -11,9 +11,14 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from infralint import __version__
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle", "junit")
+from infralint.check_command import (
+    EXIT_ERROR,
+    CheckOptions,
+    UsageError,
+    load_settings,
+    project_root,
+    run_check,
+)
 
 app = typer.Typer(
     name="infralint",
@@ -24,10 +29,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class UsageError(Exception):
-    """Exit status 2 with a one-line message."""
 
 
 def _fail(message: str) -> NoReturn:
@@ -54,105 +55,6 @@ def root(
     ] = False,
 ) -> None:
     """infralint: reproducible builds, declarative servers, logs on STDOUT."""
-
-
-def _split_codes(values: list[str] | None) -> list[str] | None:
-    if values is None:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _project_root(cwd: Path, explicit: Path | None) -> Path:
-    from infralint.discovery import find_git_root
-
-    if explicit is not None:
-        return explicit.resolve()
-    return find_git_root(cwd) or cwd
-
-
-def _load_settings(
-    config_path: Path | None,
-    no_config: bool,
-    select: list[str] | None,
-    extend_select: list[str] | None,
-    ignore: list[str] | None,
-    verbose: bool = False,
-) -> tuple[Any, Any, set[str]]:
-    from infralint.catalog import load_catalog
-    from infralint.config import ConfigError, enabled_codes, find_config, load_config
-
-    catalog = load_catalog()
-    try:
-        if no_config:
-            found = None
-        elif config_path is not None:
-            if not config_path.is_file():
-                raise ConfigError(f"{config_path}: config file not found")
-            found = config_path
-        else:
-            found = find_config(Path.cwd())
-        config = load_config(found, catalog)
-        if not no_config and (found is None or config.hadolint_config):
-            config = _with_hadolint_config(config, catalog, verbose)
-        enabled = enabled_codes(
-            config,
-            catalog,
-            select=_split_codes(select),
-            extend_select=_split_codes(extend_select) or [],
-            ignore=_split_codes(ignore) or [],
-        )
-    except ConfigError as error:
-        _fail(str(error))
-    return catalog, config, enabled
-
-
-def _with_hadolint_config(config: Any, catalog: Any, verbose: bool) -> Any:
-    """Teams coming from hadolint keep their .hadolint.yaml (see infralint/hadolint.py)."""
-    from infralint.discovery import find_git_root
-
-    cwd = Path.cwd()
-    from infralint import hadolint
-
-    path = hadolint.find_hadolint_config(cwd, find_git_root(cwd))
-    if path is None:
-        return config
-    translation = hadolint.translate(hadolint.load_yaml(path), path, catalog, config)
-    if verbose:
-        for code in translation.unmapped:
-            typer.echo(f"infralint: {path.name}: {code} has no infralint equivalent", err=True)
-    return translation.config
-
-
-def _parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple[str, Path | None]]:
-    if not formats:
-        default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-        return [(default, output)]
-    outputs: list[tuple[str, Path | None]] = []
-    for item in formats:
-        name, _, target = item.partition(":")
-        if name not in FORMATS:
-            _fail(f"unknown format {name!r} (expected one of {', '.join(FORMATS)})")
-        outputs.append((name, Path(target) if target else None))
-    if output is not None:
-        unnamed = [i for i, (_, target) in enumerate(outputs) if target is None]
-        if len(unnamed) > 1:
-            _fail("--output names one file, but several formats have no file of their own")
-        if unnamed:
-            outputs[unnamed[0]] = (outputs[unnamed[0]][0], output)
-    if sum(1 for _, target in outputs if target is None) > 1:
-        _fail("only one format can go to standard output; give the others a file (-f sarif:FILE)")
-    return outputs
-
-
-def _read_lines(path: str) -> list[str]:
-    """Lines with their endings, split only at CR/LF as GitHub's line hash does."""
-    try:
-        text = Path(path).read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return []
-    import re
-
-    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
 
 
 @app.command()
@@ -196,13 +98,16 @@ def check(
         ),
     ] = None,
     exit_zero: Annotated[
-        bool, typer.Option(help="Exit 0 even with findings (same as --fail-on never).")
+        bool,
+        typer.Option("--exit-zero", help="Exit 0 even with findings (same as --fail-on never)."),
     ] = False,
     config: Annotated[
         Path | None, typer.Option(help="Config file to use instead of searching upward for one.")
     ] = None,
-    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
-    no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Use no config file.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option("-j", "--jobs", help="Worker processes for large runs (default: CPU count)."),
@@ -215,10 +120,15 @@ def check(
     ] = None,
     force_exclude: Annotated[
         bool,
-        typer.Option(help="Apply the config's exclude patterns to explicitly named files too."),
+        typer.Option(
+            "--force-exclude",
+            help="Apply the config's exclude patterns to explicitly named files too.",
+        ),
     ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print findings only.")] = False,
-    statistics: Annotated[bool, typer.Option(help="Count findings per rule.")] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count findings per rule.")
+    ] = False,
     sarif_category: Annotated[
         str | None,
         typer.Option(help="SARIF automationDetails.id category, for several analyses of one repo."),
@@ -233,183 +143,61 @@ def check(
         Path | None,
         typer.Option(help="Report only findings that are not in this baseline file."),
     ] = None,
-    fix: Annotated[bool, typer.Option(help="Apply safe fixes, then report what is left.")] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply safe fixes, then report what is left.")
+    ] = False,
     unsafe_fixes: Annotated[
-        bool, typer.Option(help="With --fix or --diff, apply unsafe fixes too.")
+        bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, apply unsafe fixes too.")
     ] = False,
     diff: Annotated[
-        bool, typer.Option(help="Show the fixes as a unified diff; change no file.")
+        bool, typer.Option("--diff", help="Show the fixes as a unified diff; change no file.")
     ] = False,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Say more about configuration decisions.")
     ] = False,
 ) -> None:
     """Check files and directories; exit 1 when a finding reaches --fail-on."""
-    from infralint import engine
-    from infralint.reporters import Report, render
-
-    cwd = Path.cwd()
-    catalog, cfg, enabled = _load_settings(
-        config, no_config, select, extend_select, ignore, verbose
-    )
-    threshold = "never" if exit_zero else (fail_on or cfg.fail_on)
-    if threshold not in ("error", "warning", "note", "never"):
-        _fail(f"--fail-on: expected error, warning, note or never, got {threshold!r}")
-    outputs = _parse_outputs(format, output)
-    targets = paths or ["."]
-    stdin_text = sys.stdin.read() if "-" in targets else None
-    settings = engine.Settings(
-        config=cfg,
-        catalog=catalog,
-        enabled=frozenset(enabled),
-        cwd=cwd,
-        project_root=_project_root(cwd, project_root),
-        jobs=jobs if jobs and jobs > 0 else (os.cpu_count() or 1),
-        use_cache=not no_cache,
+    options = CheckOptions(
+        paths=paths or None,
+        format=format or None,
+        output=output,
+        select=select or None,
+        extend_select=extend_select or None,
+        ignore=ignore or None,
+        fail_on=fail_on,
+        exit_zero=exit_zero,
+        config=config,
+        no_config=no_config,
+        no_cache=no_cache,
+        jobs=jobs,
+        stdin_filename=stdin_filename,
         force_exclude=force_exclude,
-        stdin_text=stdin_text,
-        stdin_filename=stdin_filename or "-",
-        want_fixes=fix or diff,
+        quiet=quiet,
+        statistics=statistics,
+        sarif_category=sarif_category,
+        project_root=project_root,
+        baseline=baseline,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
+        verbose=verbose,
     )
-    progress = None if quiet else _progress_bar()
-    settings.on_progress = progress.update if progress else None
     try:
-        result = engine.run(targets, settings)
-    finally:
-        if progress:
-            progress.close()
-    if fix or diff:
-        changed = _apply_fixes(result, unsafe_fixes, write=not diff)
-        if diff:
-            raise typer.Exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
-        if changed:
-            result = engine.run(targets, settings)
-    for missing in result.missing_paths:
-        typer.echo(f"infralint: error: {missing}: no such file or directory", err=True)
-    if baseline is not None:
-        _apply_baseline(result, baseline)
-    report = Report(
-        findings=result.findings,
-        suppressed=result.suppressed,
-        notifications=result.notifications,
-        files_checked=result.files_checked,
-        checked_paths=result.checked_paths,
-        rules=[rule for rule in catalog if rule.code in enabled],
-        catalog=catalog,
-        project_root=settings.project_root,
-        cwd=cwd,
-        tool_version=__version__,
-        options={"quiet": quiet, "statistics": statistics, "sarif_category": sarif_category},
-        source_lines=_read_lines,
-    )
-    for name, target in outputs:
-        report.options["tty"] = target is None and sys.stdout.isatty()
-        text = render(name, report)
-        if target is None:
-            # Undecodable file names are written back as the bytes they were (like `ls`).
-            sys.stdout.reconfigure(  # type: ignore[union-attr]
-                encoding="utf-8", errors="surrogateescape"
-            )
-            sys.stdout.write(text)
-        else:
-            try:
-                target.write_text(text, encoding="utf-8", errors="surrogateescape")
-            except OSError as error:
-                _fail(f"cannot write {target}: {error.strerror}")
-    raise typer.Exit(_exit_status(result, threshold))
-
-
-class _ProgressBar:
-    """A rich progress bar on stderr, shown only on a terminal and only for large runs."""
-
-    THRESHOLD = 200
-
-    def __init__(self) -> None:
-        self._progress: Any = None
-        self._task: Any = None
-
-    def update(self, done: int, total: int) -> None:
-        if total < self.THRESHOLD:
-            return
-        if self._progress is None:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._progress = Progress(console=Console(stderr=True), transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task("checking", total=total)
-        self._progress.update(self._task, completed=done)
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-
-def _progress_bar() -> _ProgressBar | None:
-    return _ProgressBar() if sys.stderr.isatty() else None
-
-
-def _apply_baseline(result: Any, path: Path) -> None:
-    from infralint import baseline as baselines
-
-    try:
-        entries = baselines.load(path)
-    except baselines.BaselineError as error:
+        status = run_check(options)
+    except UsageError as error:
         _fail(str(error))
-    applied = baselines.apply(result.findings, entries)
-    result.findings = applied.new
-    result.suppressed = sorted([*result.suppressed, *applied.baselined], key=lambda f: f.sort_key)
-    if applied.stale:
-        typer.echo(
-            f"infralint: {len(applied.stale)} baseline entries match nothing any more "
-            f"(run `infralint baseline update --prune`)",
-            err=True,
-        )
+    raise typer.Exit(status)
 
 
-def _apply_fixes(result: Any, unsafe: bool, write: bool) -> int:
-    """Fix every file that has fixable findings; return how many files changed."""
-    from infralint import engine, fixes
-
-    by_path: dict[str, list[Any]] = {}
-    for finding in result.findings:
-        by_path.setdefault(finding.path, []).append(finding)
-    changed = applied = 0
-    for job in result.jobs:
-        findings = by_path.get(job.display_path, [])
-        if not job.path or not any(f.fix for f in findings):
-            continue
-        raw = Path(job.path).read_bytes()
-        text = engine.decode(raw)
-
-        def recheck(candidate: str, job: Any = job) -> list[Any]:
-            return engine.check_text(job, result.context, candidate)
-
-        outcome = fixes.fix_text(text, findings, recheck, unsafe, job.display_path)
-        for reason in outcome.refused:
-            typer.echo(f"infralint: {job.display_path}: not fixed: {reason}", err=True)
-        if outcome.fixed == text:
-            continue
-        changed += 1
-        applied += outcome.applied
-        if write:
-            fixes.write_preserving(Path(job.path), outcome.fixed, raw)
-        else:
-            sys.stdout.write(outcome.diff())
-    if write and applied:
-        typer.echo(f"infralint: fixed {applied} findings in {changed} files", err=True)
-    return changed
+def _load_settings(config: Path | None, no_config: bool) -> tuple[Any, Any, set[str]]:
+    try:
+        return load_settings(config, no_config, None, None, None)
+    except UsageError as error:
+        _fail(str(error))
 
 
-def _exit_status(result: Any, threshold: str) -> int:
-    from infralint.model import Severity
-
-    if result.missing_paths:
-        return EXIT_ERROR
-    if threshold == "never":
-        return EXIT_CLEAN
-    bar = Severity(threshold).rank
-    return EXIT_FINDINGS if any(f.severity.rank >= bar for f in result.findings) else EXIT_CLEAN
+def _project_root(cwd: Path, explicit: Path | None) -> Path:
+    return project_root(cwd, explicit)
 
 
 @app.command("rules")
@@ -515,14 +303,16 @@ def _print_rule(rule: Any, format: str) -> None:
 def files_command(
     paths: Annotated[list[str] | None, typer.Argument(help="Files and directories.")] = None,
     config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
-    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
-    force_exclude: Annotated[bool, typer.Option(help="Apply excludes to explicit files.")] = False,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Use no config file.")] = False,
+    force_exclude: Annotated[
+        bool, typer.Option("--force-exclude", help="Apply excludes to explicit files.")
+    ] = False,
 ) -> None:
     """Show what would be checked, as which language, and why anything is skipped."""
     from infralint import engine
 
     cwd = Path.cwd()
-    catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
+    catalog, cfg, enabled = _load_settings(config, no_config)
     settings = engine.Settings(
         cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None), force_exclude=force_exclude
     )
@@ -540,9 +330,10 @@ def files_command(
 @app.command("config")
 def config_command(
     config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
-    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Use no config file.")] = False,
     schema: Annotated[
-        bool, typer.Option(help="Print the JSON schema of the configuration, for editors.")
+        bool,
+        typer.Option("--schema", help="Print the JSON schema of the configuration, for editors."),
     ] = False,
 ) -> None:
     """Print the effective configuration."""
@@ -552,7 +343,7 @@ def config_command(
 
         typer.echo(json.dumps(json_schema(load_catalog()), indent=2))
         return
-    _catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
+    _catalog, cfg, enabled = _load_settings(config, no_config)
     source = str(cfg.path) if cfg.path else "none (defaults)"
     typer.echo(f"# config file: {source}")
     typer.echo(cfg.as_toml())
@@ -570,7 +361,7 @@ def _baseline_run(paths: list[str] | None, config: Path | None, no_config: bool)
     from infralint import engine
 
     cwd = Path.cwd()
-    catalog, cfg, enabled = _load_settings(config, no_config, None, None, None)
+    catalog, cfg, enabled = _load_settings(config, no_config)
     settings = engine.Settings(
         cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None), jobs=os.cpu_count() or 1
     )
@@ -587,7 +378,7 @@ def baseline_create(
         ".infralint-baseline.json"
     ),
     config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
-    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Use no config file.")] = False,
 ) -> None:
     """Write every current finding to a new baseline file."""
     from infralint import baseline as baselines
@@ -604,9 +395,11 @@ def baseline_update(
     output: Annotated[Path, typer.Option("-o", "--output", help="Baseline file.")] = Path(
         ".infralint-baseline.json"
     ),
-    prune: Annotated[bool, typer.Option(help="Drop entries that match nothing any more.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Drop entries that match nothing any more.")
+    ] = False,
     config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
-    no_config: Annotated[bool, typer.Option(help="Use no config file.")] = False,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Use no config file.")] = False,
 ) -> None:
     """Add new findings to a baseline (and with --prune, drop stale entries)."""
     from infralint import baseline as baselines
@@ -658,16 +451,7 @@ def clean_command() -> None:
 
 
 def main() -> None:
-    """Console entry point: no traceback ever reaches a user."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo("infralint: interrupted", err=True)
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as error:  # pragma: no cover - the last line of defence
-        if os.environ.get("INFRALINT_DEBUG"):
-            raise
-        typer.echo(f"infralint: internal error: {type(error).__name__}: {error}", err=True)
-        sys.exit(EXIT_ERROR)
+    """Console entry point (kept for callers of infralint.cli:main)."""
+    from infralint.entry import main as entry_main
+
+    entry_main()

@@ -10,7 +10,7 @@ from pathlib import Path
 PROBE = """
 import json, sys
 sys.argv = ["infralint", "check", "--no-cache", *sys.argv[1:]]
-from infralint.cli import main
+from infralint.entry import main
 try:
     main()
 except SystemExit:
@@ -36,6 +36,13 @@ def imported(tmp_path: Path, *args: str) -> set[str]:
 def test_dockerfile_only_text_run_stays_light(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN apk add --no-cache curl\n")
     assert not (imported(tmp_path, ".") & HEAVY)
+
+
+def test_a_plain_check_does_not_start_typer(tmp_path: Path) -> None:
+    # Building typer's command tree costs more than linting a small Dockerfile.
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    assert "typer" not in imported(tmp_path, "-q", "--exit-zero", "-j", "1", "Dockerfile")
+    assert "typer" in imported(tmp_path, "--exit-zero", "--", "Dockerfile")
 
 
 def test_dockerfile_only_json_run_stays_light(tmp_path: Path) -> None:

@@ -1,0 +1,416 @@
+"""`infralint check`: its options, and the run itself, without the typer front end.
+
+The typer command in cli.py and the start-up fast path in entry.py both build a CheckOptions and
+call run_check, so the two ways in cannot drift apart. Nothing here imports typer: importing it
+and building its command tree costs more than linting a small Dockerfile (see issue 8).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from infralint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle", "junit")
+THRESHOLDS = ("error", "warning", "note", "never")
+
+
+class UsageError(Exception):
+    """Exit status 2 with a one-line message."""
+
+
+def fail(message: str) -> NoReturn:
+    raise UsageError(message)
+
+
+def warn(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@dataclass
+class CheckOptions:
+    """Every option of `infralint check`, as INTERFACES.md lists them."""
+
+    paths: list[str] | None = None
+    format: list[str] | None = None
+    output: Path | None = None
+    select: list[str] | None = None
+    extend_select: list[str] | None = None
+    ignore: list[str] | None = None
+    fail_on: str | None = None
+    exit_zero: bool = False
+    config: Path | None = None
+    no_config: bool = False
+    no_cache: bool = False
+    jobs: int | None = None
+    stdin_filename: str | None = None
+    force_exclude: bool = False
+    quiet: bool = False
+    statistics: bool = False
+    sarif_category: str | None = None
+    project_root: Path | None = None
+    baseline: Path | None = None
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    verbose: bool = False
+
+
+def run_check(options: CheckOptions) -> int:
+    """Check, report, and return the exit status; raise UsageError for a bad invocation."""
+    from infralint import engine
+    from infralint.reporters import Report, render
+
+    cwd = Path.cwd()
+    catalog, cfg, enabled = load_settings(
+        options.config,
+        options.no_config,
+        options.select,
+        options.extend_select,
+        options.ignore,
+        options.verbose,
+    )
+    threshold = "never" if options.exit_zero else (options.fail_on or cfg.fail_on)
+    if threshold not in THRESHOLDS:
+        fail(f"--fail-on: expected error, warning, note or never, got {threshold!r}")
+    outputs = parse_outputs(options.format, options.output)
+    targets = options.paths or ["."]
+    stdin_text = sys.stdin.read() if "-" in targets else None
+    jobs = options.jobs
+    settings = engine.Settings(
+        config=cfg,
+        catalog=catalog,
+        enabled=frozenset(enabled),
+        cwd=cwd,
+        project_root=project_root(cwd, options.project_root),
+        jobs=jobs if jobs and jobs > 0 else (os.cpu_count() or 1),
+        use_cache=not options.no_cache,
+        force_exclude=options.force_exclude,
+        stdin_text=stdin_text,
+        stdin_filename=options.stdin_filename or "-",
+        want_fixes=options.fix or options.diff,
+    )
+    progress = None if options.quiet else _progress_bar()
+    settings.on_progress = progress.update if progress else None
+    try:
+        result = engine.run(targets, settings)
+    finally:
+        if progress:
+            progress.close()
+    if options.fix or options.diff:
+        changed = _apply_fixes(result, options.unsafe_fixes, write=not options.diff)
+        if options.diff:
+            return EXIT_FINDINGS if changed else EXIT_CLEAN
+        if changed:
+            result = engine.run(targets, settings)
+    for missing in result.missing_paths:
+        warn(f"infralint: error: {missing}: no such file or directory")
+    if options.baseline is not None:
+        _apply_baseline(result, options.baseline)
+    report = Report(
+        findings=result.findings,
+        suppressed=result.suppressed,
+        notifications=result.notifications,
+        files_checked=result.files_checked,
+        checked_paths=result.checked_paths,
+        rules=[rule for rule in catalog if rule.code in enabled],
+        catalog=catalog,
+        project_root=settings.project_root,
+        cwd=cwd,
+        tool_version=__version__,
+        options={
+            "quiet": options.quiet,
+            "statistics": options.statistics,
+            "sarif_category": options.sarif_category,
+        },
+        source_lines=_read_lines,
+    )
+    for name, target in outputs:
+        report.options["tty"] = target is None and sys.stdout.isatty()
+        text = render(name, report)
+        if target is None:
+            # Undecodable file names are written back as the bytes they were (like `ls`).
+            sys.stdout.reconfigure(  # type: ignore[union-attr]
+                encoding="utf-8", errors="surrogateescape"
+            )
+            sys.stdout.write(text)
+        else:
+            try:
+                target.write_text(text, encoding="utf-8", errors="surrogateescape")
+            except OSError as error:
+                fail(f"cannot write {target}: {error.strerror}")
+    return exit_status(result, threshold)
+
+
+# --------------------------------------------------------------------------- the fast path
+
+# The options of `check` that take a value, with the CheckOptions field and the value's type.
+VALUE_OPTIONS: dict[str, tuple[str, type]] = {
+    "-f": ("format", list),
+    "--format": ("format", list),
+    "-o": ("output", Path),
+    "--output": ("output", Path),
+    "--select": ("select", list),
+    "--extend-select": ("extend_select", list),
+    "--ignore": ("ignore", list),
+    "--fail-on": ("fail_on", str),
+    "--config": ("config", Path),
+    "-j": ("jobs", int),
+    "--jobs": ("jobs", int),
+    "--stdin-filename": ("stdin_filename", str),
+    "--sarif-category": ("sarif_category", str),
+    "--project-root": ("project_root", Path),
+    "--baseline": ("baseline", Path),
+}
+FLAG_OPTIONS: dict[str, str] = {
+    "--exit-zero": "exit_zero",
+    "--no-config": "no_config",
+    "--no-cache": "no_cache",
+    "--force-exclude": "force_exclude",
+    "-q": "quiet",
+    "--quiet": "quiet",
+    "--statistics": "statistics",
+    "--fix": "fix",
+    "--unsafe-fixes": "unsafe_fixes",
+    "--diff": "diff",
+    "-v": "verbose",
+    "--verbose": "verbose",
+}
+
+
+def parse_check_argv(argv: list[str]) -> CheckOptions | None:
+    """The options of `check ARGV...` when every token has a plain form, else None.
+
+    This is how a pre-commit hook calls us, and reading it here saves typer's start-up. None
+    hands the command line to typer, which also owns help and every usage error, so anything
+    unusual (`--help`, `--`, `-j2`, a value that looks like an option) takes that road.
+    tests/test_check_argv.py checks that both readers agree.
+    """
+    values: dict[str, Any] = {}
+    paths: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "-" or not token.startswith("-"):
+            paths.append(token)
+            continue
+        name, equals, attached = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name in FLAG_OPTIONS and not equals:
+            values[FLAG_OPTIONS[name]] = True
+            continue
+        if name not in VALUE_OPTIONS:
+            return None
+        value = attached if equals else next(tokens, None)
+        if value is None or (value.startswith("-") and value != "-"):
+            return None
+        key, kind = VALUE_OPTIONS[name]
+        if kind is list:
+            values.setdefault(key, []).append(value)
+        elif kind is int:
+            if not (value.isascii() and value.isdigit()):
+                return None
+            values[key] = int(value)
+        else:
+            values[key] = Path(value) if kind is Path else value
+    return CheckOptions(paths=paths or None, **values)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def split_codes(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def project_root(cwd: Path, explicit: Path | None) -> Path:
+    from infralint.discovery import find_git_root
+
+    if explicit is not None:
+        return explicit.resolve()
+    return find_git_root(cwd) or cwd
+
+
+def load_settings(
+    config_path: Path | None,
+    no_config: bool,
+    select: list[str] | None,
+    extend_select: list[str] | None,
+    ignore: list[str] | None,
+    verbose: bool = False,
+) -> tuple[Any, Any, set[str]]:
+    """The catalogue, the effective config and the enabled codes (UsageError when invalid)."""
+    from infralint.catalog import load_catalog
+    from infralint.config import ConfigError, enabled_codes, find_config, load_config
+
+    catalog = load_catalog()
+    try:
+        if no_config:
+            found = None
+        elif config_path is not None:
+            if not config_path.is_file():
+                raise ConfigError(f"{config_path}: config file not found")
+            found = config_path
+        else:
+            found = find_config(Path.cwd())
+        config = load_config(found, catalog)
+        if not no_config and (found is None or config.hadolint_config):
+            config = _with_hadolint_config(config, catalog, verbose)
+        enabled = enabled_codes(
+            config,
+            catalog,
+            select=split_codes(select),
+            extend_select=split_codes(extend_select) or [],
+            ignore=split_codes(ignore) or [],
+        )
+    except ConfigError as error:
+        fail(str(error))
+    return catalog, config, enabled
+
+
+def _with_hadolint_config(config: Any, catalog: Any, verbose: bool) -> Any:
+    """Teams coming from hadolint keep their .hadolint.yaml (see infralint/hadolint.py)."""
+    from infralint import hadolint
+    from infralint.discovery import find_git_root
+
+    cwd = Path.cwd()
+    path = hadolint.find_hadolint_config(cwd, find_git_root(cwd))
+    if path is None:
+        return config
+    translation = hadolint.translate(hadolint.load_yaml(path), path, catalog, config)
+    if verbose:
+        for code in translation.unmapped:
+            warn(f"infralint: {path.name}: {code} has no infralint equivalent")
+    return translation.config
+
+
+def parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple[str, Path | None]]:
+    if not formats:
+        default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        return [(default, output)]
+    outputs: list[tuple[str, Path | None]] = []
+    for item in formats:
+        name, _, target = item.partition(":")
+        if name not in FORMATS:
+            fail(f"unknown format {name!r} (expected one of {', '.join(FORMATS)})")
+        outputs.append((name, Path(target) if target else None))
+    if output is not None:
+        unnamed = [i for i, (_, target) in enumerate(outputs) if target is None]
+        if len(unnamed) > 1:
+            fail("--output names one file, but several formats have no file of their own")
+        if unnamed:
+            outputs[unnamed[0]] = (outputs[unnamed[0]][0], output)
+    if sum(1 for _, target in outputs if target is None) > 1:
+        fail("only one format can go to standard output; give the others a file (-f sarif:FILE)")
+    return outputs
+
+
+def _read_lines(path: str) -> list[str]:
+    """Lines with their endings, split only at CR/LF as GitHub's line hash does."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return []
+    import re
+
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+
+# --------------------------------------------------------------------------- after the run
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, shown only on a terminal and only for large runs."""
+
+    THRESHOLD = 200
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if total < self.THRESHOLD:
+            return
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._progress = Progress(console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("checking", total=total)
+        self._progress.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _progress_bar() -> _ProgressBar | None:
+    return _ProgressBar() if sys.stderr.isatty() else None
+
+
+def _apply_baseline(result: Any, path: Path) -> None:
+    from infralint import baseline as baselines
+
+    try:
+        entries = baselines.load(path)
+    except baselines.BaselineError as error:
+        fail(str(error))
+    applied = baselines.apply(result.findings, entries)
+    result.findings = applied.new
+    result.suppressed = sorted([*result.suppressed, *applied.baselined], key=lambda f: f.sort_key)
+    if applied.stale:
+        warn(
+            f"infralint: {len(applied.stale)} baseline entries match nothing any more "
+            f"(run `infralint baseline update --prune`)"
+        )
+
+
+def _apply_fixes(result: Any, unsafe: bool, write: bool) -> int:
+    """Fix every file that has fixable findings; return how many files changed."""
+    from infralint import engine, fixes
+
+    by_path: dict[str, list[Any]] = {}
+    for finding in result.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    changed = applied = 0
+    for job in result.jobs:
+        findings = by_path.get(job.display_path, [])
+        if not job.path or not any(f.fix for f in findings):
+            continue
+        raw = Path(job.path).read_bytes()
+        text = engine.decode(raw)
+
+        def recheck(candidate: str, job: Any = job) -> list[Any]:
+            return engine.check_text(job, result.context, candidate)
+
+        outcome = fixes.fix_text(text, findings, recheck, unsafe, job.display_path)
+        for reason in outcome.refused:
+            warn(f"infralint: {job.display_path}: not fixed: {reason}")
+        if outcome.fixed == text:
+            continue
+        changed += 1
+        applied += outcome.applied
+        if write:
+            fixes.write_preserving(Path(job.path), outcome.fixed, raw)
+        else:
+            sys.stdout.write(outcome.diff())
+    if write and applied:
+        warn(f"infralint: fixed {applied} findings in {changed} files")
+    return changed
+
+
+def exit_status(result: Any, threshold: str) -> int:
+    from infralint.model import Severity
+
+    if result.missing_paths:
+        return EXIT_ERROR
+    if threshold == "never":
+        return EXIT_CLEAN
+    bar = Severity(threshold).rank
+    return EXIT_FINDINGS if any(f.severity.rank >= bar for f in result.findings) else EXIT_CLEAN

@@ -1,0 +1,37 @@
+"""The `infralint` console script: no traceback ever reaches a user.
+
+`infralint check` with plain options, the pre-commit case, runs without importing typer;
+every other command line goes to the typer app in cli.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    from infralint.check_command import EXIT_ERROR, UsageError, parse_check_argv, run_check
+
+    argv = sys.argv[1:]
+    try:
+        options = parse_check_argv(argv[1:]) if argv[:1] == ["check"] else None
+        if options is None:
+            from infralint.cli import app
+
+            app()
+        else:
+            sys.exit(run_check(options))
+    except UsageError as error:
+        print(f"infralint: error: {error}", file=sys.stderr)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        print("infralint: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as error:  # pragma: no cover - the last line of defence
+        if os.environ.get("INFRALINT_DEBUG"):
+            raise
+        print(f"infralint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        sys.exit(EXIT_ERROR)
