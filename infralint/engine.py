@@ -589,7 +589,8 @@ def _execute(
 
     def check_local() -> None:
         for index in local:
-            results[index] = check_file(jobs[index], context, parsed[jobs[index].path])
+            # Popped: a checked document (and the Dockerfiles its checks read) can be freed.
+            results[index] = check_file(jobs[index], context, parsed.pop(jobs[index].path))
             if store is not None:
                 store.put(jobs[index], context, results[index])
 

@@ -34,7 +34,7 @@ class Severity(enum.Enum):
 _RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """A region of a file: 1-based lines and columns, end column exclusive."""
 
@@ -60,7 +60,7 @@ class Span:
         return Span(self.line + lines, self.column + columns, self.end_line + lines, end_col)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     """A text edit that resolves a violation: replace `span` with `replacement`."""
 
@@ -69,7 +69,7 @@ class Fix:
     safe: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     """What a check yields: where and what. The engine adds code, severity and fingerprint.
 
@@ -87,7 +87,8 @@ class Violation:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True)
+# Slots: a large run holds every finding until the sorted report is written.
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     name: str
