@@ -64,7 +64,7 @@ class CheckOptions:
 def run_check(options: CheckOptions) -> int:
     """Check, report, and return the exit status; raise UsageError for a bad invocation."""
     from infralint import engine
-    from infralint.reporters import Report, render
+    from infralint.reporters import Report, render_chunks
 
     cwd = Path.cwd()
     catalog, cfg, enabled = load_settings(
@@ -132,16 +132,17 @@ def run_check(options: CheckOptions) -> int:
     )
     for name, target in outputs:
         report.options["tty"] = target is None and sys.stdout.isatty()
-        text = render(name, report)
+        chunks = render_chunks(name, report)
         if target is None:
             # Undecodable file names are written back as the bytes they were (like `ls`).
             sys.stdout.reconfigure(  # type: ignore[union-attr]
                 encoding="utf-8", errors="surrogateescape"
             )
-            sys.stdout.write(text)
+            sys.stdout.writelines(chunks)
         else:
             try:
-                target.write_text(text, encoding="utf-8", errors="surrogateescape")
+                with target.open("w", encoding="utf-8", errors="surrogateescape") as handle:
+                    handle.writelines(chunks)
             except OSError as error:
                 fail(f"cannot write {target}: {error.strerror}")
     return exit_status(result, threshold)

@@ -1,9 +1,14 @@
-"""Reporters turn a run into text. Each module exposes `render(report: Report) -> str`."""
+"""Reporters turn a run into text. Each module exposes `render(report: Report) -> str`.
+
+A reporter may also expose `lines(report) -> Iterator[str]`, and then `render_chunks` writes
+its output a batch of lines at a time instead of building one string (a 50,000-finding report
+is tens of megabytes more at its peak otherwise).
+"""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,3 +51,23 @@ def render(format_name: str, report: Report) -> str:
     module = importlib.import_module(REPORTERS[format_name])
     text: str = module.render(report)
     return text
+
+
+CHUNK_LINES = 2048
+
+
+def render_chunks(format_name: str, report: Report) -> Iterator[str]:
+    """The same text as `render`, in pieces of up to CHUNK_LINES lines."""
+    module = importlib.import_module(REPORTERS[format_name])
+    lines: Callable[[Report], Iterator[str]] | None = getattr(module, "lines", None)
+    if lines is None:
+        yield module.render(report)
+        return
+    batch: list[str] = []
+    for line in lines(report):
+        batch.append(line)
+        if len(batch) == CHUNK_LINES:
+            yield "\n".join(batch) + "\n"
+            batch.clear()
+    if batch:
+        yield "\n".join(batch) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 
 from infralint.model import Finding, Severity
 from infralint.reporters import Report
@@ -61,23 +62,29 @@ def statistics(report: Report) -> list[str]:
     return [f"{count:>6}  {code}  {name} [{level}]" for (code, name, level), count in rows]
 
 
-def render(report: Report) -> str:
+def lines(report: Report) -> Iterator[str]:
     tty = bool(report.options.get("tty"))
     colour = tty and not os.environ.get("NO_COLOR")
-    out: list[str] = []
+    written = False
     for finding in report.findings:
-        out.append(_finding_line(finding, colour))
+        written = True
+        yield _finding_line(finding, colour)
         if tty:
-            out.extend(_excerpt(finding, report.source_lines(finding.path)))
+            yield from _excerpt(finding, report.source_lines(finding.path))
     for notification in report.notifications:
+        written = True
         where = f"{notification.path}: " if notification.path else ""
-        out.append(f"{where}{notification.level.value}: {notification.message}")
+        yield f"{where}{notification.level.value}: {notification.message}"
     if report.options.get("statistics"):
-        if out:
-            out.append("")
-        out.extend(statistics(report))
+        if written:
+            yield ""
+        written = True
+        yield from statistics(report)
     if not report.options.get("quiet"):
-        if out:
-            out.append("")
-        out.append(summary(report))
-    return "\n".join(out) + ("\n" if out else "")
+        if written:
+            yield ""
+        yield summary(report)
+
+
+def render(report: Report) -> str:
+    return "".join(f"{line}\n" for line in lines(report))
