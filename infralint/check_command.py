@@ -66,6 +66,7 @@ def run_check(options: CheckOptions) -> int:
     from infralint import engine
     from infralint.reporters import Report, render_chunks
 
+    engine.tune_gc()
     cwd = Path.cwd()
     catalog, cfg, enabled = load_settings(
         options.config,

@@ -1242,14 +1242,17 @@ def parse(source: SourceFile) -> ChefDocument:
         raise ParseError(f"cannot parse Ruby: {error}") from None
     if tree.root is None:
         return doc
-    doc.problems = _problems(tree, source)
-    if kind in DSL_KINDS:
-        _Reader(tree, kind, doc).run()
-    elif kind in ("metadata", "berksfile", "policyfile", "config"):
-        _read_cookbook_file(tree, doc)
-        _lockfile_state(doc)
-    elif kind == "library":
-        _Reader(tree, kind, doc).run()  # node writes only: no DSL there
+    try:
+        doc.problems = _problems(tree, source)
+        if kind in DSL_KINDS:
+            _Reader(tree, kind, doc).run()
+        elif kind in ("metadata", "berksfile", "policyfile", "config"):
+            _read_cookbook_file(tree, doc)
+            _lockfile_state(doc)
+        elif kind == "library":
+            _Reader(tree, kind, doc).run()  # node writes only: no DSL there
+    finally:
+        tree.release()  # the document keeps what it read, never the syntax tree
     doc.resources.sort(key=lambda r: (r.span.line, r.span.column))
     return doc
 
