@@ -41,6 +41,8 @@ class CatalogError(Exception):
 
 @dataclass(frozen=True)
 class RuleOption:
+    """A rule's configurable option, declared in its document's front matter."""
+
     name: str
     type: str
     default: Any
@@ -49,6 +51,8 @@ class RuleOption:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule's metadata, from the front matter of rules/<CODE>.md."""
+
     code: str
     name: str
     language: str

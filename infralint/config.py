@@ -28,6 +28,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """The effective configuration: a config file's settings over the defaults."""
+
     path: Path | None = None
     extends: str = "recommended"
     select: list[str] | None = None

@@ -36,6 +36,8 @@ COMMENT_LANGUAGES = {"dockerfile", "compose", "chef", "python"}
 
 @dataclass
 class Settings:
+    """Everything a run needs to know, resolved from the command line and config."""
+
     config: Config
     catalog: Catalog
     enabled: frozenset[str]
@@ -53,6 +55,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class FileJob:
+    """One file to check: where it is, how to show it, and its language."""
+
     path: str  # absolute path ("" for stdin)
     display_path: str
     repo_path: str  # relative to the project root, for fingerprints
@@ -63,6 +67,8 @@ class FileJob:
 
 @dataclass
 class FileResult:
+    """What checking one file produced."""
+
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
@@ -70,6 +76,8 @@ class FileResult:
 
 @dataclass
 class RunResult:
+    """What a whole run produced, sorted for the reporters."""
+
     findings: list[Finding]
     suppressed: list[Finding]
     notifications: list[Notification]
@@ -154,6 +162,8 @@ class WorkerContext:
 
 @dataclass(frozen=True)
 class CheckPlan:
+    """One enabled check with its resolved severity and options."""
+
     code: str
     function: registry.CheckFunction
     context: registry.CheckContext
@@ -384,6 +394,8 @@ def repo_path(path: Path | str, root: Path | str) -> str:
 
 @dataclass
 class Collected:
+    """The files a run will check, and what discovery learned on the way."""
+
     jobs: list[FileJob]
     missing: list[str]
     candidates: list[Candidate]

@@ -90,6 +90,8 @@ class Violation:
 # Slots: a large run holds every finding until the sorted report is written.
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A violation as reported: rule, severity, place, and the fingerprint baselines match."""
+
     code: str
     name: str
     severity: Severity

@@ -29,6 +29,8 @@ class BuildLink:
 
 @dataclass
 class Project:
+    """What the run knows across files: the compose build links of its Dockerfiles."""
+
     root: Path
     links: list[BuildLink] = field(default_factory=list)
     # Documents the engine parsed while linking (absolute path -> document), so a check that

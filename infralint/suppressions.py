@@ -31,6 +31,8 @@ _FROM = re.compile(r"^\s*FROM\s", re.IGNORECASE)
 
 @dataclass
 class Suppression:
+    """One `# infralint: ignore` (or hadolint) comment and what it covers."""
+
     line: int  # where the comment is
     column: int
     end_column: int
@@ -48,6 +50,8 @@ class Suppression:
 
 @dataclass(frozen=True)
 class SuppressionProblem:
+    """A suppression comment that is malformed or unused (IL002, IL003)."""
+
     code: str  # IL002 or IL003
     span: Span
     message: str

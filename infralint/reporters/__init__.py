@@ -33,6 +33,8 @@ def _no_lines(_path: str) -> list[str]:
 
 @dataclass
 class Report:
+    """A finished run, as every reporter receives it."""
+
     findings: list[Finding]
     suppressed: list[Finding]
     notifications: list[Notification]
