@@ -50,7 +50,10 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
 
 
 def infralint(*args: str) -> list[str]:
-    return [sys.executable, "-m", "infralint", "check", "--exit-zero", "-q", *args]
+    """The console script next to this interpreter (what pre-commit and CI call), else -m."""
+    script = Path(sys.executable).with_name("infralint")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "infralint"]
+    return [*command, "check", "--exit-zero", "-q", *args]
 
 
 def hadolint_batches(files: list[Path], jobs: int) -> list[str]:

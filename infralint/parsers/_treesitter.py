@@ -19,16 +19,37 @@ from tree_sitter import Language, Node, Parser, Tree
 _GRAMMARS: dict[str, Callable[[], Any]] = {}
 
 
-def _bash() -> Any:
-    import tree_sitter_bash
+def _binding_language(package: str) -> Any:
+    """`package._binding.language()`, without running the package's `__init__`.
 
-    return tree_sitter_bash.language()
+    The grammar packages' `__init__` imports importlib.resources for highlight queries we never
+    use, which pulls in tempfile, shutil, bz2, lzma and random: ~10 ms of a one-file run.
+    Anything unexpected about the package's layout falls back to the normal import.
+    """
+    import importlib.machinery
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec(package)  # locates the package without importing it
+    folders = spec.submodule_search_locations if spec else None
+    for folder in folders or ():
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_binding" + suffix)
+            binding = importlib.util.spec_from_file_location(f"{package}._binding", path)
+            if not os.path.isfile(path) or binding is None or binding.loader is None:
+                continue
+            module = importlib.util.module_from_spec(binding)
+            binding.loader.exec_module(module)
+            return module.language()
+    return importlib.import_module(package).language()
+
+
+def _bash() -> Any:
+    return _binding_language("tree_sitter_bash")
 
 
 def _ruby() -> Any:
-    import tree_sitter_ruby
-
-    return tree_sitter_ruby.language()
+    return _binding_language("tree_sitter_ruby")
 
 
 _GRAMMARS["bash"] = _bash
