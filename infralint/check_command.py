@@ -136,9 +136,9 @@ def run_check(options: CheckOptions) -> int:
         chunks = render_chunks(name, report)
         if target is None:
             # Undecodable file names are written back as the bytes they were (like `ls`).
-            sys.stdout.reconfigure(  # type: ignore[union-attr]
-                encoding="utf-8", errors="surrogateescape"
-            )
+            reconfigure = getattr(sys.stdout, "reconfigure", None)  # not on a replaced stdout
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8", errors="surrogateescape")
             sys.stdout.writelines(chunks)
         else:
             try:
