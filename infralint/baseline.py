@@ -8,7 +8,7 @@ entries that match nothing any more are stale: `baseline update --prune` drops t
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,7 @@ def apply(findings: list[Finding], entries: list[Entry]) -> Applied:
         key = (finding.code, finding.fingerprint)
         if used.get(key, 0) < available.get(key, 0):
             used[key] = used.get(key, 0) + 1
-            baselined.append(replace(finding, suppressed=True, suppression_reason="baseline"))
+            baselined.append(finding._replace(suppressed=True, suppression_reason="baseline"))
         else:
             new.append(finding)
     stale = []

@@ -219,8 +219,11 @@ def _file_digest(path: Path) -> str:
 
 
 def _finding_to_json(finding: Finding) -> dict[str, Any]:
-    data = asdict(finding)
+    data = finding._asdict()
     data["severity"] = finding.severity.value
+    data["span"] = finding.span._asdict()
+    if finding.fix is not None:
+        data["fix"] = {**finding.fix._asdict(), "span": finding.fix.span._asdict()}
     data.pop("path")
     return data
 
@@ -244,6 +247,7 @@ def _finding_from_json(data: dict[str, Any], path: str) -> Finding:
 
 def _link_to_json(link: BuildLink) -> dict[str, Any]:
     data = asdict(link)
+    data["span"] = link.span._asdict()  # asdict keeps a NamedTuple a tuple
     for key in ("compose_path", "context", "dockerfile"):
         data[key] = str(data[key]) if data[key] is not None else None
     return data

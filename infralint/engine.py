@@ -372,9 +372,7 @@ def _single_peer(catalog: Catalog, code: str) -> str | None:
 
 
 def _suppressed(finding: Finding, reason: str | None) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, suppressed=True, suppression_reason=reason or "inline suppression")
+    return finding._replace(suppressed=True, suppression_reason=reason or "inline suppression")
 
 
 # --------------------------------------------------------------------------- the run

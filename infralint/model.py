@@ -2,12 +2,15 @@
 
 Lines and columns are 1-based; columns count Unicode code points and `end_column` is exclusive.
 Parsers convert their own units (tree-sitter's UTF-8 bytes, 0-based lines) at their boundary.
+
+These records are NamedTuples rather than dataclasses: every run creates the classes at
+start-up, where a frozen dataclass costs ~1 ms each to build, and creates millions of spans.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.Enum):
@@ -34,21 +37,24 @@ class Severity(enum.Enum):
 _RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Span:
-    """A region of a file: 1-based lines and columns, end column exclusive."""
-
+class _SpanFields(NamedTuple):
     line: int
-    column: int = 1
-    end_line: int = 0
-    end_column: int = 0
+    column: int
+    end_line: int
+    end_column: int
 
-    def __post_init__(self) -> None:
+
+class Span(_SpanFields):
+    """A region of a file: 1-based lines and columns, end column exclusive. Ordered by position."""
+
+    __slots__ = ()
+
+    def __new__(cls, line: int, column: int = 1, end_line: int = 0, end_column: int = 0) -> Span:
         # A bare Span(line) means "this whole position": end defaults to start.
-        if self.end_line < self.line:
-            object.__setattr__(self, "end_line", self.line)
-        if self.end_line == self.line and self.end_column < self.column:
-            object.__setattr__(self, "end_column", self.column)
+        end_line = max(end_line, line)
+        if end_line == line and end_column < column:
+            end_column = column
+        return super().__new__(cls, line, column, end_line, end_column)
 
     @classmethod
     def whole_file(cls) -> Span:
@@ -60,8 +66,7 @@ class Span:
         return Span(self.line + lines, self.column + columns, self.end_line + lines, end_col)
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A text edit that resolves a violation: replace `span` with `replacement`."""
 
     span: Span
@@ -69,8 +74,7 @@ class Fix:
     safe: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     """What a check yields: where and what. The engine adds code, severity and fingerprint.
 
     `anchor` is the text the fingerprint is built from (default: the source of the span's first
@@ -87,9 +91,7 @@ class Violation:
     severity: Severity | None = None
 
 
-# Slots: a large run holds every finding until the sorted report is written.
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """A violation as reported: rule, severity, place, and the fingerprint baselines match."""
 
     code: str
@@ -109,12 +111,11 @@ class Finding:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
 
-@dataclass(frozen=True)
-class ParseProblem:
+class ParseProblem(NamedTuple):
     """Something a parser could not read. It becomes an IL001 finding; the rest is still checked."""
 
     message: str
-    span: Span = field(default_factory=Span.whole_file)
+    span: Span = Span(1, 1, 1, 1)  # the whole file
 
 
 class ParseError(Exception):
@@ -126,8 +127,7 @@ class ParseError(Exception):
         self.span = span or Span.whole_file()
 
 
-@dataclass(frozen=True)
-class Notification:
+class Notification(NamedTuple):
     """A problem of the run itself (an unreadable path, a check that crashed): not a finding."""
 
     message: str

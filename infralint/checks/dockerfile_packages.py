@@ -6,7 +6,6 @@ options that take values and `sh -c '…'` strings are handled the same way in e
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -836,7 +835,7 @@ def package_cache_left(document: DockerfileDocument, ctx: CheckContext) -> Itera
                 edits.setdefault(violation.fix.span, set()).add(violation.fix.replacement)
         for violation in found:
             clash = violation.fix is not None and len(edits[violation.fix.span]) > 1
-            yield dataclasses.replace(violation, fix=None) if clash else violation
+            yield violation._replace(fix=None) if clash else violation
 
 
 def _cache_violations(

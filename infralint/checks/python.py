@@ -9,7 +9,6 @@ matched by their qualified name through imports and aliases, so `RFH(...)` after
 from __future__ import annotations
 
 import configparser
-import dataclasses
 import re
 import warnings
 from collections.abc import Iterator
@@ -273,7 +272,7 @@ def _with_codemod(doc: PythonDocument, violation: Violation) -> Violation:
     if fixed == text:
         return violation
     whole = Span(1, 1, text.count("\n") + 2, 1)
-    return dataclasses.replace(violation, fix=Fix(whole, fixed, safe=FIX_SAFE))
+    return violation._replace(fix=Fix(whole, fixed, safe=FIX_SAFE))
 
 
 def _logging_to_file(doc: PythonDocument) -> Iterator[Violation]:
