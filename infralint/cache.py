@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -246,8 +245,9 @@ def _finding_from_json(data: dict[str, Any], path: str) -> Finding:
 
 
 def _link_to_json(link: BuildLink) -> dict[str, Any]:
-    data = asdict(link)
-    data["span"] = link.span._asdict()  # asdict keeps a NamedTuple a tuple
+    data = link._asdict()
+    data["span"] = link.span._asdict()
+    data["args"] = dict(link.args)
     for key in ("compose_path", "context", "dockerfile"):
         data[key] = str(data[key]) if data[key] is not None else None
     return data

@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from infralint.model import Severity
 
@@ -39,8 +38,7 @@ class CatalogError(Exception):
     """A rule document that breaks the format (a bug in the repo, not in user input)."""
 
 
-@dataclass(frozen=True)
-class RuleOption:
+class RuleOption(NamedTuple):
     """A rule's configurable option, declared in its document's front matter."""
 
     name: str
@@ -49,8 +47,7 @@ class RuleOption:
     description: str
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule's metadata, from the front matter of rules/<CODE>.md."""
 
     code: str
@@ -66,7 +63,7 @@ class Rule:
     peers: dict[str, tuple[str, ...]]
     options: dict[str, RuleOption]
     presets: tuple[str, ...]
-    path: Path = field(compare=False)
+    path: Path
 
     @property
     def concern(self) -> str:

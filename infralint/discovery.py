@@ -12,9 +12,8 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 SKIPPED_DIRS = {
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".infralint_cache", ".tox", ".nox",
@@ -35,8 +34,7 @@ CHEF_ROOT_FILES = {"metadata.rb", "Berksfile", "Policyfile.rb"}
 CHEF_CONFIG_FILES = {"client.rb", "solo.rb", "config.rb", "knife.rb"}
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One path the run looked at: a language when it is checked, else why it is skipped."""
 
     path: Path

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from infralint import registry
 from infralint.catalog import Catalog
@@ -53,8 +53,7 @@ class Settings:
     on_progress: Callable[[int, int], None] | None = None
 
 
-@dataclass(frozen=True)
-class FileJob:
+class FileJob(NamedTuple):
     """One file to check: where it is, how to show it, and its language."""
 
     path: str  # absolute path ("" for stdin)
@@ -661,6 +660,4 @@ def _check_one(job: FileJob, context: WorkerContext) -> FileResult:
 
 def check_text(job: FileJob, context: WorkerContext, text: str) -> list[Finding]:
     """Lint `text` as if it were the content of `job`'s file (used to re-check fixes)."""
-    from dataclasses import replace
-
-    return check_file(replace(job, text=text), context).findings
+    return check_file(job._replace(text=text), context).findings

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from infralint.model import Span
 
 
-@dataclass(frozen=True)
-class BuildLink:
+class BuildLink(NamedTuple):
     """One compose service that builds an image from a Dockerfile."""
 
     compose_path: Path
