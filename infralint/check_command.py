@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from infralint import __version__
 
@@ -32,8 +31,7 @@ def warn(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-@dataclass
-class CheckOptions:
+class CheckOptions(NamedTuple):
     """Every option of `infralint check`, as INTERFACES.md lists them."""
 
     paths: list[str] | None = None

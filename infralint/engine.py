@@ -159,8 +159,7 @@ class WorkerContext:
     )
 
 
-@dataclass(frozen=True)
-class CheckPlan:
+class CheckPlan(NamedTuple):
     """One enabled check with its resolved severity and options."""
 
     code: str

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from infralint.catalog import Catalog
 from infralint.model import Span
@@ -48,8 +49,7 @@ class Suppression:
         return code in self.codes and (self.file_level or self.first <= line <= self.last)
 
 
-@dataclass(frozen=True)
-class SuppressionProblem:
+class SuppressionProblem(NamedTuple):
     """A suppression comment that is malformed or unused (IL002, IL003)."""
 
     code: str  # IL002 or IL003
