@@ -712,8 +712,11 @@ def instruction_before_from(document: DockerfileDocument, ctx: CheckContext) -> 
 
 
 def _references(name: str, text: str) -> bool:
-    bare = re.search(rf"\$({re.escape(name)})(?![A-Za-z0-9_])", text)
-    return f"${{{name}}}" in text or bare is not None
+    if f"${{{name}}}" in text:
+        return True
+    if f"${name}" not in text:  # no bare `$NAME` either: skip compiling a pattern per name
+        return False
+    return re.search(rf"\$({re.escape(name)})(?![A-Za-z0-9_])", text) is not None
 
 
 @check("DF510")

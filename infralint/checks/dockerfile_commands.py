@@ -56,9 +56,8 @@ def _starts(document: DockerfileDocument) -> Iterator[Instruction]:
             yield instruction
 
 
-def _commands(instruction: Instruction) -> Iterator[Command]:
-    for script in instruction.scripts():
-        yield from script.commands
+def _commands(instruction: Instruction) -> list[Command]:
+    return instruction.commands()
 
 
 # ------------------------------------------------------------------------------ shared readers
@@ -430,7 +429,9 @@ def _run_moving_refs(instruction: Instruction, variables: dict[str, str]) -> Ite
                 )
             if violation is not None:
                 yield violation
-        yield from _package_git_refs(command, variables)
+        program = unwrap(command).program
+        if program in shell_commands.NODE_TOOLS or program.startswith(PIP_PROGRAMS):
+            yield from _package_git_refs(command, variables)  # what pip and npm read
 
 
 def _clone_moving(call: shell_commands.Invocation, variables: dict[str, str]) -> Violation | None:
@@ -774,6 +775,15 @@ def _volume_writes(instruction: Instruction, volumes: dict[str, int]) -> Iterato
 RUNTIME_FILES = frozenset({"/etc/hosts", "/etc/resolv.conf", "/etc/hostname"})
 
 
+def _may_name_runtime_file(command: Command) -> bool:
+    """Only a word with a RUNTIME_FILES name in it can be reported: the written paths are words
+    of the command (arguments, redirection targets), so the others need not be read."""
+    if not command.redirects and command.program not in shell_commands.WRITERS:
+        return False  # nothing that written_paths would read
+    targets = [redirect.target for redirect in command.redirects if redirect.target is not None]
+    return any("host" in word.text or "resolv.conf" in word.text for word in command.args + targets)
+
+
 @check("DF209")
 def runtime_managed_file_edit(
     document: DockerfileDocument, context: CheckContext
@@ -781,6 +791,8 @@ def runtime_managed_file_edit(
     for instruction in _runs(document):
         for raw in _commands(instruction):
             command = unwrap(raw)
+            if not _may_name_runtime_file(command):
+                continue
             for word in written_paths(command):
                 path = _absolute(word)
                 if path in RUNTIME_FILES:
@@ -1242,14 +1254,22 @@ def wget_progress_bloat(document: DockerfileDocument, context: CheckContext) -> 
 # ------------------------------------------------------------------------------ DF403-DF408
 
 SSH_SERVER = re.compile(r"(openssh-server|dropbear)([-=<>~:].*)?", re.IGNORECASE)
+SSH_NAMES = re.compile(r"openssh|dropbear", re.IGNORECASE)
 SSH_DAEMONS = frozenset({"sshd", "dropbear"})
 SYSTEM_PACKAGE_TOOLS = frozenset({"apt-get", "apt", "aptitude", "apk", "zypper"}) | (
     shell_commands.RPM_FAMILY
 )
 
 
-def _installed_packages(command: Command) -> list[shell_commands.Package]:
-    """The packages a system package manager installs (shared reader)."""
+def _ssh_candidates(command: Command) -> list[shell_commands.Package]:
+    """The packages a system package manager installs (shared reader), when a word of the
+    command names an SSH server: a package's name is in its word, so no other command needs
+    reading (and each reader names its tool after the program)."""
+    inner = unwrap(command)
+    if inner.program not in SYSTEM_PACKAGE_TOOLS:
+        return []
+    if not any(SSH_NAMES.search(word.text) for word in inner.args):
+        return []
     call = shell_commands.invocation(command)
     if call is None or call.tool not in SYSTEM_PACKAGE_TOOLS:
         return []
@@ -1290,7 +1310,7 @@ def ssh_server_in_image(document: DockerfileDocument, context: CheckContext) -> 
             continue
         for raw in _commands(instruction):
             command = unwrap(raw) if keyword == "RUN" else unwrap_start(raw)
-            for package in _installed_packages(command):
+            for package in _ssh_candidates(command):
                 if _ssh_package(command.program, package):
                     yield Violation(
                         package.span,
@@ -1320,9 +1340,22 @@ def _tls_variable(key: str, value: str | None) -> bool:
     return wanted is not None and value.strip().lower() in wanted
 
 
+# The programs _tls_switch reads (and pip's: pip*, python* -m pip, uv pip).
+TLS_PROGRAMS = frozenset(
+    {
+        *("curl", "wget", "apk", "apt-get", "apt", "aptitude", "yum", "dnf", "microdnf"),
+        *("tdnf", "zypper", "rpm", "npm", "yarn", "pnpm", "git", "echo", "printf", "tee"),
+        *("sed", "yum-config-manager", "uv"),
+    }
+)
+PIP_PROGRAMS = ("pip", "python", "uv")  # what the pip reader looks at (after unwrapping)
+
+
 def _tls_switch(command: Command) -> tuple[Word, str] | None:
     """The word of a command that switches verification off, and how to name it."""
     program = command.program
+    if program not in TLS_PROGRAMS and not unwrap(command).program.startswith(PIP_PROGRAMS):
+        return None
     args = command.args
     texts = [word.text for word in args]
     curl = shell_commands.curl(command) if program == "curl" else None
@@ -1335,27 +1368,17 @@ def _tls_switch(command: Command) -> tuple[Word, str] | None:
     trusted = pip.option("trusted-host") if pip is not None else None
     if trusted is not None:
         return trusted.word, "pip --trusted-host"
-    for word in args:
-        text = word.text
-        if program == "wget" and text == "--no-check-certificate":
-            return word, "wget --no-check-certificate"
-        if program == "apk" and text == "--allow-untrusted":
-            return word, "apk --allow-untrusted"
-        if program in ("apt-get", "apt", "aptitude") and (
-            text in ("--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories")
-            or re.search(r"(Verify-Peer|Verify-Host)=(false|0)|AllowUnauthenticated=(true|1)", text)
-        ):
-            return word, f"{program} {text}"
-        if program in ("yum", "dnf", "microdnf", "tdnf") and text in ("--nogpgcheck",):
-            return word, f"{program} --nogpgcheck"
-        if program == "zypper" and text in ("--no-gpg-checks", "--no-check-signatures"):
-            return word, f"zypper {text}"
-        if program == "rpm" and text in ("--nosignature", "--nodigest"):
-            return word, f"rpm {text}"
-        if program in ("npm", "yarn", "pnpm") and text in ("--strict-ssl=false", "--no-strict-ssl"):
-            return word, f"{program} {text}"
-        if program == "git" and re.fullmatch(r"http\.(\S+\.)?sslverify=(false|0|no)", text, re.I):
-            return word, f"git -c {text}"
+    flags = INSECURE_FLAGS.get(program)
+    if flags is not None:
+        apt = program in ("apt-get", "apt", "aptitude")
+        for word in args:
+            text = word.text
+            if text in flags or (apt and "=" in text and APT_INSECURE.search(text) is not None):
+                return word, f"{program} {text}"
+    elif program == "git":
+        for word in args:
+            if GIT_NO_VERIFY.fullmatch(word.text):
+                return word, f"git -c {word.text}"
     if "config" in texts:
         # `npm config set strict-ssl false`, `yarn config set enableStrictSsl false`,
         # `git config --global http.sslVerify false`, `pip config set global.trusted-host x`
@@ -1380,6 +1403,21 @@ def _tls_switch(command: Command) -> tuple[Word, str] | None:
     return None
 
 
+# The options that switch checks off, by program; the first one written is reported.
+INSECURE_FLAGS: dict[str, frozenset[str]] = {
+    "wget": frozenset({"--no-check-certificate"}),
+    "apk": frozenset({"--allow-untrusted"}),
+    **dict.fromkeys(
+        ("apt-get", "apt", "aptitude"),
+        frozenset({"--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories"}),
+    ),
+    **dict.fromkeys(("yum", "dnf", "microdnf", "tdnf"), frozenset({"--nogpgcheck"})),
+    "zypper": frozenset({"--no-gpg-checks", "--no-check-signatures"}),
+    "rpm": frozenset({"--nosignature", "--nodigest"}),
+    **dict.fromkeys(("npm", "yarn", "pnpm"), frozenset({"--strict-ssl=false", "--no-strict-ssl"})),
+}
+APT_INSECURE = re.compile(r"(Verify-Peer|Verify-Host)=(false|0)|AllowUnauthenticated=(true|1)")
+GIT_NO_VERIFY = re.compile(r"http\.(\S+\.)?sslverify=(false|0|no)", re.IGNORECASE)
 CONFIG_KEYS = frozenset({"strict-ssl", "enablestrictssl"})
 LOCAL_REPOSITORY = re.compile(r"\]\s+(file|copy):")
 CONFIG_TEXT = re.compile(
@@ -1407,25 +1445,32 @@ def tls_verification_disabled(
             yield from _command_tls(raw)
 
 
-def _command_tls(raw: Command) -> Iterator[Violation]:
+def _command_tls(raw: Command) -> list[Violation]:
+    # A list, not a generator: this runs for every command, and most yield nothing.
     command = unwrap(raw)
+    found: list[Violation] = []
     for key, word in command.assignments:
         value = word.text
         if _tls_variable(key, value):
-            yield Violation(
-                word.span,
-                f"{key}={value} switches TLS verification off for "
-                f"'{command.program or 'the shell'}'",
+            found.append(
+                Violation(
+                    word.span,
+                    f"{key}={value} switches TLS verification off for "
+                    f"'{command.program or 'the shell'}'",
+                )
             )
     if command.program == "export":
         for word in command.args:
             key, eq, value = word.text.partition("=")
             if eq and _tls_variable(key, value):
-                yield Violation(word.span, f"export {key}={value} switches TLS verification off")
-    found = _tls_switch(command)
-    if found is not None:
-        word, what = found
-        yield Violation(word.span, f"'{what}' switches certificate or signature checks off")
+                found.append(
+                    Violation(word.span, f"export {key}={value} switches TLS verification off")
+                )
+    switch = _tls_switch(command)
+    if switch is not None:
+        word, what = switch
+        found.append(Violation(word.span, f"'{what}' switches certificate or signature checks off"))
+    return found
 
 
 def _mode_grants_other_write(mode: str) -> bool:
@@ -1465,19 +1510,23 @@ def world_writable(document: DockerfileDocument, context: CheckContext) -> Itera
                 yield from _chmod_world_writable(unwrap(raw))
 
 
-def _chmod_world_writable(command: Command) -> Iterator[Violation]:
-    """`chmod MODE …`, `mkdir -m MODE …`, `install -m MODE …` (read by `mode_setting`)."""
+def _chmod_world_writable(command: Command) -> list[Violation]:
+    """`chmod MODE …`, `mkdir -m MODE …`, `install -m MODE …` (read by `mode_setting`). A
+    list, not a generator: this runs for every command."""
     setting = shell_commands.mode_setting(command)
     if setting is None:
-        return
+        return []
     program, mode_word, mode, paths = command.program, setting.word, setting.mode, setting.paths
-    if mode_word.static and _mode_grants_other_write(mode):
-        where = f" '{paths[0].text}'" if paths else ""
-        yield Violation(
+    if not mode_word.static or not _mode_grants_other_write(mode):
+        return []
+    where = f" '{paths[0].text}'" if paths else ""
+    return [
+        Violation(
             mode_word.span,
             f"{program} {mode}{where} makes it writable by every user; give it to the user "
             "that needs it (chown) or use group permissions",
         )
+    ]
 
 
 @check("DF408")

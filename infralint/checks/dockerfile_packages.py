@@ -36,6 +36,7 @@ class Run:
     commands: list[Command]
     calls: list[Invocation | None]
     env: dict[str, str]
+    tools: frozenset[str]  # the tools of `calls`: most rules look for one that is absent
 
 
 def script_commands(scripts: Iterable[Script], depth: int = 0) -> list[Command]:
@@ -78,7 +79,8 @@ def runs(document: DockerfileDocument) -> list[Run]:
             env = envs[stage.index]
         commands = script_commands(scripts)
         calls = [tools.invocation(command) for command in commands]
-        found.append(Run(instruction, stage, commands, calls, env))
+        used = frozenset(call.tool for call in calls if call is not None)
+        found.append(Run(instruction, stage, commands, calls, env, used))
     while len(_RUNS_CACHE) >= _CACHE_SIZE:
         _RUNS_CACHE.pop(next(iter(_RUNS_CACHE)))
     _RUNS_CACHE[id(document)] = (document, found)
@@ -104,6 +106,8 @@ _READS: dict[Callable[[Command], Invocation | None], frozenset[str]] = {
 def calls(run: Run, reader: Callable[[Command], Invocation | None]) -> Iterator[Invocation]:
     """The calls of `run` that `reader` (a commands.py reader function) would recognise."""
     wanted = _READS[reader]
+    if wanted.isdisjoint(run.tools):
+        return
     for call in run.calls:
         if call is not None and call.tool in wanted:
             yield call
@@ -117,8 +121,10 @@ def package_calls(
 ) -> Iterator[tuple[Invocation, list[Package]]]:
     """Like `calls`, with each call's packages; a `$VAR` package is expanded when the variable
     has a static value from the stage's ENV or an assignment earlier in the RUN."""
-    variables = {k: v for k, v in run.env.items() if "$" not in v}
     wanted = _READS[reader]
+    if wanted.isdisjoint(run.tools):
+        return
+    variables = {k: v for k, v in run.env.items() if "$" not in v}
     for command, call in zip(run.commands, run.calls, strict=True):
         if call is not None and call.tool in wanted:
             yield call, tools.expand_packages(call, variables)

@@ -36,6 +36,8 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from infralint.model import Span
 from infralint.parsers.shell import Command, Word
@@ -43,8 +45,11 @@ from infralint.parsers.shell import Command, Word
 # ------------------------------------------------------------------------------ data
 
 
-@dataclass(frozen=True)
-class Option:
+# The records below are NamedTuples, not frozen dataclasses: immutable all the same, and several
+# times faster to make (a run makes one per option and package word) and to import.
+
+
+class Option(NamedTuple):
     name: str  # canonical long name without dashes ("yes"), or the letter when there is none
     value: str | None
     word: Word  # the word the option is written in
@@ -59,8 +64,7 @@ class Option:
         return self.word if self.value is not None else None
 
 
-@dataclass(frozen=True)
-class Package:
+class Package(NamedTuple):
     """One package argument. `version` is the pin without its separator (`1.2` in `curl=1.2`,
     `>=1.0` keeps the operator in `operator`); `kind` says what the word names:
     name | file (.deb/.rpm/.whl/.apk/tarball) | path | url | vcs | group | dynamic."""
@@ -113,13 +117,12 @@ class Invocation:
         return next((option for option in self.options if option.name in names), None)
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """A tool's option table."""
 
     value_short: str = ""  # letters whose option takes a value (`o` for `-o X`)
     value_long: frozenset[str] = frozenset()  # long names that take a value
-    aliases: dict[str, str] = field(default_factory=dict)  # letter/long name -> canonical name
+    aliases: Mapping[str, str] = MappingProxyType({})  # letter/long name -> canonical name
     single_dash_long: bool = False  # go: `-tags x`, `-ldflags=…`
     multi_letter_short: frozenset[str] = frozenset()  # wget: -nv, -nc; gpg-like words
     subcommand: bool = True
@@ -181,9 +184,17 @@ def unwrap(command: Command) -> Command:
     """The command a wrapper runs: `sudo -E env A=1 apt-get install x` -> `apt-get install x`.
     `env` assignments join `assignments` as (name, value word), like the shell's own prefix
     assignments (`A=1 cmd`); `command -v x` (a lookup) is returned unchanged."""
-    if command.unwrapped is None:
-        command.unwrapped = _unwrap(command)
-    return command.unwrapped
+    found = command.unwrapped
+    if found is not None:
+        return found
+    if command.runs_itself:
+        return command
+    found = _unwrap(command)
+    if found is command:
+        command.runs_itself = True
+    else:
+        command.unwrapped = found
+    return found
 
 
 def _unwrap(command: Command) -> Command:
@@ -324,7 +335,7 @@ def _is_path(text: str) -> bool:
 
 
 def _is_url(text: str) -> bool:
-    return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text) is not None
+    return "://" in text and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text) is not None
 
 
 def _dynamic(word: Word) -> bool:
@@ -539,9 +550,9 @@ def pip(command: Command) -> Invocation | None:
     program = command.program
     words: list[Word] | None = None
     tool = "pip"
-    if _PIP_NAME.match(program):
+    if program.startswith("pip") and _PIP_NAME.match(program):
         words = command.args
-    elif _PYTHON_NAME.match(program):
+    elif program.startswith("python") and _PYTHON_NAME.match(program):
         words = _python_module_args(command.args, "pip")
     elif program == "uv" and command.args and command.args[0].text == "pip":
         words, tool = command.args[1:], "uv pip"
@@ -685,7 +696,7 @@ GEM_SPEC = _spec(
      "g": "file", "N": "no-document", "E": "env-shebang", "f": "force", "w": "wrappers"},
 )  # fmt: skip
 # `--document` takes its list only with `=`; as a bare word it is a flag.
-GEM_SPEC = dataclasses.replace(GEM_SPEC, value_long=GEM_SPEC.value_long - {"document"})
+GEM_SPEC = GEM_SPEC._replace(value_long=GEM_SPEC.value_long - {"document"})
 
 
 def gem(command: Command) -> Invocation | None:
@@ -850,7 +861,7 @@ CURL_SPEC = _spec(
      "N": "no-buffer", "h": "help", "#": "progress-bar", "4": "ipv4", "6": "ipv6"},
     subcommand=False,
 )  # fmt: skip
-CURL_SPEC = dataclasses.replace(CURL_SPEC, value_short=CURL_SPEC.value_short.replace("h", ""))
+CURL_SPEC = CURL_SPEC._replace(value_short=CURL_SPEC.value_short.replace("h", ""))
 
 WGET_SPEC = _spec(
     "OoaPiBeTtwAUDRlXIQ",
@@ -879,7 +890,7 @@ WGET_SPEC = _spec(
     subcommand=False,
 )  # fmt: skip
 # wget's --progress value must be inline (`--progress=dot:giga`); keep the rest as is.
-WGET_SPEC = dataclasses.replace(WGET_SPEC, value_long=WGET_SPEC.value_long - {"progress"})
+WGET_SPEC = WGET_SPEC._replace(value_long=WGET_SPEC.value_long - {"progress"})
 
 
 def curl(command: Command) -> Invocation | None:
@@ -900,8 +911,7 @@ STDOUT_FILES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 DISCARD_FILES = frozenset({"/dev/null", "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"})
 
 
-@dataclass(frozen=True)
-class Download:
+class Download(NamedTuple):
     """What a curl/wget command fetches and where the bytes go.
 
     `target` is where they are stored: the -o/-O/--output(-document) file, the `> file`
@@ -943,6 +953,8 @@ def url_name(url: Word | str | None) -> str:
 
 def download(command: Command) -> Download | None:
     command = unwrap(command)
+    if command.program not in ("curl", "wget"):
+        return None
     call = curl(command) or wget(command)
     if call is None:
         return None
@@ -998,8 +1010,7 @@ CHECKSUM_TOOLS = frozenset(
 WEAK_CHECKSUM_TOOLS = frozenset({"md5sum"})  # detects corruption, not tampering
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(NamedTuple):
     """A command that checks a download: `kind` is "checksum" or "signature"; `weak` when the
     check does not resist tampering (MD5)."""
 
@@ -1291,8 +1302,7 @@ def removed_paths(command: Command) -> list[Word]:
     return [word for word in parse_args(command.args).operands if not word.text.startswith("-")]
 
 
-@dataclass(frozen=True)
-class ModeSetting:
+class ModeSetting(NamedTuple):
     """The permission mode a command sets: `chmod 0777 /x`, `mkdir -m 777 /x`,
     `install -m o+w f /x`."""
 
@@ -1331,6 +1341,10 @@ def sed_in_place(command: Command) -> bool:
 WRITES_ALL = frozenset({"mkdir", "touch", "rm", "rmdir", "truncate", "tee", "chattr", "shred"})
 WRITES_AFTER_FIRST = frozenset({"chmod", "chown", "chgrp", "setfacl"})
 WRITES_LAST = frozenset({"cp", "mv", "install", "ln", "rsync"})
+# Every program whose arguments written_paths reads.
+WRITERS = (
+    WRITES_ALL | WRITES_AFTER_FIRST | WRITES_LAST | {"sed", "curl", "wget", "tar", "unzip", "git"}
+)
 
 
 def written_paths(command: Command) -> list[Word]:
@@ -1346,6 +1360,8 @@ def written_paths(command: Command) -> list[Word]:
         and not (redirect.operator == ">&" and redirect.target.text.isdigit())
     ]
     program = command.program
+    if program not in WRITERS:
+        return [path for path in paths if path is not None]
     parsed = arguments(command, {"target-directory"})
     operands = parsed.operands
     if program in WRITES_ALL:
@@ -1452,8 +1468,7 @@ def reads_program_from_stdin(command: Command) -> bool:
 # ------------------------------------------------------------------------------ services
 
 
-@dataclass(frozen=True)
-class ServiceControl:
+class ServiceControl(NamedTuple):
     """A service manager call: `systemctl restart nginx`, `service nginx reload`,
     `/etc/init.d/nginx start`, `invoke-rc.d nginx start`, `rc-service nginx start`,
     `initctl start job`. Which actions matter is the rule's business."""
@@ -1552,7 +1567,7 @@ def expand_packages(call: Invocation, variables: Mapping[str, str]) -> list[Pack
             word = package.word
             alias = Word(piece, word.raw, word.span, True, offset=word.offset, origin=word.origin)
             found = reader(alias)
-            expanded.append(dataclasses.replace(found, word=word, via=name))
+            expanded.append(found._replace(word=word, via=name))
     return expanded
 
 
@@ -1589,6 +1604,6 @@ def invocation(command: Command) -> Invocation | None:
     reader = _BY_PROGRAM.get(program)
     if reader is not None:
         return reader(command)
-    if _PIP_NAME.match(program) or _PYTHON_NAME.match(program):
+    if program.startswith(("pip", "python")):
         return pip(command)
     return None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ from infralint.parsers.image_ref import (
 from infralint.parsers.shell import PositionMap
 
 if TYPE_CHECKING:
-    from infralint.parsers.shell import Script
+    from infralint.parsers.shell import Command, Script
     from infralint.source import SourceFile
 
 __all__ = [
@@ -129,6 +130,7 @@ class Instruction:
     escape: str = "\\"
     parent: Instruction | None = None  # for the instruction wrapped by ONBUILD
     _scripts: list[Script] | None = field(default=None, repr=False)
+    _commands: list[Command] | None = field(default=None, repr=False)
     # Checks ask for the same words and pairs many times: read them once.
     _arguments: list[Token] | None = field(default=None, repr=False)
     _pairs: list[Pair] | None = field(default=None, repr=False)
@@ -172,9 +174,19 @@ class Instruction:
             self._scripts = _scripts_of(self)
         return self._scripts
 
+    def commands(self) -> list[Command]:
+        """Every command of `scripts()`, in order (most rules walk them all)."""
+        if self._commands is None:
+            self._commands = [command for script in self.scripts() for command in script.commands]
+        return self._commands
+
     def effective(self) -> Instruction:
         """The instruction that runs: the wrapped one for ONBUILD, else itself."""
         return self.onbuild if self.onbuild is not None else self
+
+
+def _no_document() -> DockerfileDocument | None:
+    return None
 
 
 @dataclass
@@ -189,10 +201,16 @@ class Stage:
     resolved_from: dict[str, str]
     instructions: list[Instruction]
     is_final: bool
-    document: DockerfileDocument | None = field(default=None, repr=False)
+    # Weak: the document holds its stages, and a strong link back would make every parsed
+    # Dockerfile a reference cycle, freed only by the garbage collector.
+    document_ref: Callable[[], DockerfileDocument | None] = field(default=_no_document, repr=False)
     resolved_text: str | None = None  # the FROM image after substitution (None: unresolved)
     platform: str | None = None
     _env: dict[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def document(self) -> DockerfileDocument | None:
+        return self.document_ref()
 
     @property
     def is_scratch(self) -> bool:
@@ -236,6 +254,7 @@ class DockerfileDocument:
     directives: dict[str, str]
     lines: list[str] = field(default_factory=list)
     _ends: dict[int, int] = field(default_factory=dict, repr=False)
+    _all: list[Instruction] | None = field(default=None, repr=False)
 
     def construct_end(self, line: int) -> int:
         return self._ends.get(line, line)
@@ -257,12 +276,14 @@ class DockerfileDocument:
 
     def all_instructions(self) -> list[Instruction]:
         """Every instruction, with the ones wrapped by ONBUILD right after their ONBUILD."""
-        out: list[Instruction] = []
-        for instruction in self.instructions:
-            out.append(instruction)
-            if instruction.onbuild is not None:
-                out.append(instruction.onbuild)
-        return out
+        if self._all is None:  # every rule asks: build it once, hand out copies
+            out: list[Instruction] = []
+            for instruction in self.instructions:
+                out.append(instruction)
+                if instruction.onbuild is not None:
+                    out.append(instruction.onbuild)
+            self._all = out
+        return list(self._all)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -328,11 +349,21 @@ def parse_text(text: str, path: str = "Dockerfile") -> DockerfileDocument:
 
 def _position_map(logical: LogicalLine, start: int, end: int) -> PositionMap:
     """Anchors for `logical.text[start:end]`."""
-    anchors: list[tuple[int, int, int]] = []
     pieces = logical.anchors
+    if len(pieces) == 1:  # an instruction on one physical line: the common case
+        offset, line, column = pieces[0]
+        from_offset = max(offset, start)
+        return PositionMap(((from_offset - start, line, column + (from_offset - offset)),))
+    if start == 0 and pieces[0][0] == 0 and pieces[1][0] > 0:
+        # The whole text: the pieces as they are, less the empty ones at its end.
+        count = len(pieces)
+        while count > 1 and pieces[count - 1][0] >= end:
+            count -= 1
+        return PositionMap(tuple(pieces[:count]))
+    anchors: list[tuple[int, int, int]] = []
+    last = len(pieces) - 1
     for index, (offset, line, column) in enumerate(pieces):
-        piece_end = pieces[index + 1][0] if index + 1 < len(pieces) else len(logical.text)
-        if piece_end <= start and index + 1 < len(pieces):
+        if index < last and pieces[index + 1][0] <= start:
             continue
         if offset >= end and anchors:
             break
@@ -341,10 +372,19 @@ def _position_map(logical: LogicalLine, start: int, end: int) -> PositionMap:
     return PositionMap(tuple(anchors) or ((0, logical.start_line, 1),))
 
 
+# `\s` is str.isspace (both are Py_UNICODE_ISSPACE): these replace loops over characters.
+_SPACES = re.compile(r"\s+")
+_NON_SPACES = re.compile(r"\S+")
+
+
 def _skip_space(text: str, i: int) -> int:
-    while i < len(text) and text[i].isspace():
-        i += 1
-    return i
+    found = _SPACES.match(text, i) if i < len(text) else None
+    return found.end() if found else i
+
+
+def _word_end(text: str, i: int) -> int:
+    found = _NON_SPACES.match(text, i) if i < len(text) else None
+    return found.end() if found else i
 
 
 def _build(
@@ -357,9 +397,7 @@ def _build(
     text = logical.text
     full = _position_map(logical, 0, len(text))
     start = _skip_space(text, start)
-    kw_end = start
-    while kw_end < len(text) and not text[kw_end].isspace():
-        kw_end += 1
+    kw_end = _word_end(text, start)
     written = text[start:kw_end]
     keyword = written.upper()
     keyword_span = full.span(start, kw_end)
@@ -539,6 +577,8 @@ def _check_arguments(instruction: Instruction, document: DockerfileDocument) -> 
 
 def split_words(text: str, escape: str = "\\") -> list[tuple[str, int, int]]:
     """BuildKit's parseWords: whitespace-separated words, quotes kept, escapes honoured."""
+    if escape not in text and "'" not in text and '"' not in text:
+        return [(match.group(), match.start(), match.end()) for match in _NON_SPACES.finditer(text)]
     words: list[tuple[str, int, int]] = []
     i, n = 0, len(text)
     while i < n:
@@ -566,6 +606,8 @@ def split_words(text: str, escape: str = "\\") -> list[tuple[str, int, int]]:
 
 
 def _dequote(raw: str, escape: str = "\\") -> str:
+    if escape not in raw and "'" not in raw and '"' not in raw:
+        return raw
     out: list[str] = []
     quote = ""
     i = 0
@@ -848,7 +890,7 @@ def _resolve_stages(
                 i for i in document.instructions if i.stage == index and i is not instruction
             ],
             is_final=index == len(froms) - 1,
-            document=document,
+            document_ref=weakref.ref(document),
             resolved_text=resolved_text,
             platform=platform_flag.value if platform_flag else None,
         )

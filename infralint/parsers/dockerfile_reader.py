@@ -37,6 +37,8 @@ def split_physical_lines(text: str) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if "\r" not in text:  # the engine has turned CR LF into LF already
+        return lines
     return [line.rstrip("\r") for line in lines]
 
 
@@ -240,7 +242,6 @@ def read(text: str) -> ReadResult:
             )
         )
         escape = "\\"
-    pattern = continuation_pattern(escape)
     logical: list[LogicalLine] = []
     i, n = 0, len(lines)
     while i < n:
@@ -251,7 +252,7 @@ def read(text: str) -> ReadResult:
             continue
         column = len(line) - len(stripped) + 1
         start_line = i + 1
-        piece, continued = _trim_continuation(stripped, pattern)
+        piece, continued = _trim_continuation(stripped, escape)
         parts = [piece]
         anchors: list[Anchor] = [(0, start_line, column)]
         offset = len(piece)
@@ -261,7 +262,7 @@ def read(text: str) -> ReadResult:
             raw = lines[i]
             if is_comment(raw) or not raw.strip():
                 continue
-            piece, continued = _trim_continuation(raw, pattern)
+            piece, continued = _trim_continuation(raw, escape)
             anchors.append((offset, i + 1, 1))
             parts.append(piece)
             offset += len(piece)
@@ -292,11 +293,18 @@ def read(text: str) -> ReadResult:
     return ReadResult(lines, logical, directives, directive_lines, escape, problems)
 
 
-def _trim_continuation(piece: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
-    match = pattern.search(piece)
-    if not match:
+def _trim_continuation(piece: str, escape: str) -> tuple[str, bool]:
+    """`continuation_pattern` applied without a regex search: the only escape that can match
+    is the last character before the trailing blanks (this runs for every physical line)."""
+    body = piece.rstrip(" \t")
+    last = len(body) - 1
+    if last < 0 or body[last] != escape:
         return piece, False
-    return piece[: match.start()] + (match.group(1) or ""), True
+    if last == 0:
+        return "", True
+    if body[last - 1] == escape:  # an escaped escape is a literal character
+        return piece, False
+    return piece[:last], True
 
 
 def _read_heredoc_body(lines: list[str], index: int, doc: RawHeredoc) -> int:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from infralint.model import ParseProblem, Span
@@ -51,19 +50,33 @@ if TYPE_CHECKING:
     from infralint.parsers._treesitter import OffsetConverter
 
 
-@dataclass(frozen=True)
 class PositionMap:
     """Maps offsets of a script string to (line, column) in the outer file.
 
     `anchors` are (script_offset, line, column) triples in increasing offset order: the text from
     one anchor's offset up to the next lies contiguously on one physical line of the outer file.
+    Immutable. A plain class, not a dataclass: one is made for every instruction and script.
     """
 
-    anchors: tuple[tuple[int, int, int], ...] = ((0, 1, 1),)
-    _keys: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_keys", "anchors")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_keys", tuple(anchor[0] for anchor in self.anchors))
+    anchors: tuple[tuple[int, int, int], ...]
+    _keys: tuple[int, ...]
+
+    def __init__(self, anchors: tuple[tuple[int, int, int], ...] = ((0, 1, 1),)) -> None:
+        self.anchors = anchors
+        self._keys = tuple([anchor[0] for anchor in anchors])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PositionMap):
+            return NotImplemented
+        return self.anchors == other.anchors
+
+    def __hash__(self) -> int:
+        return hash((self.anchors,))
+
+    def __repr__(self) -> str:
+        return f"PositionMap(anchors={self.anchors!r})"
 
     @classmethod
     def for_text(cls, text: str, line: int = 1, column: int = 1) -> PositionMap:
@@ -77,11 +90,19 @@ class PositionMap:
         return cls(tuple(anchors))
 
     def position(self, offset: int) -> tuple[int, int]:
-        index = max(bisect.bisect_right(self._keys, offset) - 1, 0)
-        start, line, column = self.anchors[index]
+        anchors = self.anchors
+        if len(anchors) == 1:  # a script on one line: the common case, no search needed
+            start, line, column = anchors[0]
+        else:
+            index = bisect.bisect_right(self._keys, offset) - 1
+            start, line, column = anchors[index if index > 0 else 0]
         return line, column + (offset - start)
 
     def span(self, start: int, end: int) -> Span:
+        if len(self.anchors) == 1:
+            base, line, column = self.anchors[0]
+            column += start - base
+            return Span(line, column, line, column + (end - start if end > start else 0))
         line, column = self.position(start)
         if end <= start:
             return Span(line, column, line, column)
@@ -159,6 +180,20 @@ class Word:
         return f"Word({self.text!r}, raw={self.raw!r}, span={self.span!r}, static={self.static})"
 
 
+def _word(text: str, raw: str, static: bool, offset: int, end: int, origin: PositionMap) -> Word:
+    """A Word without the keyword-argument constructor call, three times faster; the walker
+    makes one for every word of every script."""
+    word = object.__new__(Word)
+    word.text = text
+    word.raw = raw
+    word.static = static
+    word.offset = offset
+    word.end = end
+    word.origin = origin
+    word._span = None
+    return word
+
+
 @dataclass(frozen=True)
 class Redirect:
     operator: str  # ">", ">>", "<", "&>", "&>>", ">&", "<<", "<<-", "<<<", ">|", "<&", "<>"
@@ -175,7 +210,9 @@ class Redirect:
 class Command:
     name: Word | None
     args: list[Word]
-    span: Span
+    # The file span (see `span`), or (map, start, end) in script offsets until it is first
+    # asked for: most commands are never reported, and making a Span costs.
+    where: Span | tuple[PositionMap, int, int] = field(repr=False, compare=False)
     redirects: list[Redirect] = field(default_factory=list)
     assignments: list[tuple[str, Word]] = field(default_factory=list)
     pipeline: int = 0
@@ -185,17 +222,33 @@ class Command:
     background: bool = False
     in_substitution: bool = False
     # What commands.unwrap found this command runs; set on first use (checks ask repeatedly).
+    # When that is the command itself, `runs_itself` says so: a reference to itself would be a
+    # cycle, and a parsed file with cycles is freed only by the garbage collector.
     unwrapped: Command | None = field(default=None, init=False, repr=False, compare=False)
+    runs_itself: bool = field(default=False, init=False, repr=False, compare=False)
+    # The command name without its directory (`/usr/bin/apt-get` -> `apt-get`). Every reader
+    # asks for it first, so it is set once here rather than computed on each use.
+    program: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.program = self.name.text.rsplit("/", 1)[-1] if self.name else ""
+
+    @property
+    def span(self) -> Span:
+        where = self.where
+        if not isinstance(where, Span):
+            origin, start, end = where
+            where = self.where = origin.span(start, end)
+        return where
+
+    @span.setter
+    def span(self, value: Span) -> None:
+        self.where = value
 
     @property
     def argv(self) -> list[str]:
         words = ([self.name] if self.name else []) + self.args
         return [word.text for word in words]
-
-    @cached_property
-    def program(self) -> str:
-        """The command name without its directory (`/usr/bin/apt-get` -> `apt-get`)."""
-        return self.name.text.rsplit("/", 1)[-1] if self.name else ""
 
 
 @dataclass
@@ -413,6 +466,7 @@ _SCANNED = frozenset(
         "subscript",
     }
 )
+_SCANNED_OR_REDIRECT = _SCANNED | _REDIRECTS
 _WORDISH = _SCANNED | frozenset(
     {"word", "raw_string", "number", "simple_expansion", "ansi_c_string", "brace_expression"}
 )
@@ -462,6 +516,7 @@ class _Walker:
         self.script = script
         self.conv = converter
         self.data = converter.data
+        self.text = script.text
         self.ascii = len(converter.data) == len(script.text)
         self.origin = origin
         self.scopes: list[int] = []  # the scope of each command in script.commands
@@ -477,47 +532,83 @@ class _Walker:
         return data.find(b"(", start, end) >= 0 or data.find(b"`", start, end) >= 0
 
     def span(self, node: Node) -> Span:
+        if self.ascii:
+            return self.origin.span(node.start_byte, node.end_byte)
         return self.origin.span(self.conv.char(node.start_byte), self.conv.char(node.end_byte))
 
-    def word(self, node: Node) -> Word:
-        kind = node.type
+    def where(self, node: Node) -> tuple[PositionMap, int, int]:
+        """The node's place, for a span made when first asked for (Command.span)."""
+        if self.ascii:
+            return self.origin, node.start_byte, node.end_byte
+        return self.origin, self.conv.char(node.start_byte), self.conv.char(node.end_byte)
+
+    def raw(self, node: Node) -> str:
+        # ASCII text: byte offsets are character offsets, slice the str directly.
+        if self.ascii:
+            return self.text[node.start_byte : node.end_byte]
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def word(self, node: Node, kind: str | None = None) -> Word:
         start, end = node.start_byte, node.end_byte
-        raw = self.data[start:end].decode("utf-8", "replace")
-        static = True
-        if kind == "word":
-            text = _unescape_unquoted(raw)
-        elif kind == "raw_string":
-            text = raw[1:-1]
-        elif kind in ("string", "translated_string"):
-            text, static = self._string(node, raw)
-        elif kind == "ansi_c_string":
-            text = _unescape_ansi(raw[2:-1])
-        elif kind == "concatenation":
-            parts: list[str] = []
-            for child in node.children:
-                piece = self.word(child)
-                parts.append(piece.text)
-                static = static and piece.static
-            text = "".join(parts)
-        elif kind == "command_name":
-            inner = node.named_children
-            if len(inner) == 1:
-                piece = self.word(inner[0])
-                text, static = piece.text, piece.static
-            else:
-                text = raw
-        elif kind in _EXPANSIONS:
-            text, static = raw, False
+        if self.ascii:
+            raw = self.text[start:end]
         else:
-            text = raw
+            raw = self.data[start:end].decode("utf-8", "replace")
+        if kind is None:
+            kind = node.type
+        # Most words, and most command names, are plain: no quotes, nothing to expand.
+        if kind == "word" or (kind == "command_name" and self.plain_name(node, start, end)):
+            text, static = raw if "\\" not in raw else _unescape_unquoted(raw), True
+        else:
+            text, static = self.value(node, kind, raw)
         if not self.ascii:
             start, end = self.conv.char(start), self.conv.char(end)
-        return Word(text, raw, None, static, offset=start, origin=self.origin, end=end)
+        return _word(text, raw, static, start, end, self.origin)
+
+    @staticmethod
+    def plain_name(node: Node, start: int, end: int) -> bool:
+        """A command name that is one plain word (`apt-get`): its value is that word's."""
+        inner = node.children
+        if len(inner) != 1:
+            return False
+        child = inner[0]
+        return child.start_byte == start and child.end_byte == end and child.type == "word"
+
+    def value(self, node: Node, kind: str, raw: str) -> tuple[str, bool]:
+        """A word's text with quotes removed, and whether it is static (no Word is built: the
+        pieces of a concatenation only contribute their text)."""
+        if kind == "word":
+            return _unescape_unquoted(raw), True
+        if kind == "raw_string":
+            return raw[1:-1], True
+        if kind in ("string", "translated_string"):
+            return self._string(node, raw)
+        if kind == "ansi_c_string":
+            return _unescape_ansi(raw[2:-1]), True
+        if kind == "concatenation":
+            parts: list[str] = []
+            static = True
+            for child in node.children:
+                text, piece_static = self.value(child, child.type, self.raw(child))
+                parts.append(text)
+                static = static and piece_static
+            return "".join(parts), static
+        if kind == "command_name":
+            inner = node.children
+            if len(inner) != 1 or not inner[0].is_named:
+                inner = node.named_children
+            if len(inner) == 1:
+                return self.value(inner[0], inner[0].type, self.raw(inner[0]))
+            return raw, True
+        if kind in _EXPANSIONS:
+            return raw, False
+        return raw, True
 
     def _string(self, node: Node, raw: str) -> tuple[str, bool]:
         start = 2 if raw.startswith("$") else 1
         inner = raw[start:-1] if raw.endswith('"') and len(raw) > start else raw[start:]
-        static = not any(child.type in _EXPANSIONS for child in node.named_children)
+        # (`children`, not `named_children`: the quotes are no expansions, and it is cheaper)
+        static = not any(child.type in _EXPANSIONS for child in node.children)
         return _unescape_double(inner), static
 
     def new_scope(self, in_substitution: bool) -> int:
@@ -557,6 +648,8 @@ class _Walker:
         return connector
 
     def flush(self, level: _Level) -> None:
+        if not level.pipe:
+            return
         if len(level.pipe) > 1:
             members = [self.commands_of(item) for item in level.pipe]
             pipeline_id = next((cmds[0].pipeline for cmds in members if cmds), None)
@@ -681,8 +774,11 @@ class _Walker:
         if kind == "command":
             for child in node.children:
                 ckind = child.type
+                if ckind == "word":  # the common case: a plain argument, nothing inside to scan
+                    args.append(self.word(child, ckind))
+                    continue
                 if ckind == "command_name":
-                    name = self.word(child)
+                    name = self.word(child, ckind)
                 elif ckind == "variable_assignment":
                     assignments.append(self.assignment(child))
                 elif ckind in _REDIRECTS:
@@ -692,10 +788,10 @@ class _Walker:
                     args.extend(extra)
                     later.extend(statements)
                 elif child.is_named and ckind != "comment":
-                    args.append(self.word(child))
+                    args.append(self.word(child, ckind))
                 else:
                     continue
-                if ckind in _SCANNED or ckind in _REDIRECTS:
+                if ckind in _SCANNED_OR_REDIRECT:
                     scan.append(child)
         elif kind == "test_command":
             tokens = [child for child in node.children if child.type not in ("comment",)]
@@ -732,7 +828,7 @@ class _Walker:
                     args.append(self.word(child))
                     if child.type in _SCANNED:
                         scan.append(child)
-        command = Command(name, args, self.span(node), redirects, assignments)
+        command = Command(name, args, self.where(node), redirects, assignments)
         return command, scan, later
 
     def assignment(self, node: Node) -> tuple[str, Word]:
@@ -755,6 +851,7 @@ class _Walker:
         self.substitution_scopes = set()
         top = self.new_scope(False)
         stack: list[tuple[int, Node | None, int]] = [(_STATEMENT, root, top)]
+        push = stack.append
         while stack:
             mode, node, scope = stack.pop()
             if mode == _CLOSE:
@@ -765,50 +862,50 @@ class _Walker:
             if mode == _SCAN:
                 if kind in ("command_substitution", "process_substitution"):
                     inner = self.new_scope(True)
-                    stack.extend((_STATEMENT, c, inner) for c in reversed(node.named_children))
+                    for child in reversed(node.named_children):
+                        push((_STATEMENT, child, inner))
                 elif node.child_count:
-                    stack.extend(
-                        (_SCAN, c, scope)
-                        for c in reversed(node.children)
-                        if c.type in _SCANNED or c.type in _REDIRECTS
-                    )
+                    for child in reversed(node.children):
+                        if child.type in _SCANNED_OR_REDIRECT:
+                            push((_SCAN, child, scope))
                 continue
             if kind in _COMMANDS:
                 command, scan, later = self.command(node)
                 self.add_command(scope, command)
-                stack.extend((_STATEMENT, c, scope) for c in reversed(later))
-                stack.extend((_SCAN, c, scope) for c in reversed(scan) if self.may_run(c))
+                for child in reversed(later):
+                    push((_STATEMENT, child, scope))
+                for child in reversed(scan):
+                    if self.may_run(child):
+                        push((_SCAN, child, scope))
             elif kind in ("variable_assignment", "variable_assignments"):
                 pairs = (
                     [self.assignment(node)]
                     if kind == "variable_assignment"
                     else [self.assignment(c) for c in node.named_children]
                 )
-                self.add_command(scope, Command(None, [], self.span(node), assignments=pairs))
-                stack.append((_SCAN, node, scope))
+                self.add_command(scope, Command(None, [], self.where(node), assignments=pairs))
+                push((_SCAN, node, scope))
             elif kind in _REDIRECTS:
                 redirect, extra, statements = self.redirect(node)
                 self.attach(scope, redirect, extra)
                 for child in reversed(statements):
-                    mode = _SCAN if child.type == "heredoc_body" else _STATEMENT
-                    stack.append((mode, child, scope))
+                    push((_SCAN if child.type == "heredoc_body" else _STATEMENT, child, scope))
                 if kind != "heredoc_redirect":
-                    stack.extend(
-                        (_SCAN, c, scope)
-                        for c in reversed(node.named_children)
-                        if c.type in _SCANNED
-                    )
+                    for child in reversed(node.named_children):
+                        if child.type in _SCANNED:
+                            push((_SCAN, child, scope))
             elif not node.is_named:
                 if kind in _OPERATORS:
                     self.operator(scope, kind)
             elif kind in _GROUPS:
                 self.open_group(scope, node)
-                stack.append((_CLOSE, None, scope))
+                push((_CLOSE, None, scope))
                 self.push_group_children(stack, node, scope)
             elif kind in _WORDISH:
-                stack.append((_SCAN, node, scope))
+                push((_SCAN, node, scope))
             elif kind != "comment" and node.child_count:
-                stack.extend((_STATEMENT, c, scope) for c in reversed(node.children))
+                for child in reversed(node.children):
+                    push((_STATEMENT, child, scope))
         for levels in self.levels.values():
             for level in reversed(levels):
                 self.flush(level)
