@@ -1134,6 +1134,8 @@ RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm", "hatch", "rye"})
 
 @dataclass
 class _Argv:
+    """A command's words after `env`/`sudo` wrappers, with its assignments."""
+
     words: list[Word | Token]
     assignments: list[str]
 

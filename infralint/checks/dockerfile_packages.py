@@ -781,6 +781,8 @@ def _requirements_hashed(document: DockerfileDocument, path: str) -> bool:
 
 @dataclass(frozen=True)
 class Mount:
+    """A RUN --mount: its type and target."""
+
     type: str
     target: str
 

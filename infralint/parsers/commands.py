@@ -91,6 +91,8 @@ class Package(NamedTuple):
 
 @dataclass
 class Invocation:
+    """A package manager or tool call, read from a command."""
+
     command: Command  # the unwrapped command
     tool: str  # the program as invoked, canonical: "apt-get", "pip", "npm", "dnf", …
     subcommand: str | None = None

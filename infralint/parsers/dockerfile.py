@@ -76,6 +76,8 @@ MAX_TEXT = 20_000_000
 
 @dataclass
 class Flag:
+    """An instruction flag such as `--platform=linux/amd64`."""
+
     name: str  # lower-case, without dashes
     value: str | None
     span: Span
@@ -83,6 +85,8 @@ class Flag:
 
 @dataclass
 class Heredoc:
+    """A heredoc body of an instruction, with its position in the file."""
+
     delimiter: str
     body: str  # as the builder sees it (tabs stripped for <<-)
     body_span: Span
@@ -115,6 +119,8 @@ class Pair:
 
 @dataclass(eq=False)
 class Instruction:
+    """One Dockerfile instruction with its arguments and positions."""
+
     keyword: str
     span: Span
     keyword_span: Span
@@ -191,6 +197,8 @@ def _no_document() -> DockerfileDocument | None:
 
 @dataclass
 class Stage:
+    """A build stage: its FROM and the instructions up to the next one."""
+
     index: int
     name: str | None
     from_instruction: Instruction
@@ -245,6 +253,8 @@ class Stage:
 
 @dataclass
 class DockerfileDocument:
+    """A parsed Dockerfile: instructions, stages and parse problems."""
+
     source: SourceFile
     problems: list[ParseProblem]
     instructions: list[Instruction]

@@ -53,6 +53,8 @@ def is_comment(line: str) -> bool:
 
 @dataclass
 class RawHeredoc:
+    """A heredoc as the line reader found it: its delimiter and where its body is."""
+
     delimiter: str
     quoted: bool
     strip_tabs: bool
@@ -96,6 +98,8 @@ class LogicalLine:
 
 @dataclass
 class ReadResult:
+    """A Dockerfile split into physical and logical lines, with its parser directives."""
+
     lines: list[str]
     logical: list[LogicalLine]
     directives: dict[str, str]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class ImageRef:
+    """An image reference split into registry, repository, tag and digest."""
+
     raw: str  # as written after resolution
     registry: str | None  # None when implicit (Docker Hub)
     repository: str  # as written: "ubuntu", "library/ubuntu", "org/app"
@@ -74,12 +76,16 @@ def looks_like_image_reference(text: str) -> bool:
 
 @dataclass
 class Variable:
+    """A build variable (ARG or compose build.args) and where its value comes from."""
+
     value: str | None  # None: declared without a value (set only at build time)
     origin: str  # for messages: "ARG default line 1", "compose.yaml build.args"
 
 
 @dataclass
 class Expansion:
+    """A string after variable expansion, and what it could not resolve."""
+
     text: str
     unresolved: list[str] = field(default_factory=list)
     used: dict[str, str] = field(default_factory=dict)  # name -> origin of its value
@@ -99,6 +105,8 @@ def expand(text: str, scope: Mapping[str, Variable], escape: str = "\\") -> Expa
 
 @dataclass
 class _State:
+    """The expander's position in the text it is reading."""
+
     text: str
     scope: Mapping[str, Variable]
     escape: str

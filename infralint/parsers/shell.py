@@ -196,6 +196,8 @@ def _word(text: str, raw: str, static: bool, offset: int, end: int, origin: Posi
 
 @dataclass(frozen=True)
 class Redirect:
+    """One redirection of a command (`> file`, `2>&1`, a heredoc)."""
+
     operator: str  # ">", ">>", "<", "&>", "&>>", ">&", "<<", "<<-", "<<<", ">|", "<&", "<>"
     fd: int | None  # the explicit descriptor (2 in "2>"), else None
     target: Word | None  # for heredocs: the body
@@ -208,6 +210,8 @@ class Redirect:
 
 @dataclass
 class Command:
+    """One simple command of a script: its name, arguments and redirections."""
+
     name: Word | None
     args: list[Word]
     # The file span (see `span`), or (map, start, end) in script offsets until it is first
@@ -253,6 +257,8 @@ class Command:
 
 @dataclass
 class Script:
+    """A shell script parsed into commands, with what could not be read."""
+
     text: str
     commands: list[Command] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
