@@ -606,11 +606,13 @@ def _execute(
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers, initializer=tune_gc) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(context,)
+        ) as pool:
             batch = [jobs[i] for i in pending]
             chunk = max(1, min(32, len(batch) // (workers * 8)))
             # map() submits every chunk at once: the workers start before the local checks.
-            results_iter = pool.map(_check_one, batch, [context] * len(batch), chunksize=chunk)
+            results_iter = pool.map(_check_one, batch, chunksize=chunk)
             check_local()
             computed = _with_progress(results_iter, len(jobs), len(jobs) - len(pending), settings)
     else:
@@ -653,8 +655,19 @@ def _with_progress(
     return collected
 
 
-def _check_one(job: FileJob, context: WorkerContext) -> FileResult:
-    return check_file(job, context)
+# The run's context, sent once to each worker process: sent with every job, it was pickled
+# once per file (with every compose link of the project, so the cost grew with files x links),
+# and each job rebuilt the check plans.
+_WORKER: dict[str, WorkerContext] = {}
+
+
+def _start_worker(context: WorkerContext) -> None:
+    _WORKER["context"] = context
+    tune_gc()
+
+
+def _check_one(job: FileJob) -> FileResult:
+    return check_file(job, _WORKER["context"])
 
 
 def check_text(job: FileJob, context: WorkerContext, text: str) -> list[Finding]:
