@@ -231,23 +231,27 @@ def rules_command(
         _fail(f"--format: expected table, json or markdown, got {format!r}")
 
 
+# The keys of `rules --format json` and `rule --format json`, in INTERFACES.md's order.
+RULE_JSON_KEYS = (
+    "code",
+    "name",
+    "language",
+    "severity",
+    "enabled",
+    "tags",
+    "summary",
+    "fix",
+    "peers",
+    "precision",
+    "options",
+)
+
+
 def _rule_json(rule: Any) -> dict[str, Any]:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "language": rule.language,
-        "severity": rule.severity.value,
-        "enabled": rule.enabled,
-        "tags": list(rule.tags),
-        "summary": rule.summary,
-        "fix": rule.fix,
-        "peers": {tool: list(codes) for tool, codes in rule.peers.items()},
-        "precision": rule.precision,
-        "options": {
-            name: {"type": o.type, "default": o.default, "description": o.description}
-            for name, o in rule.options.items()
-        },
-    }
+    from infralint.catalog import rule_record
+
+    record = rule_record(rule)
+    return {key: record[key] for key in RULE_JSON_KEYS}
 
 
 def rules_markdown_table(rules: list[Any]) -> str:
