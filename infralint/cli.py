@@ -196,10 +196,6 @@ def _load_settings(config: Path | None, no_config: bool) -> tuple[Any, Any, set[
         _fail(str(error))
 
 
-def _project_root(cwd: Path, explicit: Path | None) -> Path:
-    return project_root(cwd, explicit)
-
-
 @app.command("rules")
 def rules_command(
     format: Annotated[
@@ -318,7 +314,7 @@ def files_command(
     cwd = Path.cwd()
     catalog, cfg, enabled = _load_settings(config, no_config)
     settings = engine.Settings(
-        cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None), force_exclude=force_exclude
+        cfg, catalog, frozenset(enabled), cwd, project_root(cwd, None), force_exclude=force_exclude
     )
     collected = engine.collect_jobs(paths or ["."], settings)
     missing, candidates = collected.missing, collected.candidates
@@ -367,7 +363,7 @@ def _baseline_run(paths: list[str] | None, config: Path | None, no_config: bool)
     cwd = Path.cwd()
     catalog, cfg, enabled = _load_settings(config, no_config)
     settings = engine.Settings(
-        cfg, catalog, frozenset(enabled), cwd, _project_root(cwd, None), jobs=os.cpu_count() or 1
+        cfg, catalog, frozenset(enabled), cwd, project_root(cwd, None), jobs=os.cpu_count() or 1
     )
     result = engine.run(paths or ["."], settings)
     for missing in result.missing_paths:
@@ -449,7 +445,7 @@ def clean_command() -> None:
     """Delete the cache directory (.infralint_cache) at the project root."""
     from infralint import cache
 
-    root = _project_root(Path.cwd(), None)
+    root = project_root(Path.cwd(), None)
     removed = cache.clean(root)
     typer.echo(f"removed {root / cache.CACHE_DIR}" if removed else "no cache to remove")
 

@@ -539,9 +539,11 @@ def _link_compose(
 
 
 def run(paths: list[str], settings: Settings) -> RunResult:
-    from infralint import cache
+    store = None
+    if settings.use_cache:
+        from infralint import cache
 
-    store = cache.Cache.open(settings) if settings.use_cache else None
+        store = cache.Cache.open(settings)
     collected = collect_jobs(paths, settings, store)
     jobs, missing, candidates = collected.jobs, collected.missing, collected.candidates
     context = WorkerContext(

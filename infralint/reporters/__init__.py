@@ -50,9 +50,7 @@ class Report:
 
 
 def render(format_name: str, report: Report) -> str:
-    module = importlib.import_module(REPORTERS[format_name])
-    text: str = module.render(report)
-    return text
+    return "".join(render_chunks(format_name, report))
 
 
 CHUNK_LINES = 2048
