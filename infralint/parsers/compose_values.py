@@ -9,8 +9,9 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from infralint.model import Span
 from infralint.parsers.compose import ComposeDocument, Service, iter_scalars
@@ -18,6 +19,8 @@ from infralint.parsers.image_ref import ImageRef, parse_image_ref
 from infralint.parsers.interpolation import UNRESOLVED
 from infralint.parsers.shell import SHELLS, Command, Script, Word, parse_shell
 from infralint.parsers.yaml_model import Mapping, Node, Scalar, Sequence
+
+T = TypeVar("T")
 
 TRUE_WORDS = frozenset({"true", "yes", "on", "y"})
 FALSE_WORDS = frozenset({"false", "no", "off", "n"})
@@ -125,33 +128,41 @@ def _short_port(node: Node, text: str) -> Port | None:
     return Port(node, host_ip, host, container, (protocol or "tcp").lower())
 
 
-def service_ports(doc: ComposeDocument, service: Service) -> list[Port]:
-    ports: list[Port] = []
-    node = service.get("ports")
+def _short_or_long(
+    doc: ComposeDocument,
+    node: Node | None,
+    short: Callable[[Scalar, str], T | None],
+    long: Callable[[Mapping], T],
+) -> list[T]:
+    """The items of a compose list that takes two syntaxes (`ports`, `volumes`): strings such as
+    `"8080:80"`, read after interpolation (unresolved ones are skipped), and mappings."""
+    items: list[T] = []
     if not isinstance(node, Sequence):
-        return ports
+        return items
     for item in node.items:
         if isinstance(item, Scalar):
             result = doc.interpolate(item.text)
-            if result.resolved:
-                port = _short_port(item, result.value)
-                if port:
-                    ports.append(port)
+            found = short(item, result.value) if result.resolved else None
+            if found is not None:
+                items.append(found)
         elif isinstance(item, Mapping):
-            target = doc.value(item.get("target"))
-            published = doc.value(item.get("published"))
-            protocol = doc.value(item.get("protocol")) or "tcp"
-            host_ip = doc.value(item.get("host_ip")) or ""
-            ports.append(
-                Port(
-                    item,
-                    host_ip,
-                    _port_range(published) if published else None,
-                    _port_range(target) if target else None,
-                    protocol.lower(),
-                )
-            )
-    return ports
+            items.append(long(item))
+    return items
+
+
+def service_ports(doc: ComposeDocument, service: Service) -> list[Port]:
+    def long(item: Mapping) -> Port:
+        target = doc.value(item.get("target"))
+        published = doc.value(item.get("published"))
+        return Port(
+            item,
+            doc.value(item.get("host_ip")) or "",
+            _port_range(published) if published else None,
+            _port_range(target) if target else None,
+            (doc.value(item.get("protocol")) or "tcp").lower(),
+        )
+
+    return _short_or_long(doc, service.get("ports"), _short_port, long)
 
 
 # --------------------------------------------------------------------------- volumes
@@ -191,32 +202,18 @@ def _short_mount(node: Node, text: str) -> Mount | None:
 
 
 def service_mounts(doc: ComposeDocument, service: Service) -> list[Mount]:
-    mounts: list[Mount] = []
-    node = service.get("volumes")
-    if not isinstance(node, Sequence):
-        return mounts
-    for item in node.items:
-        if isinstance(item, Scalar):
-            result = doc.interpolate(item.text)
-            if result.resolved:
-                mount = _short_mount(item, result.value)
-                if mount:
-                    mounts.append(mount)
-        elif isinstance(item, Mapping):
-            source = doc.value(item.get("source"))
-            kind = doc.value(item.get("type")) or (
-                "bind" if source and _is_path(source) else "volume"
-            )
-            mounts.append(
-                Mount(
-                    item,
-                    kind,
-                    source or None,
-                    doc.value(item.get("target")) or "",
-                    truthy(doc, item.get("read_only")),
-                )
-            )
-    return mounts
+    def long(item: Mapping) -> Mount:
+        source = doc.value(item.get("source"))
+        kind = doc.value(item.get("type")) or ("bind" if source and _is_path(source) else "volume")
+        return Mount(
+            item,
+            kind,
+            source or None,
+            doc.value(item.get("target")) or "",
+            truthy(doc, item.get("read_only")),
+        )
+
+    return _short_or_long(doc, service.get("volumes"), _short_mount, long)
 
 
 def normalize_path(path: str) -> str:
