@@ -8,69 +8,13 @@ checked.
 
 from __future__ import annotations
 
-import json
 import os
-import resource
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-TIME_LIMIT_S = 60  # per run; the slowest case takes a few seconds on a 2-core machine
-MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the whole infralint process
-CONTROL = "FROM alpine\n"  # DF101 in the same run proves the other files are still checked
-
-
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-def lint(directory: Path, *paths: str) -> tuple[int, dict[str, object], str]:
-    control = directory / "control" / "Dockerfile"
-    control.parent.mkdir(exist_ok=True)
-    control.write_text(CONTROL)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "infralint",
-            "check",
-            "--no-cache",
-            "-f",
-            "json",
-            "-j",
-            "1",
-            *(paths or (".",)),
-        ],
-        cwd=directory,
-        capture_output=True,
-        text=True,
-        timeout=TIME_LIMIT_S,
-        preexec_fn=_limit_memory,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    assert "internal error" not in result.stderr, result.stderr
-    report = json.loads(result.stdout) if result.stdout.strip() else {}
-    return result.returncode, report, result.stderr
-
-
-def findings(report: dict[str, object], path: str) -> list[dict[str, object]]:
-    items = report.get("findings", [])
-    assert isinstance(items, list)
-    return [item for item in items if item["path"] == path]
-
-
-def assert_control_checked(report: dict[str, object]) -> None:
-    codes = [f["code"] for f in findings(report, "control/Dockerfile")]
-    assert "DF101" in codes
-
-
-def il001(report: dict[str, object], path: str) -> list[str]:
-    return [str(f["message"]) for f in findings(report, path) if f["code"] == "IL001"]
-
+from tests.hostile.harness import assert_control_checked, findings, il001, lint
 
 Writer = Callable[[Path], None]
 
