@@ -20,6 +20,7 @@ from tests.hostile.harness import assert_control_checked, codes, findings, lint,
 SECRET = "FROM secret-token-4f7a91\n"  # a file outside the tree that must never be quoted
 LINKED_DOCKERFILE = "ARG BASE=ubuntu\nFROM ${BASE}\n"  # DF101: 'ubuntu' resolved from the ARG
 COMPOSE = "services:\n  web:\n    build: ./app\n"
+PYTHON_IN_IMAGE = "import logging\nlogging.basicConfig(filename='/var/log/app.log')\n"  # PY301
 
 
 @pytest.fixture
@@ -186,3 +187,38 @@ def test_malformed_cache_is_discarded_with_a_note(repo: Path, plant: Any) -> Non
     assert "notifications" not in report
     assert "cache discarded" in stderr
     assert len(findings(report)) == len(findings(lint(repo, env=_env(repo))[1]))
+
+
+PLANTED_MODULE = """\
+import pathlib, sys
+pathlib.Path({marker!r}).write_text("imported from the scanned tree")
+# Then hand over to the real module, so only the marker tells this one was run.
+del sys.modules[__name__]
+_saved = list(sys.path)
+sys.path[:] = [entry for entry in sys.path if entry not in ("", {cwd!r})]
+try:
+    import {name}
+finally:
+    sys.path[:] = _saved
+"""
+
+
+def test_python_m_does_not_import_the_scanned_trees_modules(repo: Path) -> None:
+    """Item 7: `python -m infralint` run from the repository root must not import the planted
+    tomllib.py, pathspec.py or libcst/ that the run needs (config, excludes, a Python file)."""
+    markers = repo.parent / "outside"
+    planted = {"tomllib": repo / "tomllib.py", "pathspec": repo / "pathspec.py"}
+    planted["libcst"] = repo / "libcst" / "__init__.py"
+    planted["libcst"].parent.mkdir()
+    for name, path in planted.items():
+        marker = str(markers / f"{name}.imported")
+        path.write_text(PLANTED_MODULE.format(marker=marker, cwd=str(repo), name=name))
+    (repo / "pyproject.toml").write_text('[tool.infralint]\nexclude = ["build/"]\n')
+    (repo / ".gitignore").write_text("*.log\n")
+    _with_compose_service(repo)
+    (repo / "app" / "main.py").write_text(PYTHON_IN_IMAGE)
+    status, report, _ = lint(repo, env=_env(repo))
+    assert status == 1
+    assert_control_checked(report)
+    assert "app/main.py" in {finding["path"] for finding in findings(report)}
+    assert sorted(path.name for path in markers.iterdir()) == []
