@@ -101,6 +101,9 @@ def run_check(options: CheckOptions) -> int:
     finally:
         if progress:
             progress.close()
+    if options.verbose:
+        for note in result.cache_notes:
+            warn(f"infralint: {note}")
     if options.fix or options.diff:
         changed = _apply_fixes(result, options.unsafe_fixes, write=not options.diff)
         if options.diff:

@@ -86,6 +86,7 @@ class RunResult:
     candidates: list[Candidate]
     jobs: list[FileJob] = field(default_factory=list)
     context: WorkerContext | None = None
+    cache_notes: list[str] = field(default_factory=list)  # why the cache was off or discarded
 
 
 # --------------------------------------------------------------------------- reading
@@ -574,6 +575,7 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         candidates=candidates,
         jobs=jobs,
         context=context,
+        cache_notes=store.notes if store is not None else [],
     )
 
 

@@ -62,14 +62,16 @@ def test_a_cache_committed_to_the_repository_is_not_trusted(tmp_path: Path) -> N
     assert '"DF101"' in first
     index = tmp_path / ".infralint_cache" / "v2" / "index.json"
     assert index.exists()
-    # Another machine (another key) must not read this cache, even if every result says "clean".
+    # The index is signed with this machine's key: an edit (here, every result says "clean")
+    # is refused even here, and another machine (another key) never reads it.
     import json
 
-    data = json.loads(index.read_text())
+    signature, _, body = index.read_bytes().partition(b"\n")
+    data = json.loads(body)
     for result in data["results"].values():
         result["findings"] = []
-    index.write_text(json.dumps(data))
-    assert _output(tmp_path, "-j", "1", ".") != first  # same machine: the forged entry is read
+    index.write_bytes(signature + b"\n" + json.dumps(data).encode())
+    assert _output(tmp_path, "-j", "1", ".") == first  # same machine: the forged entry is refused
     env_home = tmp_path / "other-machine"
     from tests.test_cli import run as run_cli
 
