@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from infralint.fixes import apply_edits, fix_text, write_preserving
+from infralint.fixes import apply_edits, fix_text
 from infralint.model import Finding, Fix, Severity, Span
 from tests.conftest import REPO
 from tests.test_cli import run
@@ -77,9 +77,3 @@ def test_unsafe_fixes_need_the_flag() -> None:
     finding = _finding("DF999", Fix(Span(1, 1, 1, 2), "Y", safe=False))
     assert fix_text("x\n", [finding], lambda text: [], False, "f").fixed == "x\n"
     assert fix_text("x\n", [finding], lambda text: [], True, "f").fixed == "Y\n"
-
-
-def test_newline_style_and_bom_survive(tmp_path: Path) -> None:
-    path = tmp_path / "f"
-    write_preserving(path, "a\nb\n", b"\xef\xbb\xbfa\r\nb\r\n")
-    assert path.read_bytes() == b"\xef\xbb\xbfa\r\nb\r\n"
