@@ -36,7 +36,8 @@ from infralint.model import Finding, Fix, Span
 MAX_PASSES = 4
 _NUMBER = re.compile(r"\d+")
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+# Lines as diff and patch see them: only LF ends one (a CR stays part of the line).
+_DIFF_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 UTF8_BOM = b"\xef\xbb\xbf"
 _OPEN_FLAGS = os.O_NOFOLLOW | os.O_CLOEXEC | getattr(os, "O_NONBLOCK", 0)
 
@@ -58,8 +59,8 @@ class FileFix:
     def diff(self) -> str:
         """A unified diff of exactly what a write would change, line endings included."""
         lines = difflib.unified_diff(
-            _LINE.findall(self.original),
-            _LINE.findall(self.fixed),
+            _DIFF_LINE.findall(self.original),
+            _DIFF_LINE.findall(self.fixed),
             fromfile=f"a/{self.path}",
             tofile=f"b/{self.path}",
         )
@@ -69,7 +70,7 @@ class FileFix:
 def _marked_line_ends(lines: Iterator[str]) -> Iterator[str]:
     """A diff line without a line ending is the file's last: say so, as diff and git do."""
     for line in lines:
-        if line.endswith(("\n", "\r")):
+        if line.endswith("\n"):
             yield line
         else:
             yield line + "\n\\ No newline at end of file\n"
