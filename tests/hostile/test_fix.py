@@ -249,7 +249,7 @@ def test_one_unwritable_file_does_not_stop_the_run(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- item 12
 
 # Our own fixture: each function builds a handler where `sys` (or `logging`) means something else.
-SHADOWED = '''\
+SHADOWED = """\
 import logging
 import sys as system
 
@@ -278,7 +278,7 @@ def with_logging_parameter(logging):
     from logging import FileHandler
 
     return FileHandler("d.log")
-'''
+"""
 
 DRIVER = """\
 import logging, runpy, sys
