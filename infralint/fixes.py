@@ -158,7 +158,7 @@ def apply_edits(text: str, edits: list[Fix]) -> tuple[str, int]:
         start = _normalised_offset(lines, span.line, span.column)
         end = _normalised_offset(lines, span.end_line, span.end_column)
         ranges.append((start, max(end, start), normalise_newlines(edit.replacement)))
-    ranges = sorted(set(ranges), key=lambda item: (item[0], item[1]))
+    ranges = sorted(set(ranges))  # by position; the same range twice: by text, not by hash order
     chosen: list[tuple[int, int, str]] = []
     for item in ranges:
         if chosen and item[0] < chosen[-1][1]:
@@ -169,8 +169,27 @@ def apply_edits(text: str, edits: list[Fix]) -> tuple[str, int]:
         head, tail, middle = _trimmed(normalised[start:end], replacement)
         raw_start = _raw_offset(lines, start + head)
         raw_end = _raw_offset(lines, end - tail)
-        text = text[:raw_start] + middle.replace("\n", newline) + text[raw_end:]
+        before, after = text[:raw_start], text[raw_end:]
+        text = before + _line_broken(before, middle, after, newline) + after
     return text, len(chosen)
+
+
+def _line_broken(before: str, middle: str, after: str, newline: str) -> str:
+    """`middle` with `newline` line breaks, unless a CR left of it and an LF right of it would
+    then read as one CR LF: CR LF breaks never fuse. An edit that would fuse either way (a
+    deletion between a lone CR and an LF) is refused."""
+    piece = middle.replace("\n", newline)
+    if _fuses(before, piece, after):
+        piece = middle.replace("\n", "\r\n")
+        if _fuses(before, piece, after):
+            raise FixRefused("the edit would fuse a CR and an LF line ending into one")
+    return piece
+
+
+def _fuses(before: str, piece: str, after: str) -> bool:
+    return (before.endswith("\r") and (piece or after).startswith("\n")) or (
+        piece.endswith("\r") and after.startswith("\n")
+    )
 
 
 def _fixable(findings: list[Finding], unsafe: bool) -> list[Fix]:
