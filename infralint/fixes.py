@@ -313,8 +313,8 @@ def open_target(path: str, roots: list[str], reason: str, max_size: int) -> FixT
     """Read a file that `--fix` may rewrite; FixRefused says why it may not."""
     real = os.path.realpath(path)
     if not _inside(real, roots):
-        if real != os.path.abspath(path):
-            raise FixRefused(f"it is a link to {real}, outside the paths given on the command line")
+        if os.path.islink(path):
+            raise FixRefused(f"it is a symlink to {real}, outside the paths given")
         how = f" (found as {reason})" if reason else ""
         raise FixRefused(f"it lies outside the paths given on the command line{how}")
     try:
