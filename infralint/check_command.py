@@ -105,7 +105,9 @@ def run_check(options: CheckOptions) -> int:
         for note in result.cache_notes:
             warn(f"infralint: {note}")
     if options.fix or options.diff:
-        changed = _apply_fixes(result, options.unsafe_fixes, write=not options.diff)
+        changed = _apply_fixes(
+            result, options.unsafe_fixes, write=not options.diff, targets=targets
+        )
         if options.diff:
             return EXIT_FINDINGS if changed else EXIT_CLEAN
         if changed:
@@ -374,38 +376,58 @@ def _apply_baseline(result: Any, path: Path) -> None:
         )
 
 
-def _apply_fixes(result: Any, unsafe: bool, write: bool) -> int:
-    """Fix every file that has fixable findings; return how many files changed."""
-    from infralint import engine, fixes
+def _apply_fixes(result: Any, unsafe: bool, write: bool, targets: list[str]) -> int:
+    """Fix every file that has fixable findings; return how many files changed (or, with
+    --diff, would change). A file that cannot be fixed is reported and the others go on."""
+    from infralint import fixes
 
     by_path: dict[str, list[Any]] = {}
     for finding in result.findings:
         by_path.setdefault(finding.path, []).append(finding)
+    roots = fixes.fix_roots(targets)
     changed = applied = 0
     for job in result.jobs:
         findings = by_path.get(job.display_path, [])
         if not job.path or not any(f.fix for f in findings):
             continue
-        raw = Path(job.path).read_bytes()
-        text = engine.decode(raw)
-
-        def recheck(candidate: str, job: Any = job) -> list[Any]:
-            return engine.check_text(job, result.context, candidate)
-
-        outcome = fixes.fix_text(text, findings, recheck, unsafe, job.display_path)
-        for reason in outcome.refused:
-            warn(f"infralint: {job.display_path}: not fixed: {reason}")
-        if outcome.fixed == text:
+        try:
+            count = _fix_file(job, result.context, unsafe, write, roots)
+        except fixes.FixRefused as refusal:
+            warn(f"infralint: {job.display_path}: not fixed: {refusal}")
             continue
-        changed += 1
-        applied += outcome.applied
-        if write:
-            fixes.write_preserving(Path(job.path), outcome.fixed, raw)
-        else:
-            sys.stdout.write(outcome.diff())
+        except OSError as error:
+            warn(f"infralint: {job.display_path}: not fixed: cannot write: {error.strerror}")
+            continue
+        if count:
+            changed += 1
+            applied += count
     if write and applied:
         warn(f"infralint: fixed {applied} findings in {changed} files")
     return changed
+
+
+def _fix_file(job: Any, context: Any, unsafe: bool, write: bool, roots: list[str]) -> int:
+    """Fix one file from the bytes read here (the run's positions may be stale); return how
+    many fixes were applied (or shown)."""
+    from infralint import engine, fixes
+
+    target = fixes.open_target(job.path, roots, job.reason, context.config.max_file_size)
+
+    def recheck(candidate: str) -> list[Any]:
+        return engine.check_text(job, context, candidate)
+
+    text = fixes.normalise_newlines(target.text)
+    outcome = fixes.fix_text(target.text, recheck(text), recheck, unsafe, job.display_path)
+    for reason in outcome.refused:
+        warn(f"infralint: {job.display_path}: not fixed: {reason}")
+    if outcome.fixed == target.text:
+        return 0
+    data = fixes.encode_exactly(outcome.fixed, target.encoding)
+    if write:
+        fixes.write_atomically(target, data)
+    else:
+        sys.stdout.write(outcome.diff())
+    return outcome.applied
 
 
 def exit_status(result: Any, threshold: str) -> int:

@@ -3,6 +3,7 @@ project run through the engine."""
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
@@ -607,6 +608,78 @@ def test_fix_leaves_other_code_alone() -> None:
     assert fix_file_handlers(broken) == broken
     env = "import logging, os\nh = logging.FileHandler(os.getenv('LOG', '/dev/stdout'))\n"
     assert fix_file_handlers(env) == env
+
+
+SHADOWED_MODULES = {
+    "parameter": "import logging\ndef make(sys):\n    return logging.FileHandler('a.log')\n",
+    "local": "import logging\ndef make():\n    sys = 3\n    return logging.FileHandler('a.log')\n",
+    "enclosing": (
+        "import logging\ndef outer():\n    sys = 1\n    def make():\n"
+        "        return logging.FileHandler('a.log')\n    return make\n"
+    ),
+    "alias-then-rebound": (
+        "import logging\nimport sys as system\nsys = 'x'\nh = logging.FileHandler('a.log')\n"
+    ),
+    "logging-parameter": (
+        "from logging import FileHandler\ndef make(logging):\n    return FileHandler('a.log')\n"
+    ),
+    "import-after-the-call": "import logging\nh = logging.FileHandler('a.log')\nimport sys\n",
+    "free-name-taken": (
+        "import logging\n_sys = 1\ndef make(sys):\n    return logging.FileHandler('a.log')\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("before", SHADOWED_MODULES.values(), ids=SHADOWED_MODULES.keys())
+def test_fix_names_the_modules_in_scope_at_each_call(before: str) -> None:
+    """Issue 20 item 12: `sys`/`logging` shadowed where the call is never stand for the module."""
+    after = fix_file_handlers(before)
+    assert "StreamHandler" in after
+    tree = compile(after, "fixed.py", "exec", ast.PyCF_ONLY_AST)
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith(".StreamHandler")
+    ]
+    assert calls, after
+    for call in calls:
+        assert isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+        assert _module_bound_to(tree, call.func.value.id) == "logging", after
+        [stream] = call.args
+        assert isinstance(stream, ast.Attribute) and isinstance(stream.value, ast.Name)
+        assert _module_bound_to(tree, stream.value.id) == "sys", after
+
+
+def _module_bound_to(tree: ast.Module, name: str) -> str | None:
+    """The module a top-level import binds `name` to, when nothing else binds it."""
+    imported = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    imported = alias.name
+        elif _binds(node) == name:
+            return None
+    return imported
+
+
+def _binds(node: ast.AST) -> str | None:
+    """The name an assignment target or a parameter binds."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return node.id
+    return node.arg if isinstance(node, ast.arg) else None
+
+
+def test_fix_uses_an_earlier_import_under_its_alias() -> None:
+    before = "import logging\nimport sys as out\nh = logging.FileHandler('a.log')\n"
+    assert fix_file_handlers(before) == (
+        "import logging\nimport sys as out\nh = logging.StreamHandler(out.stdout)\n"
+    )
+
+
+def test_fix_is_not_offered_beside_a_star_import() -> None:
+    before = "import logging\nfrom os import *\nh = logging.FileHandler('a.log')\n"
+    assert fix_file_handlers(before) == before
 
 
 def test_fix_is_marked_unsafe() -> None:

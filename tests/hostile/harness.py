@@ -30,15 +30,23 @@ def run_cli(
     env: dict[str, str] | None = None,
     timeout: float = TIME_LIMIT_S,
     text: bool = True,
+    file_size_limit: int | None = None,
 ) -> subprocess.CompletedProcess[Any]:
-    """`python -m infralint ARGS` in CWD, bounded; stdout/stderr captured."""
+    """`python -m infralint ARGS` in CWD, bounded; stdout/stderr captured. `file_size_limit`
+    (RLIMIT_FSIZE, bytes) makes larger writes fail, even for root."""
+
+    def limits() -> None:
+        _limit_memory()
+        if file_size_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
     result = subprocess.run(
         [sys.executable, "-m", "infralint", *args],
         cwd=cwd,
         capture_output=True,
         text=text,
         timeout=timeout,
-        preexec_fn=_limit_memory,
+        preexec_fn=limits,
         env={**os.environ, "NO_COLOR": "1", **(env or {})},
         stdin=subprocess.DEVNULL,
     )
