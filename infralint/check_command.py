@@ -312,9 +312,12 @@ def parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple[
 
 def _read_lines(path: str) -> list[str]:
     """Lines with their endings, split only at CR/LF as GitHub's line hash does."""
+    from infralint import reader
+
+    # The file was checked (read through the contained reader); read again the same safe way.
     try:
-        text = Path(path).read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+        text = reader.read_text(path, (os.path.realpath(path),), 100_000_000)
+    except (OSError, ValueError):
         return []
     import re
 

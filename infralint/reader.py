@@ -37,8 +37,11 @@ LINK = "it is a symbolic link (never followed for this file)"
 NOT_REGULAR = "not a regular file (a FIFO, socket or device is never read)"
 
 
-class ReadRefused(Exception):
-    """A file that is not read, and why."""
+MAX_CONFIG_BYTES = 1_000_000  # far above any real .infralint.toml or .hadolint.yaml
+
+
+class ReadRefused(OSError):
+    """A file that is not read, and why (an OSError, so a caller's `except OSError` holds)."""
 
 
 def scan_roots(paths: Iterable[str | os.PathLike[str]]) -> Roots:
@@ -137,6 +140,14 @@ def read_text_or_none(
         return read_text(path, roots, max_size, follow_links=follow_links)
     except ReadRefused:
         return None
+
+
+def read_config_text(path: str | os.PathLike[str], max_size: int = MAX_CONFIG_BYTES) -> str:
+    """A config file named by the user or found upward from the working directory: a regular
+    file (a FIFO or /dev/zero must not hang the run) within `max_size`, strict UTF-8.
+    It is not confined to the scanned tree: it is not part of what is analysed."""
+    own_root = (os.path.realpath(path),)
+    return read_bytes(path, own_root, max_size).decode("utf-8")
 
 
 def _reason(error: OSError | ValueError) -> str:
