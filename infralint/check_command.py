@@ -86,7 +86,7 @@ def run_check(options: CheckOptions) -> int:
         catalog=catalog,
         enabled=frozenset(enabled),
         cwd=cwd,
-        project_root=project_root(cwd, options.project_root),
+        project_root=project_root(cwd, options.project_root, targets),
         jobs=jobs if jobs and jobs > 0 else (os.cpu_count() or 1),
         use_cache=not options.no_cache,
         force_exclude=options.force_exclude,
@@ -228,12 +228,20 @@ def split_codes(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def project_root(cwd: Path, explicit: Path | None) -> Path:
+def project_root(cwd: Path, explicit: Path | None, paths: list[str] | None = None) -> Path:
+    """The root of repo-relative paths, fingerprints and the cache: `--project-root`, else the
+    git top level above the first path given (the working directory when none), else that
+    path if it is a directory, else its parent. Never the working directory when a path is
+    given: `check repo` from the parent must match `check .` inside it."""
     from infralint.discovery import find_git_root
 
     if explicit is not None:
         return explicit.resolve()
-    return find_git_root(cwd) or cwd
+    first = next((path for path in paths or [] if path != "-"), None)
+    start = cwd if first is None else Path(os.path.normpath(cwd / first))
+    if not start.is_dir():
+        start = start.parent
+    return find_git_root(start) or start
 
 
 def load_settings(
@@ -315,8 +323,9 @@ def _read_lines(path: str) -> list[str]:
     from infralint import reader
 
     # The file was checked (read through the contained reader); read again the same safe way.
+    native = reader.native_name(path)  # a display path is UTF-8 text whatever the locale
     try:
-        text = reader.read_text(path, (os.path.realpath(path),), 100_000_000)
+        text = reader.read_text(native, (os.path.realpath(native),), 100_000_000)
     except (OSError, ValueError):
         return []
     import re

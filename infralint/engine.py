@@ -366,11 +366,12 @@ def _suppressed(finding: Finding, reason: str | None) -> Finding:
 
 
 def display_path(path: Path | str, cwd: Path | str) -> str:
-    """Relative to `cwd` when under it, else absolute; POSIX separators."""
+    """Relative to `cwd` when under it, else absolute; POSIX separators; UTF-8 whatever the
+    locale (reader.utf8_name)."""
     absolute = os.path.abspath(path)
     prefix = os.path.join(os.path.abspath(cwd), "")
     shown = absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
-    return shown.replace(os.sep, "/")
+    return reader.utf8_name(shown.replace(os.sep, "/"))
 
 
 def repo_path(path: Path | str, root: Path | str) -> str:
@@ -435,6 +436,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
             )
         candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
     jobs.sort(key=lambda job: job.display_path)
+    missing = [reader.utf8_name(path) for path in missing]
     return Collected(jobs, missing, candidates, project, parsed)
 
 

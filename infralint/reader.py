@@ -150,5 +150,23 @@ def read_config_text(path: str | os.PathLike[str], max_size: int = MAX_CONFIG_BY
     return read_bytes(path, own_root, max_size).decode("utf-8")
 
 
+def utf8_name(name: str) -> str:
+    """A file name as the run shows it: its bytes decoded as UTF-8 whatever the locale's
+    encoding (undecodable bytes as surrogates, as under a UTF-8 locale), so reports, baselines
+    and fingerprints do not depend on LANG/LC_ALL."""
+    try:
+        return os.fsencode(name).decode("utf-8", "surrogateescape")
+    except UnicodeError:
+        return name
+
+
+def native_name(name: str) -> str:
+    """The inverse of utf8_name: a shown name as the file system API of this locale takes it."""
+    try:
+        return os.fsdecode(name.encode("utf-8", "surrogateescape"))
+    except UnicodeError:
+        return name
+
+
 def _reason(error: OSError | ValueError) -> str:
     return (error.strerror if isinstance(error, OSError) else None) or "invalid path"
