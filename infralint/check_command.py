@@ -230,18 +230,22 @@ def split_codes(values: list[str] | None) -> list[str] | None:
 
 def project_root(cwd: Path, explicit: Path | None, paths: list[str] | None = None) -> Path:
     """The root of repo-relative paths, fingerprints and the cache: `--project-root`, else the
-    git top level above the first path given (the working directory when none), else that
-    path if it is a directory, else its parent. Never the working directory when a path is
-    given: `check repo` from the parent must match `check .` inside it."""
+    git top level above the paths given (the working directory when none), else the
+    directory that holds them all (a directory path itself, a file's parent). Never the
+    working directory when a path is given: `check repo` from the parent must match `check .`
+    inside it, and the order of several paths must not matter."""
     from infralint.discovery import find_git_root
 
     if explicit is not None:
         return explicit.resolve()
-    first = next((path for path in paths or [] if path != "-"), None)
-    start = cwd if first is None else Path(os.path.normpath(cwd / first))
-    if not start.is_dir():
-        start = start.parent
+    starts = [_start_directory(cwd, path) for path in paths or [] if path != "-"]
+    start = Path(os.path.commonpath(starts)) if starts else cwd
     return find_git_root(start) or start
+
+
+def _start_directory(cwd: Path, path: str) -> str:
+    absolute = Path(os.path.normpath(cwd / path))
+    return str(absolute if absolute.is_dir() else absolute.parent)
 
 
 def load_settings(
