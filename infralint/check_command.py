@@ -86,7 +86,7 @@ def run_check(options: CheckOptions) -> int:
         catalog=catalog,
         enabled=frozenset(enabled),
         cwd=cwd,
-        project_root=project_root(cwd, options.project_root),
+        project_root=project_root(cwd, options.project_root, targets),
         jobs=jobs if jobs and jobs > 0 else (os.cpu_count() or 1),
         use_cache=not options.no_cache,
         force_exclude=options.force_exclude,
@@ -233,12 +233,24 @@ def split_codes(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def project_root(cwd: Path, explicit: Path | None) -> Path:
+def project_root(cwd: Path, explicit: Path | None, paths: list[str] | None = None) -> Path:
+    """The root of repo-relative paths, fingerprints and the cache: `--project-root`, else the
+    git top level above the paths given (the working directory when none), else the
+    directory that holds them all (a directory path itself, a file's parent). Never the
+    working directory when a path is given: `check repo` from the parent must match `check .`
+    inside it, and the order of several paths must not matter."""
     from infralint.discovery import find_git_root
 
     if explicit is not None:
         return explicit.resolve()
-    return find_git_root(cwd) or cwd
+    starts = [_start_directory(cwd, path) for path in paths or [] if path != "-"]
+    start = Path(os.path.commonpath(starts)) if starts else cwd
+    return find_git_root(start) or start
+
+
+def _start_directory(cwd: Path, path: str) -> str:
+    absolute = Path(os.path.normpath(cwd / path))
+    return str(absolute if absolute.is_dir() else absolute.parent)
 
 
 def load_settings(
@@ -317,9 +329,13 @@ def parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple[
 
 def _read_lines(path: str) -> list[str]:
     """Lines with their endings, split only at CR/LF as GitHub's line hash does."""
+    from infralint import reader
+
+    # The file was checked (read through the contained reader); read again the same safe way.
+    native = reader.native_name(path)  # a display path is UTF-8 text whatever the locale
     try:
-        text = Path(path).read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+        text = reader.read_text(native, (os.path.realpath(native),), 100_000_000)
+    except (OSError, ValueError):
         return []
     import re
 

@@ -314,7 +314,12 @@ def files_command(
     cwd = Path.cwd()
     catalog, cfg, enabled = _load_settings(config, no_config)
     settings = engine.Settings(
-        cfg, catalog, frozenset(enabled), cwd, project_root(cwd, None), force_exclude=force_exclude
+        cfg,
+        catalog,
+        frozenset(enabled),
+        cwd,
+        project_root(cwd, None, paths),
+        force_exclude=force_exclude,
     )
     collected = engine.collect_jobs(paths or ["."], settings)
     missing, candidates = collected.missing, collected.candidates
@@ -363,7 +368,12 @@ def _baseline_run(paths: list[str] | None, config: Path | None, no_config: bool)
     cwd = Path.cwd()
     catalog, cfg, enabled = _load_settings(config, no_config)
     settings = engine.Settings(
-        cfg, catalog, frozenset(enabled), cwd, project_root(cwd, None), jobs=os.cpu_count() or 1
+        cfg,
+        catalog,
+        frozenset(enabled),
+        cwd,
+        project_root(cwd, None, paths),
+        jobs=os.cpu_count() or 1,
     )
     result = engine.run(paths or ["."], settings)
     for missing in result.missing_paths:

@@ -14,6 +14,7 @@ from typing import Any
 
 from infralint.catalog import Catalog, Rule, option_value_ok
 from infralint.model import Severity
+from infralint.reader import read_config_text
 
 CONFIG_FILES = (".infralint.toml", "infralint.toml", "pyproject.toml")
 PRESETS = ("recommended", "strict")
@@ -92,7 +93,7 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = read_config_text(pyproject)
     except (OSError, UnicodeDecodeError):
         return False
     if "infralint" not in text:
@@ -111,7 +112,7 @@ def load_config(path: Path | None, catalog: Catalog) -> Config:
     if path is None:
         return Config()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_config_text(path)
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read the config file ({error})") from None
     import tomllib

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from infralint import reader
+
 SKIPPED_DIRS = {
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".infralint_cache", ".tox", ".nox",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", ".venv", "site-packages",
@@ -32,6 +34,10 @@ _COMPOSE = re.compile(r"(docker-)?compose([._-][^/]*)?\.ya?ml", re.I)
 CHEF_DSL_DIRS = ("recipes", "attributes", "resources", "providers", "definitions")
 CHEF_ROOT_FILES = {"metadata.rb", "Berksfile", "Policyfile.rb"}
 CHEF_CONFIG_FILES = {"client.rb", "solo.rb", "config.rb", "knife.rb"}
+MAX_IGNORE_FILE_BYTES = 1_000_000  # far above any real .gitignore; /dev/zero is refused
+# The reasons of skipped candidates a run reports as notes (the files were never read).
+NOT_READ = "not read: "
+OUTSIDE_LINK = NOT_READ + "a symbolic link to a file outside the scanned tree"
 
 
 class Candidate(NamedTuple):
@@ -138,17 +144,26 @@ class IgnoreRules:
 
     @staticmethod
     def load(directory: str) -> Any:
-        """The parsed .gitignore of a directory, or None."""
+        """The parsed .gitignore of a directory, or None (absent, or refused: see read_ignore)."""
+        return IgnoreRules.read_ignore(directory)[0]
+
+    @staticmethod
+    def read_ignore(directory: str) -> tuple[Any, str | None]:
+        """(the parsed .gitignore of a directory or None, why it was refused or None).
+
+        Never through a symbolic link (git does not follow one either), only a regular file
+        and within MAX_IGNORE_FILE_BYTES: a FIFO or a link to /dev/zero must not stop the run."""
+        path = os.path.join(directory, ".gitignore")
         try:
-            with open(
-                os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace"
-            ) as f:
-                lines = f.read().splitlines()
-        except (OSError, ValueError):
-            return None
+            text = reader.read_text(
+                path, (os.path.realpath(directory),), MAX_IGNORE_FILE_BYTES, follow_links=False
+            )
+        except reader.ReadRefused as error:
+            exists = os.path.lexists(path)
+            return None, f"{NOT_READ}ignore file: {error}" if exists else None
         import pathspec
 
-        return pathspec.GitIgnoreSpec.from_lines(lines)
+        return pathspec.GitIgnoreSpec.from_lines(text.splitlines()), None
 
     def excluded_by_config(self, path: str, is_dir: bool) -> bool:
         if self._exclude is None:
@@ -205,7 +220,11 @@ def _specs_above(top: str, git_root: Path | None) -> list[tuple[str, Any]]:
 
 
 def _walk(
-    top: str, rules: IgnoreRules, git_root: Path | None, globs: dict[str, list[str]]
+    top: str,
+    rules: IgnoreRules,
+    git_root: Path | None,
+    globs: dict[str, list[str]],
+    roots: reader.Roots,
 ) -> Iterator[Candidate]:
     stack: list[tuple[str, list[tuple[str, Any]]]] = [(top, _specs_above(top, git_root))]
     while stack:
@@ -216,9 +235,11 @@ def _walk(
             yield Candidate(Path(directory), None, f"unreadable directory ({error.strerror})")
             continue
         if any(entry.name == ".gitignore" for entry in entries):
-            spec = IgnoreRules.load(directory)
+            spec, refused = IgnoreRules.read_ignore(directory)
             if spec is not None:
                 specs = [*specs, (directory, spec)]
+            elif refused is not None:
+                yield Candidate(Path(directory, ".gitignore"), None, refused)
         subdirs = []
         for entry in entries:
             name, path = entry.name, entry.path
@@ -245,6 +266,8 @@ def _walk(
                 yield Candidate(as_path, None, "ignored by .gitignore")
             elif entry.is_symlink() and not os.path.exists(path):
                 yield Candidate(as_path, None, "broken symbolic link")
+            elif entry.is_symlink() and not reader.inside(path, roots):
+                yield Candidate(as_path, None, OUTSIDE_LINK)
             else:
                 yield Candidate(as_path, language, reason)
         stack.extend((sub, specs) for sub in reversed(subdirs))
@@ -260,6 +283,8 @@ def discover(
 ) -> tuple[list[Candidate], list[str]]:
     """Candidates in a stable order, and the paths that do not exist."""
     rules = IgnoreRules(exclude, exclude_root)
+    paths = list(paths)
+    roots = reader.scan_roots(paths)
     candidates: list[Candidate] = []
     missing: list[str] = []
     for raw in paths:
@@ -274,23 +299,22 @@ def discover(
             continue
         if stat.S_ISDIR(info.st_mode):
             # Walk absolute paths: ignore files above the top are matched against them.
-            candidates.extend(_walk(os.path.abspath(path), rules, git_root, globs))
+            candidates.extend(_walk(os.path.abspath(path), rules, git_root, globs, roots))
             continue
         if force_exclude and rules.excluded_by_config(os.path.abspath(path), False):
             candidates.append(Candidate(path, None, "excluded by the config's exclude", True))
             continue
         language, reason = classify_name(path, globs)
         if language is None and stat.S_ISREG(info.st_mode):
-            language, reason = classify_content(_head(path))
+            language, reason = classify_content(_head(path, roots))
         candidates.append(Candidate(path, language, reason, True))
     return _dedupe(candidates), missing
 
 
-def _head(path: Path) -> str:
+def _head(path: Path, roots: reader.Roots) -> str:
     try:
-        with path.open("rb") as handle:
-            return handle.read(8192).decode("utf-8", errors="replace")
-    except OSError:
+        return reader.read_head(path, roots, 8192).decode("utf-8", errors="replace")
+    except reader.ReadRefused:
         return ""
 
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from infralint import registry
+from infralint import reader, registry
 from infralint.catalog import Catalog
 from infralint.config import Config, effective_severity, ignored_for_path, rule_options
-from infralint.discovery import Candidate, classify_content, classify_name, discover
+from infralint.discovery import NOT_READ, Candidate, classify_content, classify_name, discover
 from infralint.model import Finding, Notification, ParseError, ParseProblem, Severity, Span
 from infralint.project import BuildLink, Project
 from infralint.source import Document, SourceFile
@@ -119,26 +118,12 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def read_text(path: str, max_size: int) -> str:
-    """Read a regular file within the size limit, without ever blocking on a FIFO or device."""
+def read_text(path: str, max_size: int, roots: reader.Roots) -> str:
+    """Read a regular file inside the scanned roots within the size limit (see reader.py)."""
     try:
-        info = os.stat(path)
-    except OSError as error:
-        raise ParseError(f"cannot read the file: {error.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ParseError("not a regular file (a FIFO, socket or device is never read)")
-    if info.st_size > max_size:
-        raise ParseError(
-            f"file is {info.st_size:,} bytes, over the max-file-size limit of {max_size:,}"
-        )
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            raw = handle.read(max_size + 1)
-    except OSError as error:
-        raise ParseError(f"cannot read the file: {error.strerror}") from None
-    if len(raw) > max_size:
-        raise ParseError(f"file is over the max-file-size limit of {max_size:,} bytes")
+        raw = reader.read_bytes(path, roots, max_size, limit="max-file-size limit")
+    except reader.ReadRefused as error:
+        raise ParseError(str(error)) from None
     return decode(raw)
 
 
@@ -224,7 +209,11 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
     source: SourceFile | None = None
     document: Document | None = None
     try:
-        text = job.text if job.text is not None else read_text(job.path, config.max_file_size)
+        text = (
+            job.text
+            if job.text is not None
+            else read_text(job.path, config.max_file_size, context.project.roots)
+        )
         source = SourceFile(
             Path(job.path or job.display_path), job.display_path, text, job.language, job.reason
         )
@@ -378,11 +367,12 @@ def _suppressed(finding: Finding, reason: str | None) -> Finding:
 
 
 def display_path(path: Path | str, cwd: Path | str) -> str:
-    """Relative to `cwd` when under it, else absolute; POSIX separators."""
+    """Relative to `cwd` when under it, else absolute; POSIX separators; UTF-8 whatever the
+    locale (reader.utf8_name)."""
     absolute = os.path.abspath(path)
     prefix = os.path.join(os.path.abspath(cwd), "")
     shown = absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
-    return shown.replace(os.sep, "/")
+    return reader.utf8_name(shown.replace(os.sep, "/"))
 
 
 def repo_path(path: Path | str, root: Path | str) -> str:
@@ -411,7 +401,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
         force_exclude=settings.force_exclude,
         git_root=settings.project_root if (settings.project_root / ".git").exists() else None,
     )
-    project = Project(root=settings.project_root)
+    project = Project(root=settings.project_root, roots=reader.scan_roots(walk_paths))
     parsed = project.parsed
     if any(c.language == "compose" for c in candidates):
         candidates = _link_compose(candidates, settings, project, parsed, store)
@@ -447,6 +437,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
             )
         candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
     jobs.sort(key=lambda job: job.display_path)
+    missing = [reader.utf8_name(path) for path in missing]
     return Collected(jobs, missing, candidates, project, parsed)
 
 
@@ -478,18 +469,20 @@ def _python_scope(
             result.append(candidate)
             continue
         in_scope, reason = decisions[Path(os.path.abspath(candidate.path))]
-        if not in_scope and pyscope.is_deploy_script(candidate.path, _read_head(candidate.path)):
+        if not in_scope and pyscope.is_deploy_script(
+            candidate.path, _read_head(candidate.path, project.roots)
+        ):
             in_scope, reason = True, "deploy script (pyinfra/Fabric)"
         language = "python" if in_scope else None
         result.append(Candidate(candidate.path, language, reason, candidate.explicit))
     return result
 
 
-def _read_head(path: Path) -> str:
+def _read_head(path: Path, roots: reader.Roots) -> str:
+    """The first 64 KiB of a file inside the roots ("" when refused: no deploy script)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read(65536).decode("utf-8", errors="replace")
-    except OSError:
+        return reader.read_head(path, roots, 65536).decode("utf-8", errors="replace")
+    except reader.ReadRefused:
         return ""
 
 
@@ -511,7 +504,7 @@ def _link_compose(
             continue
         absolute = os.path.abspath(candidate.path)
         try:
-            text = read_text(absolute, settings.config.max_file_size)
+            text = read_text(absolute, settings.config.max_file_size, project.roots)
         except ParseError:
             continue  # reported when the file itself is checked
         links: list[BuildLink] | None = store.get_links(absolute, text) if store else None
@@ -529,14 +522,34 @@ def _link_compose(
             links = list(project_links.build_project(settings.project_root, [document]))
             if store is not None:
                 store.put_links(absolute, text, links)
-        project.links.extend(links)
+        # Links into directories outside the scanned tree are dropped: nothing there is read.
+        project.links.extend(link for link in links if _link_inside(link, project.roots))
     known = {os.path.abspath(c.path) for c in candidates if c.language}
     extra = []
     for dockerfile in sorted(project.linked_dockerfiles()):
-        if str(dockerfile) not in known and dockerfile.is_file():
+        # A Dockerfile outside the scanned tree is never read (nor is its content reported).
+        if str(dockerfile) in known or not reader.inside(dockerfile, project.roots):
+            continue
+        if dockerfile.is_file():
             extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
             known.add(str(dockerfile))
     return candidates + extra
+
+
+def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:
+    return reader.inside(link.context, roots) and (
+        link.dockerfile is None or reader.inside(link.dockerfile, roots)
+    )
+
+
+def _not_read_notes(candidates: list[Candidate], cwd: Path) -> list[Notification]:
+    """Files discovery refused to read (a link out of the tree, an ignore file that is a FIFO):
+    a note in every report, so a skipped file is never silent."""
+    return [
+        Notification(candidate.reason, display_path(candidate.path, cwd), Severity.NOTE)
+        for candidate in candidates
+        if candidate.language is None and candidate.reason.startswith(NOT_READ)
+    ]
 
 
 def run(paths: list[str], settings: Settings) -> RunResult:
@@ -557,7 +570,7 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     results = _execute(jobs, context, settings, store, collected.parsed)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
-    notifications: list[Notification] = []
+    notifications = _not_read_notes(candidates, settings.cwd)
     for result in results:
         findings.extend(result.findings)
         suppressed.extend(result.suppressed)

@@ -10,9 +10,20 @@ import os
 import sys
 
 
+def _utf8_output() -> None:
+    """UTF-8 output whatever the locale: paths and messages read the same under LC_ALL=C or
+    an ISO-8859-1 locale, and no character can raise an encode error. Undecodable file names
+    go to stdout as the bytes they were (like `ls`); stderr escapes them."""
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)  # not on a replaced stream
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors=errors)
+
+
 def main() -> None:
     from infralint.check_command import EXIT_ERROR, UsageError, parse_check_argv, run_check
 
+    _utf8_output()
     argv = sys.argv[1:]
     try:
         options = parse_check_argv(argv[1:]) if argv[:1] == ["check"] else None

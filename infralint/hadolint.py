@@ -12,6 +12,7 @@ from typing import Any
 
 from infralint.catalog import Catalog
 from infralint.config import Config, ConfigError
+from infralint.reader import read_config_text
 
 FILE_NAMES = (".hadolint.yaml", ".hadolint.yml")
 # hadolint's levels -> ours; hadolint's "info" and "style" are both advice.
@@ -43,7 +44,7 @@ def load_yaml(path: Path) -> dict[str, Any]:
     from ruamel.yaml.error import YAMLError
 
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        data = YAML(typ="safe", pure=True).load(read_config_text(path))
     except (OSError, UnicodeDecodeError, YAMLError) as error:
         raise ConfigError(f"{path}: cannot read hadolint config: {error}") from None
     if data is None:

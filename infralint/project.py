@@ -32,6 +32,8 @@ class Project:
 
     root: Path
     links: list[BuildLink] = field(default_factory=list)
+    # The scanned roots (resolved): nothing outside them is read for analysis (see reader.py).
+    roots: tuple[str, ...] = ()
     # Documents the engine parsed while linking (absolute path -> document), so a check that
     # reads another file of the run (a compose file's siblings) does not parse it again.
     # Never sent to worker processes.

@@ -5,7 +5,8 @@
 
 Compose resolves `build.context` against the compose file's directory and `build.dockerfile`
 against the context (an absolute path stays as it is). Values are interpolated with the `.env`
-beside the compose file. Remote contexts (git and http URLs) are not followed.
+beside the compose file. Remote contexts (git and http URLs) are not followed, and `~` is never
+expanded. A path may point outside the scanned tree: the engine and checks never read there.
 """
 
 from __future__ import annotations
@@ -74,10 +75,13 @@ def _args(
 
 
 def _resolve(base: Path, text: str) -> Path | None:
-    """`text` (`~` expanded) against `base`, absolute; None when the text cannot be a path here
-    (NUL, lone surrogates, a symlink loop)."""
+    """`text` against `base`, absolute; None when the text cannot be a path here (NUL, lone
+    surrogates, a symlink loop) or names a home directory: `~` is never expanded, so nothing
+    in the user's home is ever looked at."""
+    if text.startswith("~"):
+        return None
     try:
-        return (base / Path(text).expanduser()).resolve()
+        return (base / Path(text)).resolve()
     except (OSError, ValueError, RuntimeError):
         return None
 

@@ -25,8 +25,10 @@ from typing import NamedTuple
 
 import pathspec
 
+from infralint import reader
 from infralint.discovery import dockerfile_name
 
+MAX_DOCKERIGNORE_BYTES = 1_000_000  # far above any real .dockerignore; /dev/zero is refused
 # Directory names that take the files below them out of a build context (or `python.paths`
 # directory): VCS data, caches, dependencies, virtualenvs, tests.
 SKIPPED_DIRS = frozenset(
@@ -336,11 +338,11 @@ def _dockerignore_for(context: Path, dockerfile: Path | None) -> DockerIgnore | 
     path = _dockerignore_path(context, dockerfile)
     if path is None:
         return None
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return DockerIgnore(text.splitlines())
+    # Never through a symbolic link, and never a FIFO or a device: see reader.py.
+    text = reader.read_text_or_none(
+        path, (os.path.realpath(path.parent),), MAX_DOCKERIGNORE_BYTES, follow_links=False
+    )
+    return DockerIgnore(text.splitlines()) if text is not None else None
 
 
 # --------------------------------------------------------------------------- deploy scripts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from infralint.model import Violation
 from infralint.parsers import compose
+from infralint.project import Project
 from infralint.registry import CheckContext, checks_for
 from infralint.source import SourceFile
 from tests.helpers import lint_directory
@@ -29,7 +31,9 @@ def run(
     path = path or Path("/nonexistent/compose.yaml")
     document = compose.parse(SourceFile(path, path.name, text, "compose"))
     [(_, check)] = checks_for("compose", [code])
-    return list(check(document, CheckContext(code, options or {})))
+    # The engine's project: reads stay inside the scanned tree, here the file's directory.
+    project = Project(path.parent, roots=(os.path.realpath(path.parent),))
+    return list(check(document, CheckContext(code, options or {}, project=project)))
 
 
 def lines(violations: Iterable[Violation]) -> list[int]:
@@ -362,10 +366,20 @@ def test_linked_dockerfile_rules(tmp_path: Path) -> None:
 
 def test_engine_lints_the_linked_dockerfile_with_compose_args(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "linked", tmp_path, dirs_exist_ok=True)
-    result = lint_directory(tmp_path, paths=[str(tmp_path / "compose.yaml")])
+    result = lint_directory(tmp_path)
     found = {(finding.code, finding.path.rsplit("/", 1)[-1]) for finding in result.findings}
     assert ("DC508", "compose.yaml") in found
     assert ("DF102", "Dockerfile") in found  # FROM alpine:${TAG} with TAG=latest from compose
+
+
+def test_an_explicit_compose_file_reads_no_dockerfile_beside_it(tmp_path: Path) -> None:
+    """A file argument is its own scanned tree: the Dockerfile it builds is not read (issue 20,
+    item 5), so neither DC508 nor the linked Dockerfile's own findings appear."""
+    shutil.copytree(FIXTURES / "linked", tmp_path, dirs_exist_ok=True)
+    result = lint_directory(tmp_path, paths=[str(tmp_path / "compose.yaml")])
+    found = {(finding.code, finding.path.rsplit("/", 1)[-1]) for finding in result.findings}
+    assert ("DC508", "compose.yaml") not in found
+    assert result.checked_paths == ["compose.yaml"]
 
 
 def test_engine_reports_invalid_yaml_once(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ heredocs, exec form, nested `sh -c`, stage selection, files beside the Dockerfil
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from infralint.checks import dockerfile_packages as checks
 from infralint.fixes import apply_edits
 from infralint.model import Fix, Span, Violation
 from infralint.parsers.dockerfile import DockerfileDocument, parse_text
+from infralint.project import Project
 from infralint.registry import CheckContext
 
 Check = Callable[[DockerfileDocument, CheckContext], Iterable[Violation]]
@@ -133,7 +135,12 @@ def test_requirements_with_hashes_beside_the_dockerfile(tmp_path: Path) -> None:
         "RUN pip install --no-cache-dir -r /app/requirements.txt\n"
         "RUN pip install --no-cache-dir -r other.txt\n"
     )
-    found = run(checks.requirements_without_hashes, text, str(tmp_path / "Dockerfile"))
+    document = parse_text(text, str(tmp_path / "Dockerfile"))
+    # As in the engine: the requirements file is read only inside the scanned tree.
+    project = Project(tmp_path, roots=(os.path.realpath(tmp_path),))
+    found = list(
+        checks.requirements_without_hashes(document, CheckContext("DF121", project=project))
+    )
     assert lines(found) == [3]
 
 

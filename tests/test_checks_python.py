@@ -4,6 +4,7 @@ project run through the engine."""
 from __future__ import annotations
 
 import ast
+import os
 import textwrap
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from infralint.checks import python as checks
 from infralint.fixes_python import FIX_SAFE, fix_file_handlers
 from infralint.model import Severity, Violation
 from infralint.parsers.python import parse
+from infralint.project import Project
 from infralint.registry import CheckContext
 from infralint.source import SourceFile
 
@@ -36,7 +38,9 @@ def run(
 ) -> list[Violation]:
     src = SourceFile(directory / name, name, textwrap.dedent(text), "python", reason)
     document = parse(src)
-    return list(CHECKS[code](document, CheckContext(code)))
+    # As in the engine: the files a check reads must lie inside the scanned tree (`directory`).
+    project = Project(directory, roots=(os.path.realpath(directory),))
+    return list(CHECKS[code](document, CheckContext(code, project=project)))
 
 
 def lines(violations: list[Violation]) -> list[int]:

@@ -50,6 +50,7 @@ from infralint.parsers.shell import Command, Script
 from infralint.parsers.yaml_model import Entry, Mapping, Node, Scalar, Sequence, walk
 from infralint.project import Project
 from infralint.project_links import ServiceBuild, service_builds
+from infralint.reader import Roots, read_text_or_none, roots_of
 from infralint.registry import CheckContext, check
 from infralint.source import SourceFile
 
@@ -615,9 +616,10 @@ def _sibling_names(directory: Path, exclude: str, project: Project | None) -> Na
         )[:MAX_SIBLINGS]
     except OSError:
         return Names()
+    roots = roots_of(project)
     for path in siblings:
         known = project.parsed.get(str(path)) if project is not None else None
-        names = _names(known) if isinstance(known, ComposeDocument) else _file_names(path)
+        names = _names(known) if isinstance(known, ComposeDocument) else _file_names(path, roots)
         if names is None:
             continue
         services |= names.services
@@ -627,16 +629,18 @@ def _sibling_names(directory: Path, exclude: str, project: Project | None) -> Na
 
 
 @functools.lru_cache(maxsize=1024)
-def _file_names(path: Path) -> Names | None:
+def _file_names(path: Path, roots: Roots) -> Names | None:
+    """The names a sibling compose file defines; None when it is not read (outside the scanned
+    tree, not a regular file, too large) or does not parse."""
     from infralint.model import ParseError
     from infralint.parsers.yaml_model import MAX_BYTES
 
+    text = read_text_or_none(path, roots, MAX_BYTES)
+    if text is None:
+        return None
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        text = path.read_text(encoding="utf-8", errors="replace")
         return _names(parse(SourceFile(path, path.name, text, "compose")))
-    except (OSError, ParseError):
+    except ParseError:
         return None
 
 
@@ -876,16 +880,17 @@ PROXY_ARGS = frozenset(
 MAX_DOCKERFILE_BYTES = 2_000_000
 
 
-def _dockerfile(document: ComposeDocument, build: ServiceBuild) -> Any | None:
+def _dockerfile(document: ComposeDocument, build: ServiceBuild, ctx: CheckContext) -> Any | None:
     """The parsed Dockerfile a build uses (inline or on disk), None when unreadable.
     Cached on the compose document: DC508 and DC509 both read it."""
     key = ("dockerfile", id(build.service.node))
     if key not in document.cache:
-        document.cache[key] = _read_dockerfile(build)
+        document.cache[key] = _read_dockerfile(build, roots_of(ctx.project))
     return document.cache[key]
 
 
-def _read_dockerfile(build: ServiceBuild) -> Any | None:
+def _read_dockerfile(build: ServiceBuild, roots: Roots) -> Any | None:
+    """Only a Dockerfile inside the scanned tree is read: its stages and ARGs are quoted."""
     from infralint.model import ParseError
     from infralint.parsers import dockerfile
 
@@ -894,12 +899,10 @@ def _read_dockerfile(build: ServiceBuild) -> Any | None:
         text = build.inline
     elif build.dockerfile is not None:
         path = build.dockerfile
-        try:
-            if not path.is_file() or path.stat().st_size > MAX_DOCKERFILE_BYTES:
-                return None
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        on_disk = read_text_or_none(path, roots, MAX_DOCKERFILE_BYTES)
+        if on_disk is None:
             return None
+        text = on_disk
     else:
         return None
     source = SourceFile(path, str(path), text, "dockerfile", reason="compose build")
@@ -936,7 +939,7 @@ def build_arg_undeclared(document: ComposeDocument, ctx: CheckContext) -> Iterat
     for build in _linked_builds(document, ctx):
         if not build.args:
             continue
-        parsed = _dockerfile(document, build)
+        parsed = _dockerfile(document, build, ctx)
         if parsed is None:
             continue
         declared = _declared_args(parsed)
@@ -955,7 +958,7 @@ def build_target_missing(document: ComposeDocument, ctx: CheckContext) -> Iterat
     for build in _linked_builds(document, ctx):
         if not build.target or build.target_node is None:
             continue
-        parsed = _dockerfile(document, build)
+        parsed = _dockerfile(document, build, ctx)
         if parsed is None:
             continue
         stages = {stage.name.lower() for stage in parsed.stages if stage.name}

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from infralint import reader
 from infralint.checks import unique
 from infralint.model import Fix, Span, Violation
 from infralint.parsers import commands as tools
@@ -753,7 +754,7 @@ def requirements_without_hashes(
             for option in call.options:
                 if option.name != "requirement" or not option.value:
                     continue
-                if _requirements_hashed(document, option.value):
+                if _requirements_hashed(document, option.value, reader.roots_of(ctx.project)):
                     continue
                 word = option.value_word or option.word
                 yield Violation(
@@ -763,16 +764,14 @@ def requirements_without_hashes(
                 )
 
 
-def _requirements_hashed(document: DockerfileDocument, path: str) -> bool:
-    """The requirements file, found beside the Dockerfile, pins hashes (`--hash=`)."""
+def _requirements_hashed(document: DockerfileDocument, path: str, roots: reader.Roots) -> bool:
+    """The requirements file, found beside the Dockerfile (inside the scanned tree), pins
+    hashes (`--hash=`)."""
     directory = Path(document.source.path).parent
     for candidate in (directory / path.lstrip("/"), directory / Path(path).name):
-        try:
-            if candidate.is_file() and candidate.stat().st_size < 5_000_000:
-                text = candidate.read_text(encoding="utf-8", errors="replace")
-                return "--hash=" in text or "--hash " in text
-        except OSError:
-            continue
+        text = reader.read_text_or_none(candidate, roots, 5_000_000)
+        if text is not None:
+            return "--hash=" in text or "--hash " in text
     return False
 
 

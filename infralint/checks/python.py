@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from infralint import reader
 from infralint.model import Fix, Severity, Span, Violation
 from infralint.parsers import commands
 from infralint.parsers.python import PythonDocument
@@ -257,7 +258,7 @@ INSTEAD = "instead of stdout/stderr"
 
 @check("PY301")
 def logging_to_file(doc: PythonDocument, context: CheckContext) -> Iterator[Violation]:
-    violations = list(_logging_to_file(doc))
+    violations = list(_logging_to_file(doc, reader.roots_of(context.project)))
     if violations and context.want_fixes:
         violations[0] = _with_codemod(doc, violations[0])
     yield from violations
@@ -275,7 +276,7 @@ def _with_codemod(doc: PythonDocument, violation: Violation) -> Violation:
     return violation._replace(fix=Fix(whole, fixed, safe=FIX_SAFE))
 
 
-def _logging_to_file(doc: PythonDocument) -> Iterator[Violation]:
+def _logging_to_file(doc: PythonDocument, roots: reader.Roots) -> Iterator[Violation]:
     if not doc.in_build_context:
         return
     subclasses = _file_handler_subclasses(doc)
@@ -296,7 +297,7 @@ def _logging_to_file(doc: PythonDocument) -> Iterator[Violation]:
             if config is not None:
                 yield from _logging_dict(doc, resolve(doc, config), checked_dicts)
         elif "logging.config.fileConfig" in names:
-            yield from _file_config(doc, call)
+            yield from _file_config(doc, call, roots)
         elif "loguru.logger.add" in names:
             yield from _loguru_add(doc, call)
         elif names & STRUCTLOG_OUTPUTS:
@@ -406,10 +407,10 @@ def _basic_config(doc: PythonDocument, call: cst.Call) -> Iterator[Violation]:
         )
 
 
-def _file_config(doc: PythonDocument, call: cst.Call) -> Iterator[Violation]:
+def _file_config(doc: PythonDocument, call: cst.Call, roots: reader.Roots) -> Iterator[Violation]:
     source = argument(call, 0, "fname")
     shown = f"logging.config.fileConfig({doc.code(source)})" if source else "fileConfig()"
-    handlers = _ini_file_handlers(doc, string_value(doc, source))
+    handlers = _ini_file_handlers(doc, string_value(doc, source), roots)
     if handlers is None:
         # A note, not a warning: the handlers may well be streams.
         yield Violation(
@@ -423,18 +424,20 @@ def _file_config(doc: PythonDocument, call: cst.Call) -> Iterator[Violation]:
         yield Violation(doc.span(call), f"{shown} configures file handlers {listed} {INSTEAD}")
 
 
-def _ini_file_handlers(doc: PythonDocument, relative: str | None) -> list[tuple[str, str]] | None:
+def _ini_file_handlers(
+    doc: PythonDocument, relative: str | None, roots: reader.Roots
+) -> list[tuple[str, str]] | None:
     """The file handlers of a fileConfig INI file beside the module (read as data, never
-    evaluated), or None when the file cannot be found or read."""
+    evaluated, only inside the scanned tree), or None when the file cannot be found or read."""
     if relative is None or not doc.source.path.is_absolute():
         return None
-    path = doc.source.path.parent / relative
+    text = reader.read_text_or_none(doc.source.path.parent / relative, roots, _MAX_READ_BYTES)
+    if text is None:
+        return None
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
-        if not path.is_file() or path.stat().st_size > _MAX_READ_BYTES:
-            return None
-        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, configparser.Error):
+        parser.read_string(text)
+    except configparser.Error:
         return None
     found = []
     for section in parser.sections():
@@ -650,7 +653,7 @@ def imperative_shell_in_deploy(doc: PythonDocument, context: CheckContext) -> It
             if operation == "server.shell":
                 yield from _shell_strings(doc, call, operation, argument(call, 0, "commands"))
             else:
-                yield from _script_file(doc, call, operation)
+                yield from _script_file(doc, call, operation, reader.roots_of(context.project))
         elif doc.deploy_kind == "fabric" and _is_remote_run(doc, call, names):
             label = f"{doc.code(call.func, 30)}()"
             yield from _shell_strings(doc, call, label, argument(call, 0, "command"))
@@ -686,18 +689,17 @@ def _shell_strings(
             yield _imperative_violation(doc, part, label, steps)
 
 
-def _script_file(doc: PythonDocument, call: cst.Call, operation: str) -> Iterator[Violation]:
-    """server.script uploads and runs a local script: read it (never run it) beside the deploy."""
+def _script_file(
+    doc: PythonDocument, call: cst.Call, operation: str, roots: reader.Roots
+) -> Iterator[Violation]:
+    """server.script uploads and runs a local script: read it (never run it) beside the deploy,
+    and only inside the scanned tree (its commands are quoted in the finding)."""
     source = argument(call, 0, "src")
     relative = string_value(doc, source)
     if source is None or relative is None or not doc.source.path.is_absolute():
         return
-    path = doc.source.path.parent / relative
-    try:
-        if not path.is_file() or path.stat().st_size > _MAX_READ_BYTES:
-            return
-        script = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    script = reader.read_text_or_none(doc.source.path.parent / relative, roots, _MAX_READ_BYTES)
+    if script is None:
         return
     steps = imperatives_in(script)
     if steps:

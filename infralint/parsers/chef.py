@@ -13,6 +13,7 @@ deeply nested input cannot exhaust the Python stack.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -1153,10 +1154,7 @@ def _library_reason(doc: ChefDocument, lock: Path) -> str | None:
     policyfile: ChefDocument | None = doc if doc.kind == "policyfile" else None
     sibling = lock.with_name("Policyfile.rb")
     if policyfile is None and _exists(sibling):
-        try:
-            text = sibling.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = ""
+        text = _read_beside(sibling) or ""
         policyfile = ChefDocument(
             SourceFile(sibling, sibling.name, text, "chef"), kind="policyfile"
         )
@@ -1169,6 +1167,18 @@ def _library_reason(doc: ChefDocument, lock: Path) -> str | None:
     return None
 
 
+MAX_BESIDE_BYTES = 1_000_000  # a Policyfile.rb or .gitignore read beside a lock file
+
+
+def _read_beside(path: Path) -> str | None:
+    """A regular file in its own directory, never through a symbolic link (which could lead out
+    of the scanned tree, or to /dev/zero), within MAX_BESIDE_BYTES; None when refused."""
+    from infralint import reader
+
+    roots = (os.path.realpath(path.parent),)
+    return reader.read_text_or_none(path, roots, MAX_BESIDE_BYTES, follow_links=False)
+
+
 def _gitignored(path: Path) -> str | None:
     """The .gitignore (in the file's folder or above, up to the repository root) that ignores
     `path`, if any."""
@@ -1178,11 +1188,7 @@ def _gitignored(path: Path) -> str | None:
     for _ in range(12):
         ignore = folder / ".gitignore"
         if _exists(ignore):
-            try:
-                lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                lines = []
-            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            spec = pathspec.GitIgnoreSpec.from_lines((_read_beside(ignore) or "").splitlines())
             try:
                 relative = path.relative_to(folder).as_posix()
             except ValueError:

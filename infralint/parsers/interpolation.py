@@ -11,6 +11,7 @@ unknown part lies.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -177,11 +178,12 @@ def parse_dotenv(text: str) -> dict[str, str]:
 
 
 def load_dotenv(directory: Path) -> dict[str, str]:
-    """The `.env` beside a compose file; empty when absent, unreadable or too large."""
-    path = directory / ".env"
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_DOTENV_BYTES:
-            return {}
-        return parse_dotenv(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        return {}
+    """The `.env` beside a compose file; empty when absent, unreadable, too large, or not a
+    regular file (a symbolic link, a FIFO)."""
+    from infralint import reader
+
+    # Never through a symbolic link: its values are quoted in findings.
+    text = reader.read_text_or_none(
+        directory / ".env", (os.path.realpath(directory),), MAX_DOTENV_BYTES, follow_links=False
+    )
+    return parse_dotenv(text) if text is not None else {}

@@ -29,6 +29,8 @@ from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from infralint.reader import native_name, utf8_name
+
 if TYPE_CHECKING:
     from infralint.reporters import Report
 
@@ -99,10 +101,13 @@ def normalized(path: Path) -> Path:
 
 
 def repo_relative(display_path: str, report: Report) -> str | None:
-    """`display_path` relative to the project root (POSIX), or None when it lies outside."""
-    absolute = normalized(report.cwd / display_path)
+    """`display_path` relative to the project root (POSIX), or None when it lies outside.
+
+    Display paths are UTF-8 text (reader.utf8_name); they go back to the file system's own
+    form before they meet the (native) working directory and root."""
+    absolute = normalized(report.cwd / native_name(display_path))
     root = normalized(report.project_root)
     for candidate, base in ((absolute, root), (absolute.resolve(), root.resolve())):
         if candidate.is_relative_to(base):
-            return candidate.relative_to(base).as_posix()
+            return utf8_name(candidate.relative_to(base).as_posix())
     return None

@@ -28,6 +28,7 @@ import attrs
 import sarif_om as om
 
 from infralint.model import Finding, Notification, Severity, Span
+from infralint.reader import native_name
 from infralint.reporters.fingerprints import (
     line_hashes,
     normalized,
@@ -197,8 +198,11 @@ def artifact_location(display_path: str, report: Report) -> Any:
     relative = repo_relative(display_path, report)
     if relative is None:
         # Outside the repository: code scanning cannot show it, but the file is still named.
-        return om.ArtifactLocation(uri=normalized((report.cwd / display_path).absolute()).as_uri())
-    return om.ArtifactLocation(uri=quote(relative, safe="/"), uri_base_id=SRCROOT)
+        native = report.cwd / native_name(display_path)  # as_uri encodes the file system's way
+        return om.ArtifactLocation(uri=normalized(native.absolute()).as_uri())
+    # Percent-encode the name's bytes: an undecodable byte (a surrogate here) is no crash.
+    uri = quote(relative.encode("utf-8", "surrogateescape"), safe="/")
+    return om.ArtifactLocation(uri=uri, uri_base_id=SRCROOT)
 
 
 def directory_uri(path: Path) -> str:
