@@ -401,7 +401,10 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
         force_exclude=settings.force_exclude,
         git_root=settings.project_root if (settings.project_root / ".git").exists() else None,
     )
-    project = Project(root=settings.project_root, roots=reader.scan_roots(walk_paths))
+    # The repository is the unit of trust: a compose file given alone (as pre-commit passes it)
+    # still reads the Dockerfile it builds, while nothing outside the repository is read.
+    roots = reader.scan_roots([*walk_paths, settings.project_root])
+    project = Project(root=settings.project_root, roots=roots)
     parsed = project.parsed
     if any(c.language == "compose" for c in candidates):
         candidates = _link_compose(candidates, settings, project, parsed, store)

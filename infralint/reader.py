@@ -5,7 +5,8 @@ link may point at `/etc/passwd`, a compose file may name `~/.git-credentials` as
 a `.gitignore` may be a FIFO or a link to `/dev/zero`. So every read for analysis comes here:
 
 - the path is resolved (every symbolic link followed) and must lie inside the scanned roots,
-  the paths given on the command line; what lies outside is never opened;
+  the paths given on the command line and the project (repository) holding them; what lies
+  outside is never opened;
 - auxiliary files (ignore files, `.env`) are never read through a symbolic link at all;
 - the file is opened without blocking and without following a final symbolic link, and must be
   a regular file on the open descriptor (so a FIFO or a device is never read);

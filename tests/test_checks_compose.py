@@ -372,14 +372,14 @@ def test_engine_lints_the_linked_dockerfile_with_compose_args(tmp_path: Path) ->
     assert ("DF102", "Dockerfile") in found  # FROM alpine:${TAG} with TAG=latest from compose
 
 
-def test_an_explicit_compose_file_reads_no_dockerfile_beside_it(tmp_path: Path) -> None:
-    """A file argument is its own scanned tree: the Dockerfile it builds is not read (issue 20,
-    item 5), so neither DC508 nor the linked Dockerfile's own findings appear."""
+def test_an_explicit_compose_file_reads_the_dockerfile_it_builds(tmp_path: Path) -> None:
+    """A file argument (as pre-commit passes it) still reads the Dockerfile it builds inside the
+    project: the repository, not the one file, is what may be read."""
     shutil.copytree(FIXTURES / "linked", tmp_path, dirs_exist_ok=True)
     result = lint_directory(tmp_path, paths=[str(tmp_path / "compose.yaml")])
     found = {(finding.code, finding.path.rsplit("/", 1)[-1]) for finding in result.findings}
-    assert ("DC508", "compose.yaml") not in found
-    assert result.checked_paths == ["compose.yaml"]
+    assert ("DC508", "compose.yaml") in found
+    assert ("DF102", "Dockerfile") in found  # FROM alpine:${TAG} with TAG=latest from compose
 
 
 def test_engine_reports_invalid_yaml_once(tmp_path: Path) -> None:
