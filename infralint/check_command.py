@@ -28,7 +28,10 @@ def fail(message: str) -> NoReturn:
 
 
 def warn(message: str) -> None:
-    print(message, file=sys.stderr)
+    """One line on stderr; paths and values in it may come from the scanned tree."""
+    from infralint.textsafe import visible
+
+    print(visible(message), file=sys.stderr)
 
 
 class CheckOptions(NamedTuple):

@@ -18,6 +18,7 @@ from infralint.check_command import (
     load_settings,
     project_root,
     run_check,
+    warn,
 )
 
 app = typer.Typer(
@@ -32,7 +33,7 @@ app = typer.Typer(
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"infralint: error: {message}", err=True)
+    warn(f"infralint: error: {message}")
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -318,11 +319,14 @@ def files_command(
     )
     collected = engine.collect_jobs(paths or ["."], settings)
     missing, candidates = collected.missing, collected.candidates
+    from infralint.textsafe import visible
+
     for candidate in sorted(candidates, key=lambda c: engine.display_path(c.path, cwd)):
-        shown = engine.display_path(candidate.path, cwd)
-        typer.echo(f"{shown}\t{candidate.language or 'skipped'}\t{candidate.reason}")
+        shown = visible(engine.display_path(candidate.path, cwd))
+        reason = visible(candidate.reason)
+        typer.echo(f"{shown}\t{candidate.language or 'skipped'}\t{reason}")
     for path in missing:
-        typer.echo(f"infralint: error: {path}: no such file or directory", err=True)
+        warn(f"infralint: error: {path}: no such file or directory")
     if missing:
         raise typer.Exit(EXIT_ERROR)
 
@@ -344,7 +348,9 @@ def config_command(
         typer.echo(json.dumps(json_schema(load_catalog()), indent=2))
         return
     _catalog, cfg, enabled = _load_settings(config, no_config)
-    source = str(cfg.path) if cfg.path else "none (defaults)"
+    from infralint.textsafe import visible
+
+    source = visible(str(cfg.path)) if cfg.path else "none (defaults)"
     typer.echo(f"# config file: {source}")
     typer.echo(cfg.as_toml())
     typer.echo(f"\n# enabled rules ({len(enabled)}): {' '.join(sorted(enabled))}")

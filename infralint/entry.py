@@ -11,7 +11,7 @@ import sys
 
 
 def main() -> None:
-    from infralint.check_command import EXIT_ERROR, UsageError, parse_check_argv, run_check
+    from infralint.check_command import EXIT_ERROR, UsageError, parse_check_argv, run_check, warn
 
     argv = sys.argv[1:]
     try:
@@ -23,7 +23,7 @@ def main() -> None:
         else:
             sys.exit(run_check(options))
     except UsageError as error:
-        print(f"infralint: error: {error}", file=sys.stderr)
+        warn(f"infralint: error: {error}")
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         print("infralint: interrupted", file=sys.stderr)
@@ -33,5 +33,5 @@ def main() -> None:
     except Exception as error:  # pragma: no cover - the last line of defence
         if os.environ.get("INFRALINT_DEBUG"):
             raise
-        print(f"infralint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        warn(f"infralint: internal error: {type(error).__name__}: {error}")
         sys.exit(EXIT_ERROR)
