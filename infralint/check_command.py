@@ -364,7 +364,7 @@ def _apply_baseline(result: Any, path: Path) -> None:
         entries = baselines.load(path)
     except baselines.BaselineError as error:
         fail(str(error))
-    applied = baselines.apply(result.findings, entries)
+    applied = baselines.apply(result.findings, entries, baselines.repo_paths(result.jobs))
     result.findings = applied.new
     result.suppressed = sorted([*result.suppressed, *applied.baselined], key=lambda f: f.sort_key)
     if applied.stale:

@@ -390,7 +390,11 @@ def baseline_create(
     from infralint import baseline as baselines
 
     result = _baseline_run(paths, config, no_config)
-    entries = [baselines.entry_for(finding) for finding in result.findings]
+    repo_paths = baselines.repo_paths(result.jobs)
+    entries = [
+        baselines.entry_for(finding, repo_paths.get(finding.path, finding.path))
+        for finding in result.findings
+    ]
     output.write_text(baselines.dump(entries), encoding="utf-8")
     typer.echo(f"wrote {len(entries)} findings to {output}")
 
@@ -415,7 +419,9 @@ def baseline_update(
     except baselines.BaselineError as error:
         _fail(str(error))
     result = _baseline_run(paths, config, no_config)
-    new_entries = baselines.updated(entries, result.findings, prune)
+    new_entries = baselines.updated(
+        entries, result.findings, prune, baselines.repo_paths(result.jobs)
+    )
     output.write_text(baselines.dump(new_entries), encoding="utf-8")
     typer.echo(f"wrote {len(new_entries)} findings to {output} (was {len(entries)})")
 

@@ -6,7 +6,10 @@ Config files from the scanned repository are data only: nothing in them can load
 
 from __future__ import annotations
 
+import errno
 import fnmatch
+import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,11 +110,20 @@ def _has_tool_table(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "infralint" in tool
 
 
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """Up to `limit + 1` bytes of a regular file. OSError when it is anything else: opening
+    does not wait for a FIFO's writer, and a device is never read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read(limit + 1)
+
+
 def read_config_text(path: Path, kind: str = "config file") -> str:
     """A config file's text, read with a size bound (the scanned repository provides it)."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_CONFIG_SIZE + 1)
+        raw = read_regular_file(path, MAX_CONFIG_SIZE)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
     if len(raw) > MAX_CONFIG_SIZE:
