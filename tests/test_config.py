@@ -131,7 +131,7 @@ def test_deep_nesting_and_size_are_bounded(tmp_path: Path) -> None:
 def test_printed_config_escapes_controls_and_reads_back() -> None:
     import tomllib
 
-    odd = "a\x1b]52;c;x\x07\n[tool.evil]\u202e\"\\"
+    odd = 'a\x1b]52;c;x\x07\n[tool.evil]\u202e"\\'
     config = config_from_dict({"exclude": [odd]}, None, CATALOG)
     text = config.as_toml()
     assert "\x1b" not in text and "\u202e" not in text and "\n[tool.evil]" not in text
