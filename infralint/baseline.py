@@ -10,12 +10,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infralint.model import Finding
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from infralint.engine import FileJob
+
 DEFAULT_FILE = ".infralint-baseline.json"
 FORMAT_VERSION = 1
+# About 100,000 entries; the file comes from the scanned repository, so reading it is bounded.
+MAX_BASELINE_SIZE = 32 * 1024 * 1024
+ENTRY_FIELDS = ("fingerprint", "code", "path")  # required; "message" is only for reviewers
 
 
 class BaselineError(Exception):
@@ -38,26 +46,53 @@ class Entry:
         }
 
 
-def entry_for(finding: Finding) -> Entry:
-    return Entry(finding.fingerprint, finding.code, finding.path, finding.message)
+def entry_for(finding: Finding, repo_path: str) -> Entry:
+    """The entry recording `finding`, whose file is `repo_path` relative to the project root."""
+    return Entry(finding.fingerprint, finding.code, repo_path, finding.message)
+
+
+def repo_paths(jobs: Iterable[FileJob]) -> dict[str, str]:
+    """Each checked file's shown path -> its path relative to the project root, which is what
+    entries record: the same whatever directory infralint runs from."""
+    return {job.display_path: job.repo_path for job in jobs}
 
 
 def load(path: Path) -> list[Entry]:
+    from infralint.reader import read_named
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = read_named(path, MAX_BASELINE_SIZE)
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found") from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise BaselineError(f"{path}: cannot read the baseline: {error}") from None
-    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-        raise BaselineError(f"{path}: not an infralint baseline (version {FORMAT_VERSION})")
+    except OSError as error:
+        raise BaselineError(f"{path}: cannot read the baseline: {error.strerror}") from None
+    if len(raw) > MAX_BASELINE_SIZE:
+        raise BaselineError(f"{path}: the baseline is larger than {MAX_BASELINE_SIZE} bytes")
     try:
-        return [
-            Entry(item["fingerprint"], item["code"], item["path"], item.get("message", ""))
-            for item in data["findings"]
-        ]
-    except (KeyError, TypeError):
-        raise BaselineError(f"{path}: malformed baseline entries") from None
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BaselineError(f"{path}: cannot read the baseline: {error}") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: cannot read the baseline: nested too deeply") from None
+    version = data.get("version") if isinstance(data, dict) else None
+    if type(version) is not int or version != FORMAT_VERSION:  # `true == 1` is no version
+        raise BaselineError(f"{path}: not an infralint baseline (version {FORMAT_VERSION})")
+    items = data.get("findings")
+    if not isinstance(items, list):
+        raise BaselineError(f"{path}: findings: expected a list of entries")
+    return [_entry(item, f"{path}: findings[{index}]") for index, item in enumerate(items)]
+
+
+def _entry(item: Any, where: str) -> Entry:
+    if not isinstance(item, dict):
+        raise BaselineError(f"{where}: expected an object")
+    fields: dict[str, str] = {}
+    for name in (*ENTRY_FIELDS, "message"):
+        value = item.get(name, "" if name == "message" else None)
+        if not isinstance(value, str):
+            raise BaselineError(f"{where}.{name}: expected a string")
+        fields[name] = value
+    return Entry(**fields)
 
 
 def dump(entries: list[Entry]) -> str:
@@ -77,17 +112,22 @@ class Applied:
     stale: list[Entry]
 
 
-def apply(findings: list[Finding], entries: list[Entry]) -> Applied:
-    """Split findings into new and baselined. Each entry absorbs one finding."""
-    available: dict[tuple[str, str], int] = {}
+def apply(
+    findings: list[Finding], entries: list[Entry], paths: Mapping[str, str] | None = None
+) -> Applied:
+    """Split findings into new and baselined. Each entry absorbs one finding with its code,
+    fingerprint and file: an entry shown as one file must not hide a finding in another.
+    `paths` maps a finding's path to the repo-relative one entries record (see `repo_paths`)."""
+    paths = paths or {}
+    available: dict[tuple[str, str, str], int] = {}
     for entry in entries:
-        key = (entry.code, entry.fingerprint)
+        key = (entry.code, entry.fingerprint, entry.path)
         available[key] = available.get(key, 0) + 1
-    used: dict[tuple[str, str], int] = {}
+    used: dict[tuple[str, str, str], int] = {}
     new: list[Finding] = []
     baselined: list[Finding] = []
     for finding in findings:
-        key = (finding.code, finding.fingerprint)
+        key = (finding.code, finding.fingerprint, paths.get(finding.path, finding.path))
         if used.get(key, 0) < available.get(key, 0):
             used[key] = used.get(key, 0) + 1
             baselined.append(finding._replace(suppressed=True, suppression_reason="baseline"))
@@ -95,7 +135,7 @@ def apply(findings: list[Finding], entries: list[Entry]) -> Applied:
             new.append(finding)
     stale = []
     for entry in entries:
-        key = (entry.code, entry.fingerprint)
+        key = (entry.code, entry.fingerprint, entry.path)
         if used.get(key, 0) > 0:
             used[key] -= 1
         else:
@@ -103,10 +143,12 @@ def apply(findings: list[Finding], entries: list[Entry]) -> Applied:
     return Applied(new, baselined, stale)
 
 
-def updated(entries: list[Entry], findings: list[Finding], prune: bool) -> list[Entry]:
+def updated(
+    entries: list[Entry], findings: list[Finding], prune: bool, paths: Mapping[str, str]
+) -> list[Entry]:
     """The entries for `baseline update`: every current finding, plus stale ones unless pruned."""
-    current = [entry_for(finding) for finding in findings]
+    current = [entry_for(finding, paths.get(finding.path, finding.path)) for finding in findings]
     if prune:
         return current
-    stale = apply(findings, entries).stale
+    stale = apply(findings, entries, paths).stale
     return current + stale

@@ -28,7 +28,10 @@ def fail(message: str) -> NoReturn:
 
 
 def warn(message: str) -> None:
-    print(message, file=sys.stderr)
+    """One line on stderr; paths and values in it may come from the scanned tree."""
+    from infralint.textsafe import visible
+
+    print(visible(message), file=sys.stderr)
 
 
 class CheckOptions(NamedTuple):
@@ -382,7 +385,7 @@ def _apply_baseline(result: Any, path: Path) -> None:
         entries = baselines.load(path)
     except baselines.BaselineError as error:
         fail(str(error))
-    applied = baselines.apply(result.findings, entries)
+    applied = baselines.apply(result.findings, entries, baselines.repo_paths(result.jobs))
     result.findings = applied.new
     result.suppressed = sorted([*result.suppressed, *applied.baselined], key=lambda f: f.sort_key)
     if applied.stale:

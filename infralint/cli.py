@@ -18,6 +18,7 @@ from infralint.check_command import (
     load_settings,
     project_root,
     run_check,
+    warn,
 )
 
 app = typer.Typer(
@@ -32,7 +33,7 @@ app = typer.Typer(
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"infralint: error: {message}", err=True)
+    warn(f"infralint: error: {message}")
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -323,11 +324,14 @@ def files_command(
     )
     collected = engine.collect_jobs(paths or ["."], settings)
     missing, candidates = collected.missing, collected.candidates
+    from infralint.textsafe import visible
+
     for candidate in sorted(candidates, key=lambda c: engine.display_path(c.path, cwd)):
-        shown = engine.display_path(candidate.path, cwd)
-        typer.echo(f"{shown}\t{candidate.language or 'skipped'}\t{candidate.reason}")
+        shown = visible(engine.display_path(candidate.path, cwd))
+        reason = visible(candidate.reason)
+        typer.echo(f"{shown}\t{candidate.language or 'skipped'}\t{reason}")
     for path in missing:
-        typer.echo(f"infralint: error: {path}: no such file or directory", err=True)
+        warn(f"infralint: error: {path}: no such file or directory")
     if missing:
         raise typer.Exit(EXIT_ERROR)
 
@@ -349,7 +353,9 @@ def config_command(
         typer.echo(json.dumps(json_schema(load_catalog()), indent=2))
         return
     _catalog, cfg, enabled = _load_settings(config, no_config)
-    source = str(cfg.path) if cfg.path else "none (defaults)"
+    from infralint.textsafe import visible
+
+    source = visible(str(cfg.path)) if cfg.path else "none (defaults)"
     typer.echo(f"# config file: {source}")
     typer.echo(cfg.as_toml())
     typer.echo(f"\n# enabled rules ({len(enabled)}): {' '.join(sorted(enabled))}")
@@ -394,7 +400,11 @@ def baseline_create(
     from infralint import baseline as baselines
 
     result = _baseline_run(paths, config, no_config)
-    entries = [baselines.entry_for(finding) for finding in result.findings]
+    repo_paths = baselines.repo_paths(result.jobs)
+    entries = [
+        baselines.entry_for(finding, repo_paths.get(finding.path, finding.path))
+        for finding in result.findings
+    ]
     output.write_text(baselines.dump(entries), encoding="utf-8")
     typer.echo(f"wrote {len(entries)} findings to {output}")
 
@@ -419,7 +429,9 @@ def baseline_update(
     except baselines.BaselineError as error:
         _fail(str(error))
     result = _baseline_run(paths, config, no_config)
-    new_entries = baselines.updated(entries, result.findings, prune)
+    new_entries = baselines.updated(
+        entries, result.findings, prune, baselines.repo_paths(result.jobs)
+    )
     output.write_text(baselines.dump(new_entries), encoding="utf-8")
     typer.echo(f"wrote {len(new_entries)} findings to {output} (was {len(entries)})")
 

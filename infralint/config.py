@@ -14,12 +14,14 @@ from typing import Any
 
 from infralint.catalog import Catalog, Rule, option_value_ok
 from infralint.model import Severity
-from infralint.reader import read_config_text
+from infralint.reader import read_named
+from infralint.textsafe import UNSAFE, brief_repr
 
 CONFIG_FILES = (".infralint.toml", "infralint.toml", "pyproject.toml")
 PRESETS = ("recommended", "strict")
 FAIL_ON = ("error", "warning", "note", "never")
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes; larger files are IL001, not read
+MAX_CONFIG_SIZE = 1024 * 1024  # bytes; a config (or hadolint config, or pyproject) is far smaller
 FILE_GLOB_LANGUAGES = ("dockerfile", "compose", "chef", "python")
 
 
@@ -94,35 +96,53 @@ def find_config(start: Path) -> Path | None:
 def _has_tool_table(pyproject: Path) -> bool:
     try:
         text = read_config_text(pyproject)
-    except (OSError, UnicodeDecodeError):
+    except ConfigError:
         return False
     if "infralint" not in text:
         return False  # most pyproject.toml files: no need to load tomllib and parse them
-    import tomllib
-
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        data = parse_toml(text, pyproject)
+    except ConfigError:
         return False
     tool = data.get("tool")
     return isinstance(tool, dict) and "infralint" in tool
 
 
-def load_config(path: Path | None, catalog: Catalog) -> Config:
-    if path is None:
-        return Config()
+def read_config_text(path: Path, kind: str = "config file") -> str:
+    """A config file's text, read with a size bound (the scanned repository provides it)."""
     try:
-        text = read_config_text(path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the config file ({error})") from None
+        raw = read_named(path, MAX_CONFIG_SIZE)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
+    if len(raw) > MAX_CONFIG_SIZE:
+        raise ConfigError(f"{path}: the {kind} is larger than {MAX_CONFIG_SIZE} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        # tomllib recurses once per nested table or array.
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+
+
+def load_config(path: Path | None, catalog: Catalog) -> Config:
+    if path is None:
+        return Config()
+    data: Any = parse_toml(read_config_text(path), path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("infralint", {})
+        for key in ("tool", "infralint"):
+            data = data.get(key, {})
+            if not isinstance(data, dict):
+                raise ConfigError(f"{path}: {key}: expected a table, got {brief_repr(data)}")
     return config_from_dict(data, path, catalog)
 
 
@@ -134,11 +154,13 @@ def _strings(value: Any, where: str) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return list(value)
-    raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+    raise ConfigError(f"{where}: expected a list of strings, got {brief_repr(value)}")
 
 
 def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalog) -> Config:
     where = str(path) if path else "config"
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: expected a table, got {brief_repr(data)}")
     config = Config(path=path)
     handlers = {
         "extends": _set_extends,
@@ -181,7 +203,7 @@ def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalo
 def _set_bool(attribute: str) -> Any:
     def setter(config: Config, value: Any, where: str) -> None:
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+            raise ConfigError(f"{where}: expected true or false, got {brief_repr(value)}")
         setattr(config, attribute, value)
 
     return setter
@@ -189,25 +211,25 @@ def _set_bool(attribute: str) -> Any:
 
 def _set_extends(config: Config, value: Any, where: str) -> None:
     if value not in PRESETS:
-        raise ConfigError(f"{where}: expected one of {list(PRESETS)}, got {value!r}")
+        raise ConfigError(f"{where}: expected one of {list(PRESETS)}, got {brief_repr(value)}")
     config.extends = value
 
 
 def _set_fail_on(config: Config, value: Any, where: str) -> None:
     if value not in FAIL_ON:
-        raise ConfigError(f"{where}: expected one of {list(FAIL_ON)}, got {value!r}")
+        raise ConfigError(f"{where}: expected one of {list(FAIL_ON)}, got {brief_repr(value)}")
     config.fail_on = value
 
 
 def _set_max_file_size(config: Config, value: Any, where: str) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ConfigError(f"{where}: expected a positive number of bytes, got {value!r}")
+        raise ConfigError(f"{where}: expected a positive number of bytes, got {brief_repr(value)}")
     config.max_file_size = value
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: expected a table, got {value!r}")
+        raise ConfigError(f"{where}: expected a table, got {brief_repr(value)}")
     return value
 
 
@@ -220,7 +242,10 @@ def _set_per_file_ignores(config: Config, value: Any, where: str) -> None:
 
 def _set_severity(config: Config, value: Any, where: str) -> None:
     table = _table(value, where)
-    config.severity = {code.upper(): str(level).lower() for code, level in table.items()}
+    for code, level in table.items():
+        if not isinstance(level, str):
+            raise ConfigError(f"{where}.{code}: expected error, warning or note")
+    config.severity = {code.upper(): level.lower() for code, level in table.items()}
 
 
 def _set_rules(config: Config, value: Any, where: str) -> None:
@@ -268,8 +293,9 @@ def _validate_rule_options(
                 f"{where}: rules.{rule.code}: unknown option {name!r} (options: {known})"
             )
         if not option_value_ok(declared.type, value):
+            shown = brief_repr(value)
             raise ConfigError(
-                f"{where}: rules.{rule.code}.{name}: expected a {declared.type}, got {value!r}"
+                f"{where}: rules.{rule.code}.{name}: expected a {declared.type}, got {shown}"
             )
 
 
@@ -425,6 +451,8 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    # TOML strings may not hold raw controls; bidi overrides would hide text from the reader.
+    text = UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
     return f'"{text}"'
 
 

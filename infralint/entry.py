@@ -21,7 +21,7 @@ def _utf8_output() -> None:
 
 
 def main() -> None:
-    from infralint.check_command import EXIT_ERROR, UsageError, parse_check_argv, run_check
+    from infralint.check_command import EXIT_ERROR, UsageError, parse_check_argv, run_check, warn
 
     _utf8_output()
     argv = sys.argv[1:]
@@ -34,7 +34,7 @@ def main() -> None:
         else:
             sys.exit(run_check(options))
     except UsageError as error:
-        print(f"infralint: error: {error}", file=sys.stderr)
+        warn(f"infralint: error: {error}")
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         print("infralint: interrupted", file=sys.stderr)
@@ -44,5 +44,5 @@ def main() -> None:
     except Exception as error:  # pragma: no cover - the last line of defence
         if os.environ.get("INFRALINT_DEBUG"):
             raise
-        print(f"infralint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        warn(f"infralint: internal error: {type(error).__name__}: {error}")
         sys.exit(EXIT_ERROR)

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from infralint.catalog import Catalog
-from infralint.config import Config, ConfigError
-from infralint.reader import read_config_text
+from infralint.config import Config, ConfigError, read_config_text
+from infralint.textsafe import brief_repr, visible
 
 FILE_NAMES = (".hadolint.yaml", ".hadolint.yml")
 # hadolint's levels -> ours; hadolint's "info" and "style" are both advice.
@@ -43,10 +43,14 @@ def load_yaml(path: Path) -> dict[str, Any]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    text = read_config_text(path, "hadolint config")
     try:
-        data = YAML(typ="safe", pure=True).load(read_config_text(path))
-    except (OSError, UnicodeDecodeError, YAMLError) as error:
+        data = YAML(typ="safe", pure=True).load(text)
+    except YAMLError as error:
         raise ConfigError(f"{path}: cannot read hadolint config: {error}") from None
+    except RecursionError:
+        # ruamel composes nested collections recursively.
+        raise ConfigError(f"{path}: cannot read hadolint config: nested too deeply") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -91,7 +95,7 @@ def translate(data: dict[str, Any], path: Path, catalog: Catalog, base: Config) 
                 raise ConfigError(f"{path}: override: expected a mapping of level -> codes")
             for level, codes in value.items():
                 if level not in LEVELS:
-                    raise ConfigError(f"{path}: override: unknown level {level!r}")
+                    raise ConfigError(f"{path}: override: unknown level {brief_repr(level)}")
                 for code in _codes(codes, path, f"override.{level}"):
                     for mapped in ours(code):
                         config.severity[mapped] = LEVELS[level]
@@ -101,15 +105,17 @@ def translate(data: dict[str, Any], path: Path, catalog: Catalog, base: Config) 
                 registry.lower() for registry in registries
             ]
         elif key == "failure-threshold":
-            if value not in THRESHOLDS:
-                raise ConfigError(f"{path}: failure-threshold: unknown level {value!r}")
+            if not isinstance(value, str) or value not in THRESHOLDS:
+                raise ConfigError(f"{path}: failure-threshold: unknown level {brief_repr(value)}")
             config.fail_on = THRESHOLDS[value]
         elif key == "disable-ignore-pragma":
-            config.hadolint_pragmas = not bool(value)
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: {key}: expected true or false, got {brief_repr(value)}")
+            config.hadolint_pragmas = not value
         elif key in PRESENTATION_KEYS:
             translation.notes.append(f"{key}: presentation only, not translated")
         else:
-            raise ConfigError(f"{path}: unknown hadolint config key {key!r}")
+            raise ConfigError(f"{path}: unknown hadolint config key {brief_repr(key)}")
     return translation
 
 
@@ -130,7 +136,10 @@ def migrate(path: Path, catalog: Catalog) -> str:
         data["rules"] = config.rules
     from infralint.config import render_toml
 
-    lines = [f"# Translated from {path.name} by `infralint migrate hadolint`."]
-    lines += [f"# {code} has no infralint equivalent; dropped." for code in translation.unmapped]
+    # A comment ends at a line break: nothing from the file may carry one into the TOML.
+    lines = [f"# Translated from {visible(path.name)} by `infralint migrate hadolint`."]
+    lines += [
+        f"# {visible(code)} has no infralint equivalent; dropped." for code in translation.unmapped
+    ]
     lines += [f"# {note}" for note in translation.notes]
     return "\n".join([*lines, render_toml(data)]) + "\n"

@@ -38,9 +38,6 @@ LINK = "it is a symbolic link (never followed for this file)"
 NOT_REGULAR = "not a regular file (a FIFO, socket or device is never read)"
 
 
-MAX_CONFIG_BYTES = 1_000_000  # far above any real .infralint.toml or .hadolint.yaml
-
-
 class ReadRefused(OSError):
     """A file that is not read, and why (an OSError, so a caller's `except OSError` holds)."""
 
@@ -143,12 +140,19 @@ def read_text_or_none(
         return None
 
 
-def read_config_text(path: str | os.PathLike[str], max_size: int = MAX_CONFIG_BYTES) -> str:
-    """A config file named by the user or found upward from the working directory: a regular
-    file (a FIFO or /dev/zero must not hang the run) within `max_size`, strict UTF-8.
-    It is not confined to the scanned tree: it is not part of what is analysed."""
-    own_root = (os.path.realpath(path),)
-    return read_bytes(path, own_root, max_size).decode("utf-8")
+def read_named(path: str | os.PathLike[str], max_size: int) -> bytes:
+    """Up to `max_size + 1` bytes of a file the user names or the run finds upward (a config, a
+    baseline): not confined to the scanned tree, since it is not what is analysed, but a regular
+    file, opened without waiting for a FIFO's writer, so a device or FIFO never hangs the run.
+    The caller judges the size (more than `max_size` bytes back means too large)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except ValueError:
+        raise ReadRefused("invalid path") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ReadRefused(NOT_REGULAR)
+        return handle.read(max_size + 1)
 
 
 def utf8_name(name: str) -> str:

@@ -46,6 +46,11 @@ def test_found_upward_and_pyproject_needs_the_table(tmp_path: Path) -> None:
         ({"files": {"terraform": ["*.tf"]}}, "unknown language"),
         ({"chef": {"cookbook-kind": "both"}}, "application, library or auto"),
         ({"exclude": "x"}, None),
+        ({"select": 3}, "select: expected a list of strings, got 3"),
+        ({"per-file-ignores": {"*.py": 3}}, r"per-file-ignores\.\*\.py: expected a list"),
+        ({"per-file-ignores": {"*.py": [["DF101"]]}}, "expected a list of strings"),
+        ({"severity": {"DF101": ["error"]}}, "severity.DF101: expected error, warning or note"),
+        ({"rules": {"DF117": {"trusted-registries": {"a": 1}}}}, "expected a list"),
     ],
 )
 def test_validation(data: dict[str, object], message: str | None) -> None:
@@ -101,3 +106,33 @@ def test_json_schema_agrees_with_the_validator() -> None:
             jsonschema.validate(bad, schema)
         with pytest.raises(ConfigError):
             config_from_dict(bad, None, CATALOG)
+
+
+def test_wrong_shapes_of_the_whole_table_are_config_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="expected a table"):
+        config_from_dict([1], None, CATALOG)  # type: ignore[arg-type]
+    pyproject = tmp_path / "pyproject.toml"
+    for text, key in (("tool = 3\n", "tool"), ("[tool]\ninfralint = [1]\n", "infralint")):
+        pyproject.write_text(text)
+        with pytest.raises(ConfigError, match=f"pyproject.toml: {key}: expected a table"):
+            load_config(pyproject, CATALOG)
+
+
+def test_deep_nesting_and_size_are_bounded(tmp_path: Path) -> None:
+    config = tmp_path / ".infralint.toml"
+    config.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        load_config(config, CATALOG)
+    config.write_text("#" * (2 * 1024 * 1024))
+    with pytest.raises(ConfigError, match="larger than"):
+        load_config(config, CATALOG)
+
+
+def test_printed_config_escapes_controls_and_reads_back() -> None:
+    import tomllib
+
+    odd = 'a\x1b]52;c;x\x07\n[tool.evil]\u202e"\\'
+    config = config_from_dict({"exclude": [odd]}, None, CATALOG)
+    text = config.as_toml()
+    assert "\x1b" not in text and "\u202e" not in text and "\n[tool.evil]" not in text
+    assert tomllib.loads(text)["tool"]["infralint"]["exclude"] == [odd]

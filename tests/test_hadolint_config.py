@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -120,3 +121,28 @@ def test_same_suppressions_as_hadolint(tmp_path: Path) -> None:
     theirs = {(f["code"], f["line"]) for f in json.loads(out) if f["code"] in ("DL3008", "DL4000")}
     ours = {(peer, line) for peer, line in _infralint(tmp_path) if peer in ("DL3008", "DL4000")}
     assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("ignored: 5\n", "ignored: expected a list of rule codes"),
+        ("trustedRegistries: {a: 1}\n", "trustedRegistries: expected a list"),
+        ("override: {error: [[DL3000]]}\n", "override.error: expected a list"),
+        ("failure-threshold: {a: 1}\n", "failure-threshold: unknown level {'a': 1}"),
+        ("disable-ignore-pragma: 'yes'\n", "disable-ignore-pragma: expected true or false"),
+        ("- a\n", "a hadolint config is a mapping"),
+        ("a: [\n", "cannot read hadolint config"),
+    ],
+)
+def test_malformed_hadolint_config_is_a_config_error(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    from infralint.catalog import load_catalog
+    from infralint.config import Config, ConfigError
+    from infralint.hadolint import load_yaml, translate
+
+    path = tmp_path / ".hadolint.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        translate(load_yaml(path), path, load_catalog(), Config())

@@ -182,14 +182,16 @@ def test_checkstyle_lists_every_checked_file_and_its_errors() -> None:
     assert files["missing.yaml"].find("error") is not None  # the unreadable path
 
 
-def test_checkstyle_note_is_info_and_control_characters_are_replaced() -> None:
+def test_checkstyle_note_is_info_and_control_characters_are_shown_escaped() -> None:
     note = Finding(
-        "DF119", "apt-install-recommends", Severity.NOTE, "package '\x1b[31mx'", "D", Span(1)
+        "DF119", "apt-install-recommends", Severity.NOTE, "package '\x1b[31mx'", "D\udcff", Span(1)
     )
     root = ET.fromstring(render("checkstyle", sample_report(findings=[note], notifications=[])))
     (error,) = root.iter("error")
     assert error.get("severity") == "info"
-    assert "\ufffd[31mx" in (error.get("message") or "")
+    assert "package '\\x1b[31mx'" in (error.get("message") or "")
+    # An undecodable byte of a file name cannot be written in XML at all.
+    assert "D\ufffd" in {file.get("name") for file in root.iter("file")}
 
 
 # --------------------------------------------------------------------------- junit
@@ -247,3 +249,45 @@ def test_junit_run_problem_without_a_path() -> None:
     assert error is not None
     assert error.get("type") == "DF404"
     assert case.get("classname") == "infralint"
+
+
+# --------------------------------------------------------------------------- json and sarif
+
+HOSTILE = "x\n::error::forged\r\x1b]52;c;aGk=\x07\x85\u202e\u2066"
+
+
+@pytest.mark.parametrize("format_name", ["json", "sarif"])
+def test_json_formats_escape_every_control_and_keep_the_exact_text(format_name: str) -> None:
+    finding = Finding(
+        "DF101", "base-image-untagged", Severity.WARNING, HOSTILE, "api/Dockerfile", Span(1)
+    )
+    notification = Notification(HOSTILE, path=f"{HOSTILE}/compose.yaml")
+    output = render(format_name, sample_report(findings=[finding], notifications=[notification]))
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", output)
+    assert not any(line.lstrip().startswith("::") for line in output.splitlines())
+    document = json.loads(output)
+    if format_name == "json":
+        assert document["findings"][0]["message"] == HOSTILE
+        assert document["notifications"][0]["path"] == f"{HOSTILE}/compose.yaml"
+    else:
+        messages = [result["message"]["text"] for result in document["runs"][0]["results"]]
+        assert HOSTILE in messages
+
+
+# --------------------------------------------------------------------------- text on a terminal
+
+
+def test_text_excerpt_shows_escapes_and_the_caret_follows_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    source = 'RUN echo "\x1b[2J" && curl x | sh\n'
+    finding = Finding("DF112", "pipe-to-shell", Severity.ERROR, "m", "D\x1b", Span(1, 20, 1, 29))
+    report = sample_report(findings=[finding], notifications=[])
+    report.options.update(tty=True, quiet=True)
+    report.source_lines = lambda _path: [source]
+    line, excerpt, caret = render("text", report).splitlines()
+    assert line.startswith("D\\x1b:1:20:")
+    assert excerpt.endswith('RUN echo "\\x1b[2J" && curl x | sh')
+    # Under the same columns of the escaped line: the caret still points at the pipeline.
+    assert excerpt[caret.index("^") : caret.rindex("^") + 1] == "curl x | "

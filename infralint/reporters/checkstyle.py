@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from infralint.model import Severity
+from infralint.textsafe import visible
 
 if TYPE_CHECKING:
     from infralint.reporters import Report
@@ -21,7 +22,15 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """A message for an XML report: controls shown as escapes (XML 1.0 cannot carry most of
+    them, and readers would obey the rest), line breaks and tabs kept, anything else XML
+    cannot carry (undecodable bytes of a file name) replaced."""
+    return _NOT_XML.sub("\ufffd", visible(text, keep="\t\n\r"))
+
+
+def xml_path(path: str) -> str:
+    """A path for an XML report: no line break is legitimate in it, so none is kept."""
+    return xml_text(visible(path))
 
 
 def serialize(root: ET.Element) -> str:
@@ -34,7 +43,7 @@ def render(report: Report) -> str:
     root = ET.Element("checkstyle", version="4.3")
     paths = {*report.checked_paths, *(f.path for f in report.findings)}
     paths.update(n.path for n in report.notifications if n.path)
-    files = {path: ET.SubElement(root, "file", name=xml_text(path)) for path in sorted(paths)}
+    files = {path: ET.SubElement(root, "file", name=xml_path(path)) for path in sorted(paths)}
     for notification in report.notifications:
         if notification.path:
             ET.SubElement(
@@ -43,7 +52,7 @@ def render(report: Report) -> str:
                 line="1",
                 severity=SEVERITY[notification.level],
                 message=xml_text(notification.message),
-                source=f"infralint.{notification.rule or 'run'}",
+                source=xml_text(f"infralint.{notification.rule or 'run'}"),
             )
     for finding in report.findings:
         ET.SubElement(
@@ -53,6 +62,6 @@ def render(report: Report) -> str:
             column=str(finding.span.column),
             severity=SEVERITY[finding.severity],
             message=xml_text(f"{finding.message} ({finding.code} {finding.name})"),
-            source=finding.code,
+            source=xml_text(finding.code),
         )
     return serialize(root)

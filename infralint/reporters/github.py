@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from infralint.model import Finding, Notification, Severity
 from infralint.reporters.fingerprints import repo_relative
+from infralint.textsafe import visible
 
 if TYPE_CHECKING:
     from infralint.reporters import Report
@@ -21,7 +22,9 @@ ANNOTATIONS_PER_KIND = 10  # GitHub's per-step limit for each of error, warning,
 
 
 def escape_data(text: str) -> str:
-    """The message part of a workflow command (as @actions/core escapes it)."""
+    """The message part of a workflow command (as @actions/core escapes it), after any other
+    control character is made visible: line breaks are the only ones the runner decodes."""
+    text = visible(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from infralint.model import Finding, Severity
 from infralint.reporters.fingerprints import repo_relative
+from infralint.textsafe import json_text, visible
 
 if TYPE_CHECKING:
     from infralint.reporters import Report
@@ -35,7 +36,8 @@ def issue(finding: Finding, path: str, fingerprint: str) -> dict[str, Any]:
     return {
         "type": "issue",
         "check_name": finding.code,
-        "description": f"{finding.code} {finding.name}: {finding.message}",
+        # Shown to reviewers in the merge request: controls visible, line breaks kept.
+        "description": visible(f"{finding.code} {finding.name}: {finding.message}", keep="\r\n"),
         "categories": ["Security" if finding.code[2:3] == "4" else "Bug Risk"],
         "severity": code_quality_severity(finding),
         "fingerprint": fingerprint,
@@ -60,4 +62,4 @@ def render(report: Report) -> str:
             candidate = f"{fingerprint}-{counter}"
         used.add(candidate)
         issues.append(issue(finding, path, candidate))
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"

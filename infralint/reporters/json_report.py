@@ -7,6 +7,7 @@ from typing import Any
 
 from infralint.model import Finding
 from infralint.reporters import Report
+from infralint.textsafe import json_text
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:
@@ -39,13 +40,4 @@ def render(report: Report) -> str:
             {"message": n.message, "path": n.path, "level": n.level.value, "rule": n.rule}
             for n in report.notifications
         ]
-    return escape_surrogates(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
-
-
-def escape_surrogates(text: str) -> str:
-    """Paths that are not valid UTF-8 reach us as lone surrogates (PEP 383). Writing them as
-    `\\udcXX` escapes keeps the JSON valid UTF-8 and loses nothing: `os.fsencode` of the
-    decoded string gives back the original bytes."""
-    if not any("\ud800" <= char <= "\udfff" for char in text):
-        return text
-    return "".join(f"\\u{ord(char):04x}" if "\ud800" <= char <= "\udfff" else char for char in text)
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from infralint.model import Finding, Notification
-from infralint.reporters.checkstyle import serialize, xml_text
+from infralint.reporters.checkstyle import serialize, xml_path, xml_text
 
 if TYPE_CHECKING:
     from infralint.reporters import Report
@@ -35,36 +35,39 @@ class UniqueNames:
 
 def finding_case(suite: ET.Element, finding: Finding, unique: UniqueNames) -> None:
     span = finding.span
-    where = f"{finding.path}:{span.line}:{span.column}"
+    where = f"{xml_path(finding.path)}:{span.line}:{span.column}"
     case = ET.SubElement(
         suite,
         "testcase",
-        classname=xml_text(finding.path),
+        classname=xml_path(finding.path),
         name=xml_text(unique(f"{where} {finding.code} {finding.name}")),
-        file=xml_text(finding.path),
+        file=xml_path(finding.path),
         line=str(span.line),
     )
     outcome = ET.SubElement(
         case,
         "error" if finding.code == PARSE_ERROR else "failure",
         message=xml_text(finding.message),
-        type=finding.code,
+        type=xml_text(finding.code),
     )
-    outcome.text = xml_text(
-        f"{where}: {finding.code} {finding.name} [{finding.severity.value}] {finding.message}"
+    outcome.text = where + xml_text(
+        f": {finding.code} {finding.name} [{finding.severity.value}] {finding.message}"
     )
 
 
 def notification_case(suite: ET.Element, notification: Notification, unique: UniqueNames) -> None:
-    subject = notification.path or "infralint"
+    subject = xml_path(notification.path or "infralint")
     case = ET.SubElement(
         suite,
         "testcase",
-        classname=xml_text(subject),
+        classname=subject,
         name=xml_text(unique(f"{subject} run problem")),
     )
     error = ET.SubElement(
-        case, "error", message=xml_text(notification.message), type=notification.rule or "run"
+        case,
+        "error",
+        message=xml_text(notification.message),
+        type=xml_text(notification.rule or "run"),
     )
     error.text = xml_text(notification.message)
 
@@ -80,7 +83,8 @@ def render(report: Report) -> str:
     for path in sorted(by_path):
         findings = sorted(by_path[path], key=lambda f: f.sort_key)
         if not findings:
-            ET.SubElement(suite, "testcase", classname=xml_text(path), name=xml_text(unique(path)))
+            shown = xml_path(path)
+            ET.SubElement(suite, "testcase", classname=shown, name=unique(shown))
         for finding in findings:
             finding_case(suite, finding, unique)
     cases = suite.findall("testcase")

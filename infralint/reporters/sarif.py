@@ -35,6 +35,7 @@ from infralint.reporters.fingerprints import (
     repo_relative,
     text_from_lines,
 )
+from infralint.textsafe import json_text
 
 if TYPE_CHECKING:
     from infralint.catalog import Rule
@@ -400,4 +401,4 @@ def build_log(report: Report) -> Any:
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_json(build_log(report)), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_json(build_log(report)), indent=2, ensure_ascii=False)) + "\n"

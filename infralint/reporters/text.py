@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from infralint.model import Finding, Severity
 from infralint.reporters import Report
+from infralint.textsafe import visible
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
 
@@ -22,9 +23,9 @@ def _paint(text: str, code: str, enabled: bool) -> str:
 
 def _finding_line(finding: Finding, colour: bool) -> str:
     span = finding.span
-    location = _paint(f"{finding.path}:{span.line}:{span.column}:", "1", colour)
-    code = _paint(finding.code, _COLOURS[finding.severity], colour)
-    return f"{location} {code} [{finding.severity.value}] {finding.message}"
+    location = _paint(f"{visible(finding.path)}:{span.line}:{span.column}:", "1", colour)
+    code = _paint(visible(finding.code), _COLOURS[finding.severity], colour)
+    return f"{location} {code} [{finding.severity.value}] {visible(finding.message)}"
 
 
 def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
@@ -32,9 +33,14 @@ def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
     if not 1 <= span.line <= len(lines):
         return []
     source = lines[span.line - 1].rstrip("\r\n").expandtabs(1)
-    width = (span.end_column - span.column) if span.end_line == span.line else 1
-    caret = " " * (span.column - 1) + "^" * max(width, 1)
-    return [f"  {span.line:>4} | {source}", f"       | {caret}"]
+    width = max((span.end_column - span.column) if span.end_line == span.line else 1, 1)
+    # An escaped character takes several columns: the caret moves and widens to match.
+    before = source[: span.column - 1]
+    marked = source[span.column - 1 : span.column - 1 + width]
+    start = span.column - 1 + len(visible(before)) - len(before)
+    width += len(visible(marked)) - len(marked)
+    caret = " " * start + "^" * width
+    return [f"  {span.line:>4} | {visible(source)}", f"       | {caret}"]
 
 
 def summary(report: Report) -> str:
@@ -73,8 +79,8 @@ def lines(report: Report) -> Iterator[str]:
             yield from _excerpt(finding, report.source_lines(finding.path))
     for notification in report.notifications:
         written = True
-        where = f"{notification.path}: " if notification.path else ""
-        yield f"{where}{notification.level.value}: {notification.message}"
+        where = f"{visible(notification.path)}: " if notification.path else ""
+        yield f"{where}{notification.level.value}: {visible(notification.message)}"
     if report.options.get("statistics"):
         if written:
             yield ""
