@@ -274,6 +274,10 @@ class Script:
 # ------------------------------------------------------------------------------ entry points
 
 MAX_PROBLEMS = 10
+# Command substitutions nested deeper are not read (their text stays in the word that holds
+# them): each level's words hold all the levels inside, so reading n levels made n words of
+# up to n levels each, quadratic in time and memory. Real scripts nest a few levels.
+MAX_SUBSTITUTION_DEPTH = 32
 
 
 def parse_shell(text: str, origin: PositionMap | None = None) -> Script:
@@ -498,7 +502,7 @@ class _Group:
 
     def __init__(self, start: int, scope: int, connector: str | None) -> None:
         self.start = start
-        self.end = start
+        self.end: int | None = None  # set when the group closes
         self.scope = scope
         self.connector = connector
 
@@ -617,19 +621,34 @@ class _Walker:
         static = not any(child.type in _EXPANSIONS for child in node.children)
         return _unescape_double(inner), static
 
-    def new_scope(self, in_substitution: bool) -> int:
+    def new_scope(self, in_substitution: bool, depth: int = 0) -> int:
         scope = self.next_scope
         self.next_scope += 1
         self.levels[scope] = [_Level(None, None)]
+        self.depths[scope] = depth
         if in_substitution:
             self.substitution_scopes.add(scope)
         return scope
 
     substitution_scopes: set[int]
+    depths: dict[int, int]  # per scope: how many substitutions it is nested in
+    cut_deep: bool  # a substitution was left unread for its depth
+
+    def too_deep(self, node: Node) -> None:
+        """Leave a substitution nested past the limit unread, and say so once."""
+        if not self.cut_deep:
+            self.cut_deep = True
+            message = (
+                f"command substitutions nested over {MAX_SUBSTITUTION_DEPTH} levels: "
+                "the deeper ones are not read"
+            )
+            self.script.problems.append(ParseProblem(message, self.span(node)))
 
     def commands_of(self, item: Command | _Group) -> list[Command]:
         if isinstance(item, Command):
             return [item]
+        # A group still open (end None) holds every command read so far; close_group sets its
+        # end once, where updating every open group per command cost n commands x n levels.
         commands = self.script.commands[item.start : item.end]
         scopes = self.scopes[item.start : item.end]
         return [
@@ -718,10 +737,6 @@ class _Walker:
         command.connector = self.begin_item(scope, command)
         self.script.commands.append(command)
         self.scopes.append(scope)
-        # Groups still open end after this command at least.
-        for open_level in self.levels[scope]:
-            if open_level.group is not None:
-                open_level.group.end = len(self.script.commands)
 
     # -- nodes -----------------------------------------------------------------------------
 
@@ -855,6 +870,8 @@ class _Walker:
 
     def run(self, root: Node) -> None:
         self.substitution_scopes = set()
+        self.depths = {}
+        self.cut_deep = False
         top = self.new_scope(False)
         stack: list[tuple[int, Node | None, int]] = [(_STATEMENT, root, top)]
         push = stack.append
@@ -867,7 +884,11 @@ class _Walker:
             kind = node.type
             if mode == _SCAN:
                 if kind in ("command_substitution", "process_substitution"):
-                    inner = self.new_scope(True)
+                    depth = self.depths[scope] + 1
+                    if depth > MAX_SUBSTITUTION_DEPTH:
+                        self.too_deep(node)
+                        continue
+                    inner = self.new_scope(True, depth)
                     for child in reversed(node.named_children):
                         push((_STATEMENT, child, inner))
                 elif node.child_count:
