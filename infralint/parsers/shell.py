@@ -278,6 +278,10 @@ MAX_PROBLEMS = 10
 # them): each level's words hold all the levels inside, so reading n levels made n words of
 # up to n levels each, quadratic in time and memory. Real scripts nest a few levels.
 MAX_SUBSTITUTION_DEPTH = 32
+# tree-sitter-bash keeps the here-documents a line opens until their bodies, at a cost per
+# token that grows with them: 16,000 `<<E` on one line took 30 s. A script with a line that
+# opens more is not parsed (a few per line is the most real scripts use).
+MAX_HEREDOCS_PER_LINE = 64
 
 
 def parse_shell(text: str, origin: PositionMap | None = None) -> Script:
@@ -288,6 +292,12 @@ def parse_shell(text: str, origin: PositionMap | None = None) -> Script:
     origin = origin or PositionMap.for_text(text)
     script = Script(text)
     if not text.strip():
+        return script
+    if _opens_too_many_heredocs(text):
+        message = (
+            f"a line opens over {MAX_HEREDOCS_PER_LINE} here-documents: the script is not read"
+        )
+        script.problems.append(ParseProblem(message, origin.span(0, 0)))
         return script
     converter = _treesitter.OffsetConverter(text)
     tree = _treesitter.parse("bash", converter.data)
@@ -309,6 +319,12 @@ def parse_shell(text: str, origin: PositionMap | None = None) -> Script:
             message = f"shell syntax error near '{near}'" if near else "shell syntax error"
         script.problems.append(ParseProblem(message, span))
     return script
+
+
+def _opens_too_many_heredocs(text: str) -> bool:
+    if text.count("<<") <= MAX_HEREDOCS_PER_LINE:  # the common case: one count, no split
+        return False
+    return any(line.count("<<") > MAX_HEREDOCS_PER_LINE for line in text.split("\n"))
 
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
