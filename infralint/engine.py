@@ -23,6 +23,7 @@ from infralint.model import Finding, Notification, ParseError, ParseProblem, Sev
 from infralint.project import BuildLink, Project
 from infralint.source import Document, SourceFile
 from infralint.suppressions import (
+    Coverage,
     Suppression,
     SuppressionProblem,
     parse_suppressions,
@@ -182,11 +183,49 @@ def _plan(
     return context.plans[key]
 
 
-def _fingerprint(code: str, repo_path: str, anchor: str, occurrence: int) -> str:
-    normalised = " ".join(anchor.split())
-    material = f"{code}\0{repo_path}\0{normalised}\0{occurrence}"
-    digest = hashlib.sha256(material.encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()[:32]
+class _Fingerprints:
+    """The fingerprints of one file's findings: sha256 of code, path, anchor (whitespace
+    collapsed) and occurrence number.
+
+    Many findings share an anchor (16,000 packages of one install line all anchor on that
+    line), so each distinct anchor is normalised, and each (code, anchor) hashed, once; a
+    finding adds only its occurrence number. Per finding, the work was the whole line's.
+    """
+
+    def __init__(self, repo_path: str) -> None:
+        self.repo_path = repo_path
+        self._normalised: dict[str, str] = {}
+        self._prefixes: dict[tuple[str, str], Any] = {}
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def _key(self, code: str, anchor: str) -> tuple[str, str]:
+        normalised = self._normalised.get(anchor)
+        if normalised is None:
+            normalised = self._normalised[anchor] = " ".join(anchor.split())
+        return code, normalised
+
+    def next(self, code: str, anchor: str) -> str:
+        """The fingerprint of the next finding of `code` at `anchor`, counting occurrences."""
+        key = self._key(code, anchor)
+        occurrence = self._seen.get(key, 0)
+        self._seen[key] = occurrence + 1
+        return self._digest(key, occurrence)
+
+    def first(self, code: str, anchor: str) -> str:
+        """The fingerprint of occurrence 0, without counting it."""
+        return self._digest(self._key(code, anchor), 0)
+
+    def _digest(self, key: tuple[str, str], occurrence: int) -> str:
+        prefix = self._prefixes.get(key)
+        if prefix is None:
+            code, normalised = key
+            material = f"{code}\0{self.repo_path}\0{normalised}\0"
+            prefix = self._prefixes[key] = hashlib.sha256(
+                material.encode("utf-8", "surrogateescape")
+            )
+        digest = prefix.copy()
+        digest.update(str(occurrence).encode("ascii"))
+        return str(digest.hexdigest()[:32])
 
 
 def _il001(
@@ -311,14 +350,12 @@ def _finish(
             construct_end,
             hadolint_pragmas=job.language == "dockerfile" and config.hadolint_pragmas,
         )
-    occurrences: dict[tuple[str, str], int] = {}
+    fingerprints = _Fingerprints(job.repo_path)
+    coverage = Coverage(suppressions)
     for code, severity, message, span, anchor, violation in sorted(
         raw, key=lambda item: (item[3].line, item[3].column, item[0], item[2])
     ):
         anchor_text = anchor if anchor is not None else source.line(span.line)
-        key = (code, " ".join(anchor_text.split()))
-        occurrence = occurrences.get(key, 0)
-        occurrences[key] = occurrence + 1
         finding = Finding(
             code=code,
             name=catalog.rules[code].name,
@@ -326,11 +363,11 @@ def _finish(
             message=message,
             path=job.display_path,
             span=span,
-            fingerprint=_fingerprint(code, job.repo_path, anchor_text, occurrence),
+            fingerprint=fingerprints.next(code, anchor_text),
             peer=getattr(violation, "peer", None) or _single_peer(catalog, code),
             fix=getattr(violation, "fix", None),
         )
-        covering = next((s for s in suppressions if s.covers(code, span.line)), None)
+        covering = coverage.first(code, span.line)
         if covering is not None:
             covering.used.add(code)
             result.suppressed.append(_suppressed(finding, covering.reason))
@@ -348,7 +385,7 @@ def _finish(
                     message=problem.message,
                     path=job.display_path,
                     span=problem.span,
-                    fingerprint=_fingerprint(problem.code, job.repo_path, anchor_text, 0),
+                    fingerprint=fingerprints.first(problem.code, anchor_text),
                 )
             )
 

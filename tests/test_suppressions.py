@@ -76,3 +76,24 @@ def test_hadolint_stage_pragma_covers_the_rest_of_its_stage() -> None:
     (stage,), _ = _parse(text, hadolint=True)
     assert (stage.first, stage.last) == (3, 4)
     assert stage.covers(codes[0], 4) and not stage.covers(codes[0], 6)
+
+
+def test_coverage_finds_the_first_covering_suppression_in_file_order() -> None:
+    from infralint.suppressions import Coverage, Suppression
+
+    def make(line: int, first: int, last: int, codes: set[str], file_level: bool = False):  # type: ignore[no-untyped-def]
+        return Suppression(line, 1, 2, first, last, codes, None, file_level=file_level)
+
+    suppressions = [
+        make(1, 5, 9, {"DF104"}),
+        make(2, 3, 6, {"DF104", "DF105"}),
+        make(3, 1, 1, {"DF105"}, file_level=True),
+        make(4, 8, 12, {"DF104"}),
+    ]
+    queries = [(code, line) for line in range(0, 15) for code in ("DF104", "DF105", "DF106")]
+    # Asked in line order, then once more out of order (the sweep starts over).
+    queries += [("DF104", 4), ("DF104", 11)]
+    coverage = Coverage(suppressions)
+    for code, line in queries:
+        expected = next((s for s in suppressions if s.covers(code, line)), None)
+        assert coverage.first(code, line) is expected, (code, line)

@@ -111,10 +111,7 @@ def stage_by_reference(document: DockerfileDocument, reference: str) -> Stage | 
     if reference.isdigit():
         index = int(reference)
         return document.stages[index] if index < len(document.stages) else None
-    for stage in document.stages:
-        if stage.name is not None and stage.name.lower() == reference.lower():
-            return stage
-    return None
+    return document.stage_named(reference)
 
 
 def copy_sources_and_dest(instruction: Instruction) -> tuple[list[Token], Token | None]:

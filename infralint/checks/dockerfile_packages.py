@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from infralint import reader
@@ -38,6 +38,22 @@ class Run:
     calls: list[Invocation | None]
     env: dict[str, str]
     tools: frozenset[str]  # the tools of `calls`: most rules look for one that is absent
+    # Answers about the whole RUN that rules ask once per command (the words a fix may edit,
+    # the last command of a kind): computed once here, so n commands cost n, not n^2.
+    memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+
+
+def last_index(run: Run, key: object, test: Callable[[Command, Invocation | None], bool]) -> int:
+    """The index of the RUN's last command that passes `test` (-1 for none), computed once per
+    `key`: "is there one after command i" is then `last_index(...) > i`."""
+    found = run.memo.get(key)
+    if not isinstance(found, int):
+        found = -1
+        for index, (command, call) in enumerate(zip(run.commands, run.calls, strict=True)):
+            if test(command, call):
+                found = index
+        run.memo[key] = found
+    return found
 
 
 def script_commands(scripts: Iterable[Script], depth: int = 0) -> list[Command]:
@@ -86,6 +102,21 @@ def runs(document: DockerfileDocument) -> list[Run]:
         _RUNS_CACHE.pop(next(iter(_RUNS_CACHE)))
     _RUNS_CACHE[id(document)] = (document, found)
     return found
+
+
+_MEMO_CACHE: dict[int, tuple[DockerfileDocument, dict[object, object]]] = {}
+
+
+def _document_memo(document: DockerfileDocument) -> dict[object, object]:
+    """Answers about the whole document that rules ask per RUN or per command, kept once."""
+    cached = _MEMO_CACHE.get(id(document))
+    if cached is not None and cached[0] is document:
+        return cached[1]
+    while len(_MEMO_CACHE) >= _CACHE_SIZE:
+        _MEMO_CACHE.pop(next(iter(_MEMO_CACHE)))
+    memo: dict[object, object] = {}
+    _MEMO_CACHE[id(document)] = (document, memo)
+    return memo
 
 
 _READS: dict[Callable[[Command], Invocation | None], frozenset[str]] = {
@@ -192,9 +223,17 @@ def editable_word(run: Run, word: Word | None) -> Word | None:
     span = word.span
     if span.line != span.end_line or span.end_column - span.column != len(word.raw):
         return None
-    if not any(own is word for own in _own_words(run.instruction)):
+    if id(word) not in _own_word_ids(run):
         return None
     return word
+
+
+def _own_word_ids(run: Run) -> frozenset[int]:
+    """`id`s of the words of `_own_words` (alive as long as the instruction that holds them)."""
+    found = run.memo.get("own words")
+    if not isinstance(found, frozenset):
+        found = run.memo["own words"] = frozenset(map(id, _own_words(run.instruction)))
+    return found
 
 
 def insert_after(run: Run, word: Word | None, text: str) -> Fix | None:
@@ -212,15 +251,26 @@ def extend_word(run: Run, word: Word | None, text: str) -> Fix | None:
     return None if target is None else Fix(target.span, target.raw + text)
 
 
-def _offset_at(origin: PositionMap, line: int, column: int) -> int | None:
-    """The script offset that `origin` maps to (line, column), if any."""
-    found = None
-    for offset, anchor_line, anchor_column in origin.anchors:
-        if anchor_line == line and anchor_column <= column:
+def _offset_at(
+    origin: PositionMap, by_line: dict[int, list[tuple[int, int]]], line: int, column: int
+) -> int | None:
+    """The script offset that `origin` maps to (line, column), if any: the last anchor of the
+    line that maps back to it (`by_line`: each line's (offset, column) anchors, in order)."""
+    for offset, anchor_column in reversed(by_line.get(line, ())):
+        if anchor_column <= column:
             candidate = offset + column - anchor_column
             if origin.position(candidate) == (line, column):
-                found = candidate
-    return found
+                return candidate
+    return None
+
+
+def _anchors_by_line(origin: PositionMap) -> dict[int, list[tuple[int, int]]]:
+    """The map's anchors grouped by line once: a scan of every anchor per command made a RUN
+    of n lines and n commands cost n^2."""
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for offset, line, column in origin.anchors:
+        by_line.setdefault(line, []).append((offset, column))
+    return by_line
 
 
 _CHAIN_GAP = re.compile(r"\s*&&\s*")
@@ -237,6 +287,7 @@ def chain_end(instruction: Instruction) -> Command | None:
         return None
     script = scripts[0]
     text, origin = script.text, instruction.value_origin
+    by_line = _anchors_by_line(origin)
     position = 0
     for index, command in enumerate(script.commands):
         if command.pipe_length != 1 or command.background or command.in_substitution:
@@ -244,8 +295,8 @@ def chain_end(instruction: Instruction) -> Command | None:
         if command.connector != (None if index == 0 else "&&"):
             return None
         span = command.span
-        start = _offset_at(origin, span.line, span.column)
-        last = _offset_at(origin, span.end_line, span.end_column - 1)
+        start = _offset_at(origin, by_line, span.line, span.column)
+        last = _offset_at(origin, by_line, span.end_line, span.end_column - 1)
         if start is None or last is None or start < position or last < start:
             return None
         gap = text[position:start]
@@ -262,22 +313,32 @@ def append_to_chain(run: Run, command: str) -> Fix | None:
 
     Never on a new line: a fix that adds lines moves every later finding whose message names a
     line number, and the re-check would take those for new findings and refuse the file."""
+    point = _chain_point(run)
+    return None if point is None else Fix(point, f" && {command}")
+
+
+def _chain_point(run: Run) -> Span | None:
+    """Where `append_to_chain` inserts, once per RUN (it is asked once per package command)."""
+    if "chain point" in run.memo:
+        found = run.memo["chain point"]
+        return found if isinstance(found, Span) else None
+    point: Span | None = None
     last = chain_end(run.instruction)
-    if last is None:
-        return None
-    span = last.span
-    point = Span(span.end_line, span.end_column, span.end_line, span.end_column)
-    # A chain ending in a bare `dnf install` ends where DF204/DF119 edit: leave it alone.
-    ends = {
-        (word.span.end_line, word.span.end_column)
-        for call in run.calls
-        if call is not None
-        for word in (call.command.name, call.subcommand_word)
-        if word is not None
-    }
-    if (point.line, point.column) in ends:
-        return None
-    return Fix(point, f" && {command}")
+    if last is not None:
+        span = last.span
+        point = Span(span.end_line, span.end_column, span.end_line, span.end_column)
+        # A chain ending in a bare `dnf install` ends where DF204/DF119 edit: leave it alone.
+        ends = {
+            (word.span.end_line, word.span.end_column)
+            for call in run.calls
+            if call is not None
+            for word in (call.command.name, call.subcommand_word)
+            if word is not None
+        }
+        if (point.line, point.column) in ends:
+            point = None
+    run.memo["chain point"] = point
+    return point
 
 
 # --------------------------------------------------------------------------- pinning
@@ -644,13 +705,33 @@ def _apt_conf_disables_recommends(run: Run) -> bool:
     if stage is None:
         return False
     for each in reversed(stage.ancestry()):
-        for instruction in each.instructions:
-            if instruction is run.instruction or instruction is run.instruction.parent:
-                return False
-            text = instruction.value + "".join(doc.body for doc in instruction.heredocs)
-            if instruction.keyword == "RUN" and _RECOMMENDS_OFF.search(text):
-                return True
+        first, places = _recommends_off_at(each)
+        own = places.get(id(run.instruction), places.get(id(run.instruction.parent), len(places)))
+        if first < own:
+            return True
+        if own < len(places):
+            return False
     return False
+
+
+def _recommends_off_at(stage: Stage) -> tuple[int, dict[int, int]]:
+    """The place of the stage's first RUN that turns recommends off (len: none), and the place
+    of each instruction; read once per stage (a pass per apt install made n RUNs cost n^2)."""
+    memo = _document_memo(stage.document) if stage.document is not None else {}
+    key = ("recommends off", stage.index)
+    found = memo.get(key)
+    if isinstance(found, tuple):
+        return found
+    places: dict[int, int] = {}
+    first = len(stage.instructions)
+    for place, instruction in enumerate(stage.instructions):
+        places.setdefault(id(instruction), place)
+        if first == len(stage.instructions) and instruction.keyword == "RUN":
+            text = instruction.value + "".join(doc.body for doc in instruction.heredocs)
+            if _RECOMMENDS_OFF.search(text):
+                first = place
+    memo[key] = (first, places)
+    return first, places
 
 
 _RECOMMENDS_OFF = re.compile(r"APT::Install-Recommends\W+(false|0|no)", re.IGNORECASE)
@@ -807,15 +888,18 @@ def _mounted(mounts: list[Mount], *fragments: str) -> bool:
     return any(fragment in mount.target for mount in mounts for fragment in fragments)
 
 
-def _removes(commands: list[Command], *prefixes: str, after: int = 0) -> bool:
+def _removes(run: Run, *prefixes: str, after: int = 0) -> bool:
     """Some `rm` at or after index `after` deletes a path under one of `prefixes`."""
-    for command in commands[after:]:
+
+    def removes(command: Command, _: Invocation | None) -> bool:
         for word in tools.removed_paths(command):
             text = word.text
             if any(text.startswith(prefix) or text.rstrip("/*") == prefix.rstrip("/")
                    for prefix in prefixes):  # fmt: skip
                 return True
-    return False
+        return False
+
+    return last_index(run, ("removes", prefixes), removes) >= after
 
 
 def _judged_stages(document: DockerfileDocument) -> set[int]:
@@ -848,7 +932,6 @@ def package_cache_left(document: DockerfileDocument, ctx: CheckContext) -> Itera
 def _cache_violations(
     document: DockerfileDocument, run: Run, mounts: list[Mount]
 ) -> Iterator[Violation]:
-    commands = run.commands
     pip_env = _env_true(run, ("PIP_NO_CACHE_DIR",))
     for index, call in enumerate(run.calls):
         if call is None:
@@ -859,7 +942,7 @@ def _cache_violations(
                 _mounted(mounts, "/var/lib/apt") and _mounted(mounts, "/var/cache/apt")
             ):
                 continue
-            if _removes(commands, "/var/lib/apt/lists", after=index) or _later(
+            if _removes(run, "/var/lib/apt/lists", after=index) or _later(
                 run, index, tools.APT_TOOLS, ("dist-clean",)
             ):
                 continue
@@ -878,7 +961,7 @@ def _cache_violations(
                 mounts, "/var/cache/apk", "/etc/apk/cache"
             ):
                 continue
-            if _removes(commands, "/var/cache/apk", after=index):
+            if _removes(run, "/var/cache/apk", after=index):
                 continue
             yield Violation(
                 name_span(call),
@@ -890,7 +973,7 @@ def _cache_violations(
             if _mounted(mounts, "/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"):
                 continue
             if _later(run, index, tools.RPM_FAMILY, ("clean",)) or _removes(
-                commands, "/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5", after=index
+                run, "/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5", after=index
             ):
                 continue
             peer = "DL3032" if tool == "yum" else "DL3040"
@@ -905,7 +988,7 @@ def _cache_violations(
             if _mounted(mounts, "/var/cache/zypp"):
                 continue
             if _later(run, index, {"zypper"}, ("clean",)) or _removes(
-                commands, "/var/cache/zypp", after=index
+                run, "/var/cache/zypp", after=index
             ):
                 continue
             yield Violation(
@@ -919,7 +1002,7 @@ def _cache_violations(
                 continue
             if _assigned_true(call.command, ("PIP_NO_CACHE_DIR",)):
                 continue
-            if _removes(commands, "/root/.cache", "~/.cache", "$HOME/.cache", after=index):
+            if _removes(run, "/root/.cache", "~/.cache", "$HOME/.cache", after=index):
                 continue
             yield Violation(
                 name_span(call),
@@ -930,8 +1013,7 @@ def _cache_violations(
         elif tool == "yarn" and _yarn_installs(call):
             if _mounted(mounts, ".cache/yarn", "/yarn", ".yarn/cache"):
                 continue
-            if any(c.argv[1:3] == ["cache", "clean"] and c.program == "yarn"
-                   for c in commands[index:]):  # fmt: skip
+            if last_index(run, "yarn cache clean", _yarn_cache_clean) >= index:
                 continue
             yield Violation(
                 name_span(call),
@@ -941,13 +1023,20 @@ def _cache_violations(
             )
 
 
+def _yarn_cache_clean(command: Command, _: Invocation | None) -> bool:
+    return command.argv[1:3] == ["cache", "clean"] and command.program == "yarn"
+
+
 def _installs_after(run: Run, index: int) -> bool:
     """An apt install (or another command that reads the lists) follows the update at `index`."""
-    return any(
+    return last_index(run, "apt index user", _reads_apt_lists) > index
+
+
+def _reads_apt_lists(_: Command, call: Invocation | None) -> bool:
+    return (
         call is not None
         and call.tool in INDEX_USERS.keys() & tools.APT_TOOLS
         and call.subcommand in INDEX_USERS[call.tool]
-        for call in run.calls[index + 1 :]
     )
 
 
@@ -961,36 +1050,66 @@ def _lists_used_later(document: DockerfileDocument, run: Run) -> bool:
     """A later RUN (or any ONBUILD RUN) runs apt without its own `apt-get update` first, so it
     relies on the lists this RUN leaves: removing them would break it. A RUN that mentions apt
     in a form not read as shell (exec form, another SHELL) counts as relying on them."""
+    relying = _runs_relying_on_lists(document)
+    here = relying.positions.get(id(run.instruction), -1)
+    if relying.last > here:
+        return True
+    return relying.onbuild - (1 if here in relying.onbuild_positions else 0) > 0
+
+
+@dataclass(frozen=True)
+class _Relying:
+    """The RUNs that rely on apt lists left by an earlier RUN, read once per document (asked
+    for every `apt-get update`, a pass over the file each made n RUNs cost n^2)."""
+
+    positions: dict[int, int]  # id(instruction) -> its place in all_instructions()
+    last: int  # the place of the last RUN that relies on the lists (-1: none)
+    onbuild: int  # how many ONBUILD RUNs rely on them
+    onbuild_positions: frozenset[int]
+
+
+def _runs_relying_on_lists(document: DockerfileDocument) -> _Relying:
+    memo = _document_memo(document)
+    found = memo.get("relying on apt lists")
+    if isinstance(found, _Relying):
+        return found
     parsed = {id(each.instruction): each for each in runs(document)}
-    later = False
-    for instruction in document.all_instructions():
-        if instruction is run.instruction:
-            later = True
+    positions: dict[int, int] = {}
+    last = -1
+    onbuild: list[int] = []
+    for position, instruction in enumerate(document.all_instructions()):
+        positions[id(instruction)] = position
+        if instruction.keyword == "RUN" and _relies_on_lists(instruction, parsed):
+            last = position
+            if instruction.parent is not None:
+                onbuild.append(position)
+    found = _Relying(positions, last, len(onbuild), frozenset(onbuild))
+    memo["relying on apt lists"] = found
+    return found
+
+
+def _relies_on_lists(instruction: Instruction, parsed: dict[int, Run]) -> bool:
+    text = instruction.value + "".join(doc.body for doc in instruction.heredocs)
+    if not _APT_WORD.search(text):
+        return False
+    other = parsed.get(id(instruction))
+    if other is None:
+        return True
+    for call in other.calls:
+        if call is None or call.tool not in tools.APT_TOOLS or call.subcommand in NO_LISTS:
             continue
-        if instruction.keyword != "RUN" or not (later or instruction.parent is not None):
-            continue
-        text = instruction.value + "".join(doc.body for doc in instruction.heredocs)
-        if not _APT_WORD.search(text):
-            continue
-        other = parsed.get(id(instruction))
-        if other is None:
-            return True
-        for call in other.calls:
-            if call is None or call.tool not in tools.APT_TOOLS or call.subcommand in NO_LISTS:
-                continue
-            if call.subcommand == "update":
-                break
-            return True
+        return call.subcommand != "update"
     return False
 
 
 def _later(run: Run, index: int, tool_names: Iterable[str], subcommands: Iterable[str]) -> bool:
     """A later command of the RUN is one of `tool_names` running one of `subcommands`."""
-    names, subs = set(tool_names), set(subcommands)
-    return any(
-        call is not None and call.tool in names and call.subcommand in subs
-        for call in run.calls[index + 1 :]
-    )
+    names, subs = frozenset(tool_names), frozenset(subcommands)
+
+    def runs_one(_: Command, call: Invocation | None) -> bool:
+        return call is not None and call.tool in names and call.subcommand in subs
+
+    return last_index(run, ("later", names, subs), runs_one) > index
 
 
 def _yarn_installs(call: Invocation) -> bool:

@@ -274,6 +274,14 @@ class Script:
 # ------------------------------------------------------------------------------ entry points
 
 MAX_PROBLEMS = 10
+# Command substitutions nested deeper are not read (their text stays in the word that holds
+# them): each level's words hold all the levels inside, so reading n levels made n words of
+# up to n levels each, quadratic in time and memory. Real scripts nest a few levels.
+MAX_SUBSTITUTION_DEPTH = 32
+# tree-sitter-bash keeps the here-documents a line opens until their bodies, at a cost per
+# token that grows with them: 16,000 `<<E` on one line took 30 s. A script with a line that
+# opens more is not parsed (a few per line is the most real scripts use).
+MAX_HEREDOCS_PER_LINE = 64
 
 
 def parse_shell(text: str, origin: PositionMap | None = None) -> Script:
@@ -284,6 +292,12 @@ def parse_shell(text: str, origin: PositionMap | None = None) -> Script:
     origin = origin or PositionMap.for_text(text)
     script = Script(text)
     if not text.strip():
+        return script
+    if _opens_too_many_heredocs(text):
+        message = (
+            f"a line opens over {MAX_HEREDOCS_PER_LINE} here-documents: the script is not read"
+        )
+        script.problems.append(ParseProblem(message, origin.span(0, 0)))
         return script
     converter = _treesitter.OffsetConverter(text)
     tree = _treesitter.parse("bash", converter.data)
@@ -305,6 +319,12 @@ def parse_shell(text: str, origin: PositionMap | None = None) -> Script:
             message = f"shell syntax error near '{near}'" if near else "shell syntax error"
         script.problems.append(ParseProblem(message, span))
     return script
+
+
+def _opens_too_many_heredocs(text: str) -> bool:
+    if text.count("<<") <= MAX_HEREDOCS_PER_LINE:  # the common case: one count, no split
+        return False
+    return any(line.count("<<") > MAX_HEREDOCS_PER_LINE for line in text.split("\n"))
 
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
@@ -498,7 +518,7 @@ class _Group:
 
     def __init__(self, start: int, scope: int, connector: str | None) -> None:
         self.start = start
-        self.end = start
+        self.end: int | None = None  # set when the group closes
         self.scope = scope
         self.connector = connector
 
@@ -617,19 +637,34 @@ class _Walker:
         static = not any(child.type in _EXPANSIONS for child in node.children)
         return _unescape_double(inner), static
 
-    def new_scope(self, in_substitution: bool) -> int:
+    def new_scope(self, in_substitution: bool, depth: int = 0) -> int:
         scope = self.next_scope
         self.next_scope += 1
         self.levels[scope] = [_Level(None, None)]
+        self.depths[scope] = depth
         if in_substitution:
             self.substitution_scopes.add(scope)
         return scope
 
     substitution_scopes: set[int]
+    depths: dict[int, int]  # per scope: how many substitutions it is nested in
+    cut_deep: bool  # a substitution was left unread for its depth
+
+    def too_deep(self, node: Node) -> None:
+        """Leave a substitution nested past the limit unread, and say so once."""
+        if not self.cut_deep:
+            self.cut_deep = True
+            message = (
+                f"command substitutions nested over {MAX_SUBSTITUTION_DEPTH} levels: "
+                "the deeper ones are not read"
+            )
+            self.script.problems.append(ParseProblem(message, self.span(node)))
 
     def commands_of(self, item: Command | _Group) -> list[Command]:
         if isinstance(item, Command):
             return [item]
+        # A group still open (end None) holds every command read so far; close_group sets its
+        # end once, where updating every open group per command cost n commands x n levels.
         commands = self.script.commands[item.start : item.end]
         scopes = self.scopes[item.start : item.end]
         return [
@@ -718,10 +753,6 @@ class _Walker:
         command.connector = self.begin_item(scope, command)
         self.script.commands.append(command)
         self.scopes.append(scope)
-        # Groups still open end after this command at least.
-        for open_level in self.levels[scope]:
-            if open_level.group is not None:
-                open_level.group.end = len(self.script.commands)
 
     # -- nodes -----------------------------------------------------------------------------
 
@@ -855,6 +886,8 @@ class _Walker:
 
     def run(self, root: Node) -> None:
         self.substitution_scopes = set()
+        self.depths = {}
+        self.cut_deep = False
         top = self.new_scope(False)
         stack: list[tuple[int, Node | None, int]] = [(_STATEMENT, root, top)]
         push = stack.append
@@ -867,7 +900,11 @@ class _Walker:
             kind = node.type
             if mode == _SCAN:
                 if kind in ("command_substitution", "process_substitution"):
-                    inner = self.new_scope(True)
+                    depth = self.depths[scope] + 1
+                    if depth > MAX_SUBSTITUTION_DEPTH:
+                        self.too_deep(node)
+                        continue
+                    inner = self.new_scope(True, depth)
                     for child in reversed(node.named_children):
                         push((_STATEMENT, child, inner))
                 elif node.child_count:
