@@ -65,7 +65,8 @@ def load(path: Path) -> list[Entry]:
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found") from None
     except OSError as error:
-        raise BaselineError(f"{path}: cannot read the baseline: {error.strerror or error}") from None
+        reason = error.strerror or error
+        raise BaselineError(f"{path}: cannot read the baseline: {reason}") from None
     if len(raw) > MAX_BASELINE_SIZE:
         raise BaselineError(f"{path}: the baseline is larger than {MAX_BASELINE_SIZE} bytes")
     try:
