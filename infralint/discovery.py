@@ -131,9 +131,9 @@ class IgnoreRules:
         patterns = list(exclude)
         self._exclude: Any = None
         if patterns:
-            import pathspec
+            from infralint.gitignore import gitignore_spec
 
-            self._exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
+            self._exclude = gitignore_spec(patterns)
         self._exclude_root = os.path.abspath(exclude_root)
 
     @staticmethod
@@ -146,9 +146,9 @@ class IgnoreRules:
                 lines = f.read().splitlines()
         except (OSError, ValueError):
             return None
-        import pathspec
+        from infralint.gitignore import gitignore_spec
 
-        return pathspec.GitIgnoreSpec.from_lines(lines)
+        return gitignore_spec(lines)
 
     def excluded_by_config(self, path: str, is_dir: bool) -> bool:
         if self._exclude is None:

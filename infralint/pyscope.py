@@ -23,9 +23,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-import pathspec
-
 from infralint.discovery import dockerfile_name
+from infralint.gitignore import gitignore_pathspec
 
 # Directory names that take the files below them out of a build context (or `python.paths`
 # directory): VCS data, caches, dependencies, virtualenvs, tests.
@@ -311,7 +310,7 @@ class DockerIgnore:
             if not body:
                 continue
             patterns.append(("!" if negate else "") + "/" + body)
-        self._spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+        self._spec = gitignore_pathspec(patterns)
 
     def excludes(self, relative: Path) -> bool:
         return bool(self._spec.match_file(relative.as_posix()))

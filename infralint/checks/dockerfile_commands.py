@@ -158,7 +158,11 @@ PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
 
 
 URL_IN_TEXT = re.compile(r"(https?|ftp)://[^\s\"')]+")
-DOWNLOAD_IN_TEXT = re.compile(r"(\$\(|`|<\()\s*(sudo\s+)?(\S*/)?(curl|wget)\b")
+# The path before the program does not run across another `$(`, `` ` `` or `<(`: from that one
+# the same match is found, and every opener rescanning the whole word was quadratic.
+DOWNLOAD_IN_TEXT = re.compile(
+    r"(\$\(|`|<\()\s*(sudo\s+)?((?:[^\s`$<]|\$(?!\()|<(?!\())*/)?(curl|wget)\b"
+)
 
 
 def _substituted_download(command: Command) -> Word | None:
@@ -290,7 +294,7 @@ def pipe_to_shell(document: DockerfileDocument, context: CheckContext) -> Iterat
 
 HEX_REF = re.compile(r"[0-9a-fA-F]{7,64}")
 FULL_HEX_REF = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
-VERSION_IN_REF = re.compile(r"\d+[._]\d+")
+VERSION_IN_REF = re.compile(r"\d[._]\d")  # searched: `\d+` rescanned long digit runs
 
 
 VARIABLE = re.compile(
@@ -1423,7 +1427,7 @@ GIT_NO_VERIFY = re.compile(r"http\.(\S+\.)?sslverify=(false|0|no)", re.IGNORECAS
 CONFIG_KEYS = frozenset({"strict-ssl", "enablestrictssl"})
 LOCAL_REPOSITORY = re.compile(r"\]\s+(file|copy):")
 CONFIG_TEXT = re.compile(
-    r"\[(?:[^\]]*\s)?trusted=yes[\s\]]|strict-ssl\s*=\s*false|sslverify\s*=\s*(?:false|0|no)\b"
+    r"\[(?:[^\]\[]*\s)?trusted=yes[\s\]]|strict-ssl\s*=\s*false|sslverify\s*=\s*(?:false|0|no)\b"
     r"|trusted-host\s*=",
     re.IGNORECASE,
 )

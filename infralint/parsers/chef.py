@@ -1172,7 +1172,7 @@ def _library_reason(doc: ChefDocument, lock: Path) -> str | None:
 def _gitignored(path: Path) -> str | None:
     """The .gitignore (in the file's folder or above, up to the repository root) that ignores
     `path`, if any."""
-    import pathspec
+    from infralint.gitignore import gitignore_spec
 
     folder = path.parent
     for _ in range(12):
@@ -1182,7 +1182,7 @@ def _gitignored(path: Path) -> str | None:
                 lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
             except OSError:
                 lines = []
-            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            spec = gitignore_spec(lines)
             try:
                 relative = path.relative_to(folder).as_posix()
             except ValueError:

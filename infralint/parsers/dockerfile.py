@@ -642,7 +642,9 @@ def _dequote(raw: str, escape: str = "\\") -> str:
     return "".join(out)
 
 
-_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# Not from an escaped quote: after an unterminated string every later quote was a new start
+# that scanned to the end again (quadratic); a real string never starts right after `\`.
+_JSON_STRING = re.compile(r'(?<!\\)"((?:[^"\\]|\\.)*)"')
 
 
 def _json_tokens(value: str, origin: PositionMap) -> list[Token]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 UNRESOLVED = "\x00"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COMMENT = re.compile(r"\s#")  # an unquoted value ends where a comment begins
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
 _MAX_NESTING = 16
 MAX_DOTENV_BYTES = 1_000_000
@@ -171,7 +172,8 @@ def parse_dotenv(text: str) -> dict[str, str]:
             body = body.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
             env[key] = interpolate(body, env).value
         else:
-            value = re.split(r"\s+#", value, maxsplit=1)[0].strip()
+            comment = _COMMENT.search(value)  # `\s+#` retried each blank of a long run
+            value = (value[: comment.start()] if comment else value).strip()
             env[key] = interpolate(value, env).value
     return env
 
