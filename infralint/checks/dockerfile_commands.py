@@ -33,6 +33,7 @@ from infralint.parsers.commands import (
     written_paths,
 )
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage, Token
+from infralint.parsers.interpolation import MAX_EXPANSION
 from infralint.parsers.shell import Command, Script, Word
 from infralint.registry import CheckContext, check
 
@@ -328,13 +329,15 @@ def _scoped(document: DockerfileDocument) -> Iterator[tuple[Instruction, dict[st
 
 
 def _expand(text: str, variables: dict[str, str]) -> str | None:
-    """`text` with `$X`, `${X}`, `${X:-d}` replaced; None when a value is unknown."""
+    """`text` with `$X`, `${X}`, `${X:-d}` replaced; None when a value is unknown (or the
+    result would be over MAX_EXPANSION: `$A$A$A…` must not multiply a long value)."""
     if "$(" in text or "`" in text:
         return None
     unknown = False
+    room = MAX_EXPANSION
 
     def one(match: re.Match[str]) -> str:
-        nonlocal unknown
+        nonlocal unknown, room
         name = match.group(1) or match.group(4)
         operator, default = match.group(2), match.group(3) or ""
         value = variables.get(name)
@@ -342,9 +345,10 @@ def _expand(text: str, variables: dict[str, str]) -> str | None:
             return default
         if operator and operator.endswith("+"):
             return default if value else ""
-        if value is None:
+        if value is None or len(value) > room:
             unknown = True
             return ""
+        room -= len(value)
         return value
 
     expanded = VARIABLE.sub(one, text)

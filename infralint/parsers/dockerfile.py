@@ -31,6 +31,7 @@ from infralint.parsers.image_ref import (
     looks_like_image_reference,
     parse_image_ref,
 )
+from infralint.parsers.interpolation import ExpansionBudget
 from infralint.parsers.shell import PositionMap
 
 if TYPE_CHECKING:
@@ -815,7 +816,10 @@ def _assign_stages(document: DockerfileDocument) -> None:
 
 
 def _global_scope(
-    document: DockerfileDocument, build_args: Mapping[str, str | None], origin: str
+    document: DockerfileDocument,
+    build_args: Mapping[str, str | None],
+    origin: str,
+    budget: ExpansionBudget,
 ) -> dict[str, Variable]:
     scope: dict[str, Variable] = {
         name: Variable(None, "the build platform") for name in PLATFORM_ARGS
@@ -830,7 +834,7 @@ def _global_scope(
             if pair.key in build_args and override is not None:
                 scope[pair.key] = Variable(override, origin)
             elif pair.value is not None:
-                value = expand(pair.value, scope, document.escape)
+                value = expand(pair.value, scope, document.escape, budget)
                 scope[pair.key] = Variable(
                     value.text if value.resolved else None,
                     f"ARG default line {pair.span.line}",
@@ -859,7 +863,8 @@ def image_span(instruction: Instruction) -> Span:
 def _resolve_stages(
     document: DockerfileDocument, build_args: Mapping[str, str | None], origin: str
 ) -> list[Stage]:
-    scope = _global_scope(document, build_args, origin)
+    budget = ExpansionBudget()  # one per file: ARGs that double per line stay bounded
+    scope = _global_scope(document, build_args, origin, budget)
     if not build_args:
         document.global_args = {}
         for instruction in document.instructions:
@@ -872,7 +877,7 @@ def _resolve_stages(
     froms = [i for i in document.instructions if i.keyword == "FROM"]
     for index, instruction in enumerate(froms):
         text, name, _ = _from_parts(instruction)
-        expansion: Expansion = expand(text, scope, document.escape)
+        expansion: Expansion = expand(text, scope, document.escape, budget)
         base: ImageRef | None = None
         base_stage: int | None = None
         resolved_text: str | None = None
