@@ -195,6 +195,7 @@ def parse_dotenv(text: str) -> dict[str, str]:
     """The variables of a compose `.env` file (KEY=VALUE lines, `export`, quotes, comments)."""
     env: dict[str, str] = {}
     budget = ExpansionBudget()
+    too_large: set[str] = set()
     for raw_line in text.splitlines():
         line = raw_line.strip()
         if not line or line.startswith("#"):
@@ -211,19 +212,23 @@ def parse_dotenv(text: str) -> dict[str, str]:
         elif value[:1] == '"' and '"' in value[1:]:
             body = value[1 : value.index('"', 1)]
             body = body.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
-            _assign(env, key, interpolate(body, env, budget))
+            _assign(env, too_large, key, interpolate(body, env, budget))
         else:
             comment = _COMMENT.search(value)  # `\s+#` retried each blank of a long run
             value = (value[: comment.start()] if comment else value).strip()
-            _assign(env, key, interpolate(value, env, budget))
+            _assign(env, too_large, key, interpolate(value, env, budget))
     return env
 
 
-def _assign(env: dict[str, str], key: str, result: Interpolated) -> None:
-    if result.over_limit:
-        env.pop(key, None)  # unknown: a reference to it is unresolved, as for an unset one
+def _assign(env: dict[str, str], too_large: set[str], key: str, result: Interpolated) -> None:
+    """Set `key`, unless its value went over the cap or uses one that did: then it is unknown,
+    and a reference to it is unresolved (as for an unset variable)."""
+    if result.over_limit or too_large.intersection(result.unresolved):
+        env.pop(key, None)
+        too_large.add(key)
     else:
         env[key] = result.value
+        too_large.discard(key)
 
 
 def load_dotenv(directory: Path) -> dict[str, str]:
