@@ -55,6 +55,7 @@ def lint(
     extra: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
     control: bool = True,
+    timeout: float = TIME_LIMIT_S,
 ) -> tuple[int, dict[str, Any], str]:
     """A JSON check of PATHS (default '.') in DIRECTORY, with a control Dockerfile beside them."""
     if control:
@@ -64,7 +65,7 @@ def lint(
     args = ["check", "-f", "json", "-j", "1", *extra]
     if not cache:
         args.append("--no-cache")
-    result = run_cli([*args, *(paths or (".",))], directory, env=env)
+    result = run_cli([*args, *(paths or (".",))], directory, env=env, timeout=timeout)
     report = json.loads(result.stdout) if result.stdout.strip() else {}
     return result.returncode, report, result.stderr
 
