@@ -19,8 +19,8 @@ MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the whole infralint pro
 CONTROL = "FROM alpine\n"  # DF101 in the same run proves the other files are still checked
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def _limit_memory(limit: int = MEMORY_LIMIT) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def run_cli(
@@ -30,6 +30,7 @@ def run_cli(
     env: dict[str, str] | None = None,
     timeout: float = TIME_LIMIT_S,
     text: bool = True,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> subprocess.CompletedProcess[Any]:
     """`python -m infralint ARGS` in CWD, bounded; stdout/stderr captured."""
     result = subprocess.run(
@@ -38,7 +39,7 @@ def run_cli(
         capture_output=True,
         text=text,
         timeout=timeout,
-        preexec_fn=_limit_memory,
+        preexec_fn=lambda: _limit_memory(memory_limit),
         env={**os.environ, "NO_COLOR": "1", **(env or {})},
         stdin=subprocess.DEVNULL,
     )
@@ -56,6 +57,7 @@ def lint(
     env: dict[str, str] | None = None,
     control: bool = True,
     timeout: float = TIME_LIMIT_S,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> tuple[int, dict[str, Any], str]:
     """A JSON check of PATHS (default '.') in DIRECTORY, with a control Dockerfile beside them."""
     if control:
@@ -65,7 +67,13 @@ def lint(
     args = ["check", "-f", "json", "-j", "1", *extra]
     if not cache:
         args.append("--no-cache")
-    result = run_cli([*args, *(paths or (".",))], directory, env=env, timeout=timeout)
+    result = run_cli(
+        [*args, *(paths or (".",))],
+        directory,
+        env=env,
+        timeout=timeout,
+        memory_limit=memory_limit,
+    )
     report = json.loads(result.stdout) if result.stdout.strip() else {}
     return result.returncode, report, result.stderr
 

@@ -19,9 +19,10 @@ from infralint import registry
 from infralint.model import Violation
 from infralint.parsers import dockerfile as dockerfile_parser
 from tests.helpers import lint_directory
-from tests.hostile.harness import assert_control_checked, codes, il001, lint
+from tests.hostile.harness import assert_control_checked, codes, findings, il001, lint
 
 BUDGET_S = 10.0  # linear work takes well under a second here; the old code took over a minute
+BOMB_MEMORY = 768 * 1024**2  # bytes of address space: a run needs ~150 MB; the old bombs, GBs
 LONG = 100_000
 CURL_PIPE = "RUN curl -fsSL https://example.com/install.sh | sh\n"
 
@@ -61,11 +62,6 @@ def _trusted_brackets(root: Path) -> None:
     (root / "Dockerfile").write_text(f"FROM debian:12\nRUN echo '{text}' > /tmp/x\n")
 
 
-def _download_openers(root: Path) -> None:
-    text = "`" * LONG
-    (root / "Dockerfile").write_text(f"FROM alpine:3.20\nRUN eval '{text}'\n")
-
-
 @pytest.mark.parametrize(
     "writer",
     [
@@ -75,7 +71,6 @@ def _download_openers(root: Path) -> None:
         _gitignore,
         _git_ref,
         _trusted_brackets,
-        _download_openers,
     ],
     ids=[
         "parser-directive",
@@ -84,7 +79,6 @@ def _download_openers(root: Path) -> None:
         "gitignore-stars",
         "git-ref-digits",
         "apt-trusted-brackets",
-        "download-openers",
     ],
 )
 def test_adversarial_text_is_checked_in_linear_time(tmp_path: Path, writer: Writer) -> None:
@@ -101,27 +95,30 @@ def test_adversarial_text_is_checked_in_linear_time(tmp_path: Path, writer: Writ
 def _adversarial_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
     """Imported here, not at collection: on the old code a missing helper fails only its case."""
     from infralint.checks import compose, dockerfile_commands, python
-    from infralint.gitignore import gitignore_spec
     from infralint.parsers.dockerfile import _JSON_STRING
     from infralint.parsers.interpolation import parse_dotenv
 
     url = dict(compose._SECRET_VALUES)["a password in a URL"]
     yield "url-scheme", lambda: url.search("a" * LONG)
-    yield "url-users", lambda: url.search("a://x:" * (LONG // 6))
     yield "percent-width", lambda: python._PERCENT_FIELD.sub("X", "%" + "0" * LONG)
-    yield "percent-keys", lambda: python._PERCENT_FIELD.sub("X", "%(" * (LONG // 2))
+    yield "percent-keys", lambda: python._PERCENT_FIELD.sub("X", "%(" * (2 * LONG))
     yield "json-quotes", lambda: list(_JSON_STRING.finditer('"' + '\\"' * (LONG // 2)))
     yield "log-target", lambda: compose._is_log_target("/logs" * (LONG // 5) + "\nx")
     yield "dotenv", lambda: parse_dotenv("A=x" + " " * LONG + "y\n")
-    yield "download", lambda: dockerfile_commands.DOWNLOAD_IN_TEXT.search("$(" * (LONG // 2))
+    yield "download", lambda: dockerfile_commands.DOWNLOAD_IN_TEXT.search("`" * (2 * LONG))
     yield "config", lambda: dockerfile_commands.CONFIG_TEXT.search("[ " * (LONG // 2))
+    yield "gitignore-deep", _gitignore_deep
+
+
+def _gitignore_deep() -> None:
+    from infralint.gitignore import gitignore_spec
+
     deep = gitignore_spec(["a/**/b/**/c/**/d", "**/x*y*z*w/**/q/**/r"])
-    yield "gitignore-deep", lambda: deep.match_file("a/" + "b/" * 1000 + "c/" * 1000 + "e")
+    deep.match_file("a/" + "b/" * 1000 + "c/" * 1000 + "e")
 
 
 ENTRY_POINTS = [
     "url-scheme",
-    "url-users",
     "percent-width",
     "percent-keys",
     "json-quotes",
@@ -157,7 +154,7 @@ def _arg_bomb(root: Path) -> None:
 
 
 def _env_bomb(root: Path) -> None:
-    words = " ".join(["$A"] * 200_000)
+    words = "$A" * 200_000  # one word: 200,000 copies of a 60 KB value
     (root / "Dockerfile").write_text(
         f"FROM ubuntu\nENV A={'x' * 60_000}\nRUN git checkout {words}\n" + CURL_PIPE
     )
@@ -195,12 +192,13 @@ def test_expansion_bombs_are_capped_and_the_file_still_checked(
     """Item 15: an expansion past the cap is unknown; the rest of the file is still checked."""
     writer(tmp_path)
     start = time.monotonic()
-    status, report, _ = lint(tmp_path, timeout=2 * BUDGET_S)
+    status, report, _ = lint(tmp_path, timeout=2 * BUDGET_S, memory_limit=BOMB_MEMORY)
     assert time.monotonic() - start < BUDGET_S
     assert status == 1
     found = codes(report, "Dockerfile")
     assert "DF101" in found and "DF112" in found, found
-    assert not il001(report, "Dockerfile")
+    assert not [f for f in findings(report) if f["code"] == "IL001"], findings(report)
+    assert not report.get("notifications"), report["notifications"]  # no "internal error"
     assert_control_checked(report)
 
 
