@@ -137,9 +137,9 @@ class IgnoreRules:
         patterns = list(exclude)
         self._exclude: Any = None
         if patterns:
-            import pathspec
+            from infralint.gitignore import gitignore_spec
 
-            self._exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
+            self._exclude = gitignore_spec(patterns)
         self._exclude_root = os.path.abspath(exclude_root)
 
     @staticmethod
@@ -161,9 +161,9 @@ class IgnoreRules:
         except reader.ReadRefused as error:
             exists = os.path.lexists(path)
             return None, f"{NOT_READ}ignore file: {error}" if exists else None
-        import pathspec
+        from infralint.gitignore import gitignore_spec
 
-        return pathspec.GitIgnoreSpec.from_lines(text.splitlines()), None
+        return gitignore_spec(text.splitlines()), None
 
     def excluded_by_config(self, path: str, is_dir: bool) -> bool:
         if self._exclude is None:

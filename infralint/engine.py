@@ -1,7 +1,7 @@
 """The run: discover -> read -> parse -> link -> check -> suppress -> sort.
 
-One file's failure never stops the run: a parser's ParseError is an IL001 finding, a crashing check
-is a Notification naming the file and rule, and every other file keeps its findings. Per-file work
+One file's failure never stops the run: any exception from a parser, and a crashing check (named),
+is an IL001 finding on the file, and every other file keeps its findings. Per-file work
 is a plain function over picklable inputs so large runs can use a process pool; results are sorted,
 so the output is identical for every `--jobs`.
 """
@@ -265,27 +265,47 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
             severity, message, span = _il001(error, catalog, config)
             raw_findings.append(("IL001", severity, message, span, None, None))
     except RecursionError:
-        if "IL001" in enabled:
-            message = "nesting too deep to read (over the parser's depth limit)"
-            raw_findings.append(
-                ("IL001", catalog.rules["IL001"].severity, message, Span(1), None, None)
-            )
-    except Exception as error:  # a parser bug: report it, keep the run going
-        result.notifications.append(
-            Notification(
-                f"internal error while parsing: {type(error).__name__}: {error}", job.display_path
-            )
-        )
+        message = "nesting too deep to read (over the parser's depth limit)"
+        _internal_il001(message, enabled, catalog, config, job, result, raw_findings)
+    except Exception as error:  # any parser's failure (ruamel, libcst, ours): the file is unread
+        message = f"could not parse this file ({_describe(error)}); its findings are missing"
+        _internal_il001(message, enabled, catalog, config, job, result, raw_findings)
     if document is not None:
         if "IL001" in enabled:
             for problem in document.problems:
                 severity, message, span = _il001(problem, catalog, config)
                 raw_findings.append(("IL001", severity, message, span, None, None))
-        raw_findings.extend(_run_checks(job, document, enabled, catalog, context, result))
+        failures: list[str] = []
+        raw_findings.extend(_run_checks(job, document, enabled, catalog, context, failures))
+        for failure in failures:
+            _internal_il001(failure, enabled, catalog, config, job, result, raw_findings)
     if source is None:
         source = SourceFile(Path(job.path), job.display_path, "", job.language)
     _finish(job, source, document, raw_findings, enabled, catalog, config, result)
     return result
+
+
+def _describe(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
+def _internal_il001(
+    message: str,
+    enabled: set[str],
+    catalog: Catalog,
+    config: Config,
+    job: FileJob,
+    result: FileResult,
+    raw_findings: list[tuple[str, Severity, str, Span, str | None, Any]],
+) -> None:
+    """A file that could not be fully checked is an IL001 finding: it counts for the exit
+    status, where a notification alone let a file nobody checked pass."""
+    if "IL001" in enabled:
+        severity = effective_severity(config, catalog.rules["IL001"])
+        raw_findings.append(("IL001", severity, message, Span(1), None, None))
+    else:  # IL001 switched off: still say so
+        result.notifications.append(Notification(message, job.display_path))
 
 
 def _config_relative(job: FileJob, config: Config) -> str:
@@ -301,18 +321,14 @@ def _run_checks(
     enabled: set[str],
     catalog: Catalog,
     context: WorkerContext,
-    result: FileResult,
+    failures: list[str],
 ) -> Iterable[tuple[str, Severity, str, Span, str | None, Any]]:
     for plan in _plan(job.language, enabled, catalog, context):
         try:
             violations = list(plan.function(document, plan.context))
         except Exception as error:  # a check bug must not cost the other findings
-            result.notifications.append(
-                Notification(
-                    f"internal error in {plan.code}: {type(error).__name__}: {error}",
-                    job.display_path,
-                    rule=plan.code,
-                )
+            failures.append(
+                f"rule {plan.code} failed ({_describe(error)}); its findings are missing"
             )
             continue
         for violation in violations:

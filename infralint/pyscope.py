@@ -23,10 +23,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-import pathspec
-
 from infralint import reader
 from infralint.discovery import dockerfile_name
+from infralint.gitignore import gitignore_pathspec
 
 MAX_DOCKERIGNORE_BYTES = 1_000_000  # far above any real .dockerignore; /dev/zero is refused
 # Directory names that take the files below them out of a build context (or `python.paths`
@@ -313,7 +312,7 @@ class DockerIgnore:
             if not body:
                 continue
             patterns.append(("!" if negate else "") + "/" + body)
-        self._spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+        self._spec = gitignore_pathspec(patterns)
 
     def excludes(self, relative: Path) -> bool:
         return bool(self._spec.match_file(relative.as_posix()))

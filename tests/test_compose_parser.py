@@ -401,3 +401,26 @@ def test_brackets_inside_strings_are_not_nesting() -> None:
     text = "services:\n  a:\n    command: 'echo " + "[" * 150 + "'\n"
     document = parse_text(text)
     assert document.service("a") is not None
+
+
+def test_expansion_past_the_cap_is_unresolved_not_an_error() -> None:
+    from infralint.parsers.interpolation import (
+        MAX_EXPANSION,
+        ExpansionBudget,
+        interpolate,
+        parse_dotenv,
+    )
+
+    big = "x" * (MAX_EXPANSION // 2 + 1)
+    once = interpolate("${A}", {"A": big})
+    assert once.value == big and once.resolved and not once.over_limit
+    twice = interpolate("${A}-$A", {"A": big})
+    assert twice.over_limit and twice.unresolved == ("A",) and twice.value == big + "-"
+    # The file's budget is shared: a later value is refused once it is spent.
+    budget = ExpansionBudget(remaining=len(big) + 1)
+    assert interpolate("$A", {"A": big}, budget).resolved
+    assert interpolate("$A", {"A": big}, budget).over_limit
+    # A .env value over the cap is unknown: dropped, so references to it are unresolved.
+    doubling = "".join(f"A{i}=${{A{i - 1}}}${{A{i - 1}}}\n" for i in range(1, 30))
+    env = parse_dotenv("A0=xxxxxxxx\n" + doubling + "B=ok\n")
+    assert "A29" not in env and len(env["A12"]) == 8 * 2**12 and env["B"] == "ok"

@@ -161,3 +161,77 @@ def test_configured_globs_apply_to_walked_files(tmp_path: Path) -> None:
     (tmp_path / "stack.yml").write_text("services: {}\n")
     candidates, _ = discover([str(tmp_path)], [], tmp_path, {"compose": ["stack*.yml"]})
     assert [(c.path.name, c.language) for c in candidates] == [("stack.yml", "compose")]
+
+
+# --------------------------------------------------------------------------- gitignore matcher
+
+GITIGNORE_PATTERNS = [
+    "*.log",
+    "build/",
+    "/dist",
+    "!keep.log",
+    "a/**/b",
+    "**/x*y*z",
+    "a/**/b/**/c*d/**/e",
+    "*a*a*ab",
+    "src/*/gen?.py",
+    "[ab]*c*d",
+    "\\*lit*x",
+    "docs/**",
+    "!",  # not a pattern git can read: skipped, as git does
+]
+GITIGNORE_PATHS = [
+    "app.log",
+    "deep/dir/keep.log",
+    "build/x",
+    "src/build",
+    "dist/a",
+    "x/dist",
+    "a/b",
+    "a/q/r/b",
+    "ab",
+    "q/xAyBz",
+    "xyz/w",
+    "a/1/b/2/cXd/3/e",
+    "a/b/cd/e",
+    "a/b/c/d/e",
+    "aaab",
+    "zaXaYab",
+    "aab/c",
+    "src/m/gen1.py",
+    "src/m/n/gen1.py",
+    "bxcxd",
+    "*litx",
+    "alitx",
+    "docs/a/b",
+    "docs",
+]
+
+
+def test_gitignore_matcher_agrees_with_pathspec() -> None:
+    """The linear rewrite of pathspec's regexes matches exactly the paths pathspec matches."""
+    import pathspec
+
+    from infralint.gitignore import gitignore_pathspec, gitignore_spec
+
+    readable = GITIGNORE_PATTERNS[:-1]
+    spec, linear = pathspec.GitIgnoreSpec.from_lines(readable), gitignore_spec(GITIGNORE_PATTERNS)
+    basic = pathspec.PathSpec.from_lines("gitignore", readable)
+    linear_basic = gitignore_pathspec(GITIGNORE_PATTERNS)
+    for path in GITIGNORE_PATHS:
+        assert linear.match_file(path) == spec.match_file(path), path
+        assert linear_basic.match_file(path) == basic.match_file(path), path
+    assert any(spec.match_file(path) for path in GITIGNORE_PATHS)
+    assert not all(spec.match_file(path) for path in GITIGNORE_PATHS)
+
+
+def test_linear_regex_commits_every_wildcard_but_the_last() -> None:
+    from infralint.gitignore import linear_regex
+
+    assert (
+        linear_regex("^(?:.+/)?[^/]*a[^/]*ab(?:(?P<ps_d>/)|$)")
+        == "^(?:.+/)?(?>[^/]*?a)[^/]*ab(?:(?P<ps_d>/)|$)"
+    )
+    assert linear_regex("^a(?:/.+)?/b(?:/.+)?/c$") == "^a(?>(?:/.+?)??/b(?=/))(?:/.+)?/c$"
+    assert linear_regex("^a[bc]d$") == "^a(?!/)[bc]d$"  # a bracket never matches `/`
+    assert linear_regex("^a(?:x|y)$") == "^a(?:x|y)$"  # a shape it does not know: unchanged

@@ -410,3 +410,13 @@ def test_image_references(
 @pytest.mark.parametrize("text", ["", "{{", "a b", "x:", "alpine@sha256:abc", "UP$"])
 def test_invalid_image_references(text: str) -> None:
     assert parse_image_ref(text) is None
+
+
+def test_arg_expansion_past_the_cap_is_unresolved() -> None:
+    from infralint.parsers.image_ref import Variable, expand
+    from infralint.parsers.interpolation import MAX_EXPANSION
+
+    scope = {"A": Variable("x" * (MAX_EXPANSION // 2 + 1), "ARG default line 1")}
+    assert expand("$A", scope).resolved
+    doubled = expand("${A}${A:-d}", scope)
+    assert doubled.unresolved == ["A"] and len(doubled.text) == MAX_EXPANSION // 2 + 1

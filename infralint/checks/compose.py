@@ -314,7 +314,18 @@ def logs_to_volume(document: ComposeDocument, ctx: CheckContext) -> Iterator[Vio
                 )
 
 
-_LOG_TARGET = re.compile(r"(?:^|/)(?:[^/]*\.log(?:\.\d+)?|logs?/.+|var/log/.+)$", re.IGNORECASE)
+_LOG_FILE = re.compile(r"(?:^|/)[^/]*\.log(?:\.\d+)?$", re.IGNORECASE)
+_LOG_DIRECTORY = re.compile(r"(?:^|/)(?:logs?|var/log)/.+$", re.IGNORECASE)
+
+
+def _is_log_target(path: str) -> bool:
+    """A `*.log` file, or anything under a `log`, `logs` or `var/log` directory.
+
+    The directory's `.+$` cannot cross a newline, so it is searched from the last line only:
+    retried from every `/logs/` before a newline, it was quadratic."""
+    body = path[:-1] if path.endswith("\n") else path
+    directory = _LOG_DIRECTORY.search(path, body.rfind("\n") + 1)
+    return directory is not None or _LOG_FILE.search(path) is not None
 
 
 @check("DC303")
@@ -327,7 +338,7 @@ def log_to_file(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violat
                     target = redirect.target
                     if not (redirect.writes and target is not None and target.static):
                         continue
-                    if target.text.startswith("/dev/") or not _LOG_TARGET.search(target.text):
+                    if target.text.startswith("/dev/") or not _is_log_target(target.text):
                         continue
                     yield Violation(
                         redirect.span,
@@ -478,7 +489,14 @@ _SECRET_VALUES = (
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
     ("a Stripe key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("a password in a URL", re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:([^/\s@$]+)@", re.I)),
+    # Tried only where a run of scheme characters begins: from every letter of a long word,
+    # the scheme was rescanned to the word's end (quadratic).
+    (
+        "a password in a URL",
+        re.compile(
+            r"(?<![a-z0-9+.-])[0-9+.-]*+[a-z][a-z0-9+.-]*+://[^/\s:@]++:([^/\s@$]++)@", re.I
+        ),
+    ),
 )
 _PLACEHOLDER_VALUES = frozenset({"", "true", "false", "yes", "no", "none", "null"})
 

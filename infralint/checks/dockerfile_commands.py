@@ -33,6 +33,7 @@ from infralint.parsers.commands import (
     written_paths,
 )
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage, Token
+from infralint.parsers.interpolation import MAX_EXPANSION
 from infralint.parsers.shell import Command, Script, Word
 from infralint.registry import CheckContext, check
 
@@ -158,7 +159,11 @@ PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
 
 
 URL_IN_TEXT = re.compile(r"(https?|ftp)://[^\s\"')]+")
-DOWNLOAD_IN_TEXT = re.compile(r"(\$\(|`|<\()\s*(sudo\s+)?(\S*/)?(curl|wget)\b")
+# The path before the program does not run across another `$(`, `` ` `` or `<(`: from that one
+# the same match is found, and every opener rescanning the whole word was quadratic.
+DOWNLOAD_IN_TEXT = re.compile(
+    r"(\$\(|`|<\()\s*(sudo\s+)?((?:[^\s`$<]|\$(?!\()|<(?!\())*/)?(curl|wget)\b"
+)
 
 
 def _substituted_download(command: Command) -> Word | None:
@@ -290,7 +295,7 @@ def pipe_to_shell(document: DockerfileDocument, context: CheckContext) -> Iterat
 
 HEX_REF = re.compile(r"[0-9a-fA-F]{7,64}")
 FULL_HEX_REF = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
-VERSION_IN_REF = re.compile(r"\d+[._]\d+")
+VERSION_IN_REF = re.compile(r"\d[._]\d")  # searched: `\d+` rescanned long digit runs
 
 
 VARIABLE = re.compile(
@@ -324,13 +329,15 @@ def _scoped(document: DockerfileDocument) -> Iterator[tuple[Instruction, dict[st
 
 
 def _expand(text: str, variables: dict[str, str]) -> str | None:
-    """`text` with `$X`, `${X}`, `${X:-d}` replaced; None when a value is unknown."""
+    """`text` with `$X`, `${X}`, `${X:-d}` replaced; None when a value is unknown (or the
+    result would be over MAX_EXPANSION: `$A$A$A…` must not multiply a long value)."""
     if "$(" in text or "`" in text:
         return None
     unknown = False
+    room = MAX_EXPANSION
 
     def one(match: re.Match[str]) -> str:
-        nonlocal unknown
+        nonlocal unknown, room
         name = match.group(1) or match.group(4)
         operator, default = match.group(2), match.group(3) or ""
         value = variables.get(name)
@@ -338,9 +345,10 @@ def _expand(text: str, variables: dict[str, str]) -> str | None:
             return default
         if operator and operator.endswith("+"):
             return default if value else ""
-        if value is None:
+        if value is None or len(value) > room:
             unknown = True
             return ""
+        room -= len(value)
         return value
 
     expanded = VARIABLE.sub(one, text)
@@ -1423,7 +1431,7 @@ GIT_NO_VERIFY = re.compile(r"http\.(\S+\.)?sslverify=(false|0|no)", re.IGNORECAS
 CONFIG_KEYS = frozenset({"strict-ssl", "enablestrictssl"})
 LOCAL_REPOSITORY = re.compile(r"\]\s+(file|copy):")
 CONFIG_TEXT = re.compile(
-    r"\[(?:[^\]]*\s)?trusted=yes[\s\]]|strict-ssl\s*=\s*false|sslverify\s*=\s*(?:false|0|no)\b"
+    r"\[(?:[^\]\[]*\s)?trusted=yes[\s\]]|strict-ssl\s*=\s*false|sslverify\s*=\s*(?:false|0|no)\b"
     r"|trusted-host\s*=",
     re.IGNORECASE,
 )

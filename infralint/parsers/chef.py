@@ -1182,13 +1182,13 @@ def _read_beside(path: Path) -> str | None:
 def _gitignored(path: Path) -> str | None:
     """The .gitignore (in the file's folder or above, up to the repository root) that ignores
     `path`, if any."""
-    import pathspec
+    from infralint.gitignore import gitignore_spec
 
     folder = path.parent
     for _ in range(12):
         ignore = folder / ".gitignore"
         if _exists(ignore):
-            spec = pathspec.GitIgnoreSpec.from_lines((_read_beside(ignore) or "").splitlines())
+            spec = gitignore_spec((_read_beside(ignore) or "").splitlines())
             try:
                 relative = path.relative_to(folder).as_posix()
             except ValueError:

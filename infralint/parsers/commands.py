@@ -40,6 +40,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from infralint.model import Span
+from infralint.parsers.interpolation import MAX_EXPANSION
 from infralint.parsers.shell import Command, Word
 
 # ------------------------------------------------------------------------------ data
@@ -1558,13 +1559,15 @@ def expand_packages(call: Invocation, variables: Mapping[str, str]) -> list[Pack
     if reader is None or call.subcommand == "module install":
         return list(call.packages)
     expanded: list[Package] = []
+    room = MAX_EXPANSION  # `$PKGS $PKGS …` must not multiply a long value
     for package in call.packages:
         match = _VARIABLE.fullmatch(package.word.text) if package.kind == "dynamic" else None
         name = (match.group(1) or match.group(2)) if match else None
         value = variables.get(name) if name else None
-        if value is None or "$" in value or "`" in value:
+        if value is None or "$" in value or "`" in value or len(value) > room:
             expanded.append(package)
             continue
+        room -= len(value)
         for piece in value.split():
             word = package.word
             alias = Word(piece, word.raw, word.span, True, offset=word.offset, origin=word.origin)

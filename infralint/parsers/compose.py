@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from infralint.model import ParseProblem, Span
-from infralint.parsers.interpolation import Interpolated, interpolate, load_dotenv
+from infralint.parsers.interpolation import (
+    ExpansionBudget,
+    Interpolated,
+    interpolate,
+    load_dotenv,
+)
 from infralint.parsers.shell import PositionMap
 from infralint.parsers.yaml_model import (
     Duplicate,
@@ -70,6 +75,10 @@ class ComposeDocument:
     entry_ends: dict[int, int] = field(default_factory=dict)
     # Derived values several checks share (parsed scripts of a service), keyed by the reader.
     cache: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False, compare=False)
+    # Shared by every interpolation in the file, so many references to a large value stay bounded.
+    expansion_budget: ExpansionBudget = field(
+        default_factory=ExpansionBudget, repr=False, compare=False
+    )
 
     def construct_end(self, line: int) -> int:
         return max(self.entry_ends.get(line, line), line)
@@ -125,7 +134,7 @@ class ComposeDocument:
         return next((service for service in self.services if service.name == name), None)
 
     def interpolate(self, text: str) -> Interpolated:
-        return interpolate(text, self.env)
+        return interpolate(text, self.env, self.expansion_budget)
 
     def value(self, node: Node | None) -> str | None:
         """The interpolated text of a scalar (unresolved variables empty), None otherwise."""

@@ -31,6 +31,7 @@ from infralint.parsers.image_ref import (
     looks_like_image_reference,
     parse_image_ref,
 )
+from infralint.parsers.interpolation import ExpansionBudget
 from infralint.parsers.shell import PositionMap
 
 if TYPE_CHECKING:
@@ -686,7 +687,9 @@ def _dequote(raw: str, escape: str = "\\") -> str:
     return "".join(out)
 
 
-_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# Not from an escaped quote: after an unterminated string every later quote was a new start
+# that scanned to the end again (quadratic); a real string never starts right after `\`.
+_JSON_STRING = re.compile(r'(?<!\\)"((?:[^"\\]|\\.)*)"')
 
 
 def _json_tokens(value: str, origin: PositionMap) -> list[Token]:
@@ -857,7 +860,10 @@ def _assign_stages(document: DockerfileDocument) -> None:
 
 
 def _global_scope(
-    document: DockerfileDocument, build_args: Mapping[str, str | None], origin: str
+    document: DockerfileDocument,
+    build_args: Mapping[str, str | None],
+    origin: str,
+    budget: ExpansionBudget,
 ) -> dict[str, Variable]:
     scope: dict[str, Variable] = {
         name: Variable(None, "the build platform") for name in PLATFORM_ARGS
@@ -872,7 +878,7 @@ def _global_scope(
             if pair.key in build_args and override is not None:
                 scope[pair.key] = Variable(override, origin)
             elif pair.value is not None:
-                value = expand(pair.value, scope, document.escape)
+                value = expand(pair.value, scope, document.escape, budget)
                 scope[pair.key] = Variable(
                     value.text if value.resolved else None,
                     f"ARG default line {pair.span.line}",
@@ -901,7 +907,8 @@ def image_span(instruction: Instruction) -> Span:
 def _resolve_stages(
     document: DockerfileDocument, build_args: Mapping[str, str | None], origin: str
 ) -> list[Stage]:
-    scope = _global_scope(document, build_args, origin)
+    budget = ExpansionBudget()  # one per file: ARGs that double per line stay bounded
+    scope = _global_scope(document, build_args, origin, budget)
     if not build_args:
         document.global_args = {}
         for instruction in document.instructions:
@@ -921,7 +928,7 @@ def _resolve_stages(
     named: dict[str, int] = {}  # lowercased stage name -> the first stage with it
     for index, instruction in enumerate(froms):
         text, name, _ = _from_parts(instruction)
-        expansion: Expansion = expand(text, scope, document.escape)
+        expansion: Expansion = expand(text, scope, document.escape, budget)
         base: ImageRef | None = None
         base_stage: int | None = None
         resolved_text: str | None = None

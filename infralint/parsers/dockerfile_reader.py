@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 
 from infralint.model import ParseProblem, Span
 
-DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+# The value runs from its first to its last non-blank (a lazy `.+?\s*$` retried the rest of the
+# line at every character: quadratic); a value of blanks only is its last blank, as before.
+DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(\S(?:.*\S)?|\s)\s*$")
 VALID_DIRECTIVES = ("syntax", "escape", "check")
 HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$")
 HEREDOC_KEYWORDS = ("RUN", "COPY", "ADD")

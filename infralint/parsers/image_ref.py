@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from infralint.parsers.interpolation import ExpansionBudget
+
 
 @dataclass
 class ImageRef:
@@ -95,9 +97,19 @@ class Expansion:
         return not self.unresolved
 
 
-def expand(text: str, scope: Mapping[str, Variable], escape: str = "\\") -> Expansion:
-    """Substitute `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+v}`, `${X+v}` like BuildKit's lexer."""
-    state = _State(text, scope, escape, [], Expansion(""))
+def expand(
+    text: str,
+    scope: Mapping[str, Variable],
+    escape: str = "\\",
+    budget: ExpansionBudget | None = None,
+) -> Expansion:
+    """Substitute `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+v}`, `${X+v}` like BuildKit's lexer.
+
+    A value that would take the result past the budget (the file's, or a fresh one) is left
+    out and its variable is unresolved: unknown, as when it has no value."""
+    budget = budget if budget is not None else ExpansionBudget()
+    budget.start_value()
+    state = _State(text, scope, escape, [], Expansion(""), budget)
     _expand_into(state, 0, len(text))
     state.result.text = "".join(state.out)
     return state.result
@@ -112,6 +124,7 @@ class _State:
     escape: str
     out: list[str]
     result: Expansion
+    budget: ExpansionBudget
 
 
 def _expand_into(state: _State, start: int, end: int) -> None:
@@ -164,7 +177,7 @@ def _matching_brace(text: str, start: int, end: int) -> int:
 def _lookup(name: str, state: _State) -> None:
     result = state.result
     variable = state.scope.get(name)
-    if variable is None or variable.value is None:
+    if variable is None or variable.value is None or not state.budget.take(len(variable.value)):
         if name not in result.unresolved:
             result.unresolved.append(name)
         return
@@ -173,7 +186,7 @@ def _lookup(name: str, state: _State) -> None:
 
 
 def _expand_braced(state: _State, start: int, end: int) -> None:
-    text, scope, out, result = state.text, state.scope, state.out, state.result
+    text, scope, result = state.text, state.scope, state.result
     j = start
     while j < end and (text[j].isalnum() or text[j] == "_"):
         j += 1
@@ -215,9 +228,9 @@ def _expand_braced(state: _State, start: int, end: int) -> None:
         if use_word:
             _expand_into(state, word_start, end)
         else:
-            out.append(value)
+            _lookup(name, state)
     elif operator in (":+", "+"):
         if use_word:
             _expand_into(state, word_start, end)
     else:
-        out.append(value)
+        _lookup(name, state)

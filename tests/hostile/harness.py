@@ -19,8 +19,8 @@ MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the whole infralint pro
 CONTROL = "FROM alpine\n"  # DF101 in the same run proves the other files are still checked
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def _limit_memory(limit: int = MEMORY_LIMIT) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def run_cli(
@@ -31,12 +31,13 @@ def run_cli(
     timeout: float = TIME_LIMIT_S,
     text: bool = True,
     file_size_limit: int | None = None,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> subprocess.CompletedProcess[Any]:
     """`python -m infralint ARGS` in CWD, bounded; stdout/stderr captured. `file_size_limit`
     (RLIMIT_FSIZE, bytes) makes larger writes fail, even for root."""
 
     def limits() -> None:
-        _limit_memory()
+        _limit_memory(memory_limit)
         if file_size_limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
@@ -63,6 +64,8 @@ def lint(
     extra: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
     control: bool = True,
+    timeout: float = TIME_LIMIT_S,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> tuple[int, dict[str, Any], str]:
     """A JSON check of PATHS (default '.') in DIRECTORY, with a control Dockerfile beside them."""
     if control:
@@ -72,7 +75,13 @@ def lint(
     args = ["check", "-f", "json", "-j", "1", *extra]
     if not cache:
         args.append("--no-cache")
-    result = run_cli([*args, *(paths or (".",))], directory, env=env)
+    result = run_cli(
+        [*args, *(paths or (".",))],
+        directory,
+        env=env,
+        timeout=timeout,
+        memory_limit=memory_limit,
+    )
     report = json.loads(result.stdout) if result.stdout.strip() else {}
     return result.returncode, report, result.stderr
 
