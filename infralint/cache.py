@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 from infralint import __version__
 from infralint.model import Finding, Fix, Notification, Severity, Span
 from infralint.project import BuildLink
+from infralint.writer import write_atomic
 
 if TYPE_CHECKING:
     from infralint.engine import FileJob, FileResult, Settings, WorkerContext
@@ -52,7 +53,6 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the open
 _DIRECTORY_FLAGS = os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC
 _READ_FLAGS = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC
-_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
 
 T = TypeVar("T")
 
@@ -329,35 +329,6 @@ def read_bounded(name: str, dir_fd: int, limit: int) -> bytes | None:
     if len(data) > limit:
         raise BadIndex(f"is larger than {limit} bytes")
     return data
-
-
-def write_atomic(dir_fd: int, name: str, data: bytes) -> None:
-    """Write DIR/NAME whole or not at all: a new file (O_EXCL|O_NOFOLLOW, mode 0o600), fsynced,
-    renamed over NAME. No symlink or file planted in DIR can receive the data."""
-    for _ in range(8):
-        temporary = _temporary_name(name)
-        try:
-            fd = os.open(temporary, _CREATE_FLAGS, 0o600, dir_fd=dir_fd)
-            break
-        except FileExistsError:
-            continue  # planted or a coincidence: another random name
-    else:
-        raise FileExistsError(errno.EEXIST, "no free temporary file name", name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary, dir_fd=dir_fd)
-        raise
-
-
-def _temporary_name(name: str) -> str:
-    # Random, not just the pid: a name that can be guessed can be planted ahead of us.
-    return f"{name}.{os.getpid()}.{secrets.token_hex(8)}.tmp"
 
 
 def _mark_cache_dir(cache_fd: int) -> None:

@@ -22,16 +22,17 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import secrets
 import stat
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from infralint.model import Finding, Fix, Span
+from infralint.reader import inside
+from infralint.textsafe import visible
+from infralint.writer import write_atomic
 
 MAX_PASSES = 4
 _NUMBER = re.compile(r"\d+")
@@ -61,19 +62,27 @@ class FileFix:
         lines = difflib.unified_diff(
             _DIFF_LINE.findall(self.original),
             _DIFF_LINE.findall(self.fixed),
-            fromfile=f"a/{self.path}",
-            tofile=f"b/{self.path}",
+            fromfile=f"a/{visible(self.path)}",
+            tofile=f"b/{visible(self.path)}",
         )
         return "".join(_marked_line_ends(lines))
 
 
 def _marked_line_ends(lines: Iterator[str]) -> Iterator[str]:
-    """A diff line without a line ending is the file's last: say so, as diff and git do."""
+    """Each diff line as a terminal may show it, and a line without a line ending is the file's
+    last: say so, as diff and git do."""
     for line in lines:
         if line.endswith("\n"):
-            yield line
+            yield _shown(line)
         else:
-            yield line + "\n\\ No newline at end of file\n"
+            yield _shown(line) + "\n\\ No newline at end of file\n"
+
+
+def _shown(line: str) -> str:
+    """A diff line with the scanned file's control characters escaped (an escape sequence in a
+    Dockerfile must not drive the terminal of whoever reads the diff); tabs and carriage returns
+    stay, as they are line endings of CR and CRLF files, so the diff still applies with patch."""
+    return visible(line.removesuffix("\n"), keep="\t\r") + ("\n" if line.endswith("\n") else "")
 
 
 # --------------------------------------------------------------------------- text and edits
@@ -296,10 +305,6 @@ def fix_roots(paths: list[str]) -> list[str]:
     return roots
 
 
-def _inside(path: str, roots: list[str]) -> bool:
-    return any(path == root or path.startswith(os.path.join(root, "")) for root in roots)
-
-
 class FixTarget(NamedTuple):
     """A file `--fix` may write: its real path, and the bytes its fixes are computed from."""
 
@@ -312,7 +317,7 @@ class FixTarget(NamedTuple):
 def open_target(path: str, roots: list[str], reason: str, max_size: int) -> FixTarget:
     """Read a file that `--fix` may rewrite; FixRefused says why it may not."""
     real = os.path.realpath(path)
-    if not _inside(real, roots):
+    if not inside(real, tuple(roots)):
         if os.path.islink(path):
             raise FixRefused(f"it is a symlink to {real}, outside the paths given")
         how = f" (found as {reason})" if reason else ""
@@ -352,29 +357,8 @@ def write_atomically(target: FixTarget, data: bytes) -> None:
     dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         info = _unchanged(dir_fd, name, target.raw)
-        temporary = f".{name}.{secrets.token_hex(8)}.infralint-fix"
-        fd = os.open(
-            temporary,
-            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-            0o600,
-            dir_fd=dir_fd,
-        )
-        try:
-            try:
-                _write_all(fd, data)
-                with suppress(OSError):  # keeping the owner needs privileges we may not have
-                    os.fchown(fd, info.st_uid, info.st_gid)
-                os.fchmod(fd, stat.S_IMODE(info.st_mode))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temporary, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temporary, dir_fd=dir_fd)
-            raise
-        with suppress(OSError):  # the rename is done; some file systems cannot sync a directory
-            os.fsync(dir_fd)
+        mode, owner = stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
+        write_atomic(dir_fd, name, data, mode=mode, owner=owner)
     finally:
         os.close(dir_fd)
 
@@ -391,12 +375,6 @@ def _unchanged(dir_fd: int, name: str, expected: bytes) -> os.stat_result:
     if current != expected:
         raise FixRefused("the file changed since it was read")
     return info
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:

@@ -62,46 +62,6 @@ def _finding() -> Finding:
 # --------------------------------------------------------------------------- writing
 
 
-def test_a_planted_temporary_name_is_skipped_never_followed(
-    root: Path, directory_fd: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = root.parent / "bashrc"
-    target.write_text("original\n")
-    (root / "planted.tmp").symlink_to(target)
-    names = iter(["planted.tmp", "fresh.tmp"])
-    monkeypatch.setattr(cache, "_temporary_name", lambda name: next(names))
-    cache.write_atomic(directory_fd, "index.json", b"data")
-    assert target.read_text() == "original\n"
-    assert (root / "planted.tmp").is_symlink()
-    assert (root / "index.json").read_bytes() == b"data"
-    assert sorted(path.name for path in root.iterdir()) == ["index.json", "planted.tmp"]
-    assert stat.S_IMODE((root / "index.json").stat().st_mode) == 0o600
-
-
-def test_a_symlink_at_the_destination_is_replaced_not_followed(
-    root: Path, directory_fd: int
-) -> None:
-    target = root.parent / "victim"
-    target.write_text("original\n")
-    (root / "index.json").symlink_to(target)
-    cache.write_atomic(directory_fd, "index.json", b"data")
-    assert target.read_text() == "original\n"
-    assert not (root / "index.json").is_symlink()
-    assert (root / "index.json").read_bytes() == b"data"
-
-
-def test_a_failed_write_leaves_no_temporary_file(
-    root: Path, directory_fd: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken_fsync(fd: int) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(cache.os, "fsync", broken_fsync)
-    with pytest.raises(OSError):
-        cache.write_atomic(directory_fd, "index.json", b"data")
-    assert list(root.iterdir()) == []
-
-
 @pytest.mark.parametrize("level", [cache.CACHE_DIR, f"{cache.CACHE_DIR}/{cache.FORMAT}"])
 def test_cache_directories_must_be_real_directories(root: Path, level: str) -> None:
     outside = root.parent / "outside"

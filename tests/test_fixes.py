@@ -257,10 +257,10 @@ def test_a_failed_write_removes_the_temporary_file(
     path.write_text("old\n")
     target = open_target(str(path), fix_roots([str(tmp_path)]), "", 100)
 
-    def disk_full(fd: int, data: bytes) -> int:
+    def disk_full(fd: int) -> None:  # delayed allocation reports a full disk at fsync
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "write", disk_full)
+    monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         write_atomically(target, b"new\n")
     assert path.read_text() == "old\n" and os.listdir(tmp_path) == ["f"]
@@ -282,3 +282,18 @@ def test_a_new_line_break_never_fuses_with_a_lone_cr() -> None:
     assert normalise_newlines(fixed) == "\n\na\n" and fixed.startswith("\r")
     with pytest.raises(FixRefused, match="fuse"):
         apply_edits("a\rX\nb", [Fix(Span(2, 1, 2, 2), "")])
+
+
+def test_diff_shows_control_characters_escaped_and_keeps_line_ends() -> None:
+    """A path or line of the scanned tree cannot forge diff lines or drive the terminal."""
+    outcome = FileFix(
+        "x\n+++ b/forged", "keep\tme\r\nold \x1b]52;c;eA==\x07\n", "keep\tme\r\nnew\n"
+    )
+    shown = outcome.diff()
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert shown.splitlines(keepends=True)[:2] == [
+        "--- a/x\\n+++ b/forged\n",
+        "+++ b/x\\n+++ b/forged\n",
+    ]
+    assert " keep\tme\r\n" in shown  # tabs and CRLF stay: the diff still applies
+    assert "-old \\x1b]52;c;eA==\\x07\n" in shown
