@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 from infralint.model import Finding
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
-    from infralint.engine import FileJob
 
 DEFAULT_FILE = ".infralint-baseline.json"
 FORMAT_VERSION = 1
@@ -49,12 +48,6 @@ class Entry:
 def entry_for(finding: Finding, repo_path: str) -> Entry:
     """The entry recording `finding`, whose file is `repo_path` relative to the project root."""
     return Entry(finding.fingerprint, finding.code, repo_path, finding.message)
-
-
-def repo_paths(jobs: Iterable[FileJob]) -> dict[str, str]:
-    """Each checked file's shown path -> its path relative to the project root, which is what
-    entries record: the same whatever directory infralint runs from."""
-    return {job.display_path: job.repo_path for job in jobs}
 
 
 def load(path: Path) -> list[Entry]:

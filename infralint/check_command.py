@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from infralint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle", "junit")
 THRESHOLDS = ("error", "warning", "note", "never")
+
+if TYPE_CHECKING:
+    from infralint.baseline import Entry
+    from infralint.fixing import FixReport
 
 
 class UsageError(Exception):
@@ -84,6 +88,11 @@ def run_check(options: CheckOptions) -> int:
     targets = options.paths or ["."]
     stdin_text = sys.stdin.read() if "-" in targets else None
     jobs = options.jobs
+    fix = None
+    if options.fix or options.diff:
+        from infralint.fixing import FixRequest
+
+        fix = FixRequest(options.unsafe_fixes, write=not options.diff, targets=tuple(targets))
     settings = engine.Settings(
         config=cfg,
         catalog=catalog,
@@ -95,7 +104,8 @@ def run_check(options: CheckOptions) -> int:
         force_exclude=options.force_exclude,
         stdin_text=stdin_text,
         stdin_filename=options.stdin_filename or "-",
-        want_fixes=options.fix or options.diff,
+        fix=fix,
+        baseline=_load_baseline(options.baseline) if options.baseline is not None else None,
     )
     progress = None if options.quiet else _progress_bar()
     settings.on_progress = progress.update if progress else None
@@ -107,18 +117,17 @@ def run_check(options: CheckOptions) -> int:
     if options.verbose:
         for note in result.cache_notes:
             warn(f"infralint: {note}")
-    if options.fix or options.diff:
-        changed = _apply_fixes(
-            result, options.unsafe_fixes, write=not options.diff, targets=targets
-        )
+    if result.fixes is not None:
+        _report_fixes(result.fixes, write=not options.diff)
         if options.diff:
-            return EXIT_FINDINGS if changed else EXIT_CLEAN
-        if changed:
-            result = engine.run(targets, settings)
+            return EXIT_FINDINGS if result.fixes.changed_files else EXIT_CLEAN
     for missing in result.missing_paths:
         warn(f"infralint: error: {missing}: no such file or directory")
-    if options.baseline is not None:
-        _apply_baseline(result, options.baseline)
+    if result.stale_baseline:
+        warn(
+            f"infralint: {result.stale_baseline} baseline entries match nothing any more "
+            f"(run `infralint baseline update --prune`)"
+        )
     report = Report(
         findings=result.findings,
         suppressed=result.suppressed,
@@ -378,75 +387,23 @@ def _progress_bar() -> _ProgressBar | None:
     return _ProgressBar() if sys.stderr.isatty() else None
 
 
-def _apply_baseline(result: Any, path: Path) -> None:
+def _load_baseline(path: Path) -> list[Entry]:
     from infralint import baseline as baselines
 
     try:
-        entries = baselines.load(path)
+        return baselines.load(path)
     except baselines.BaselineError as error:
         fail(str(error))
-    applied = baselines.apply(result.findings, entries, baselines.repo_paths(result.jobs))
-    result.findings = applied.new
-    result.suppressed = sorted([*result.suppressed, *applied.baselined], key=lambda f: f.sort_key)
-    if applied.stale:
-        warn(
-            f"infralint: {len(applied.stale)} baseline entries match nothing any more "
-            f"(run `infralint baseline update --prune`)"
-        )
 
 
-def _apply_fixes(result: Any, unsafe: bool, write: bool, targets: list[str]) -> int:
-    """Fix every file that has fixable findings; return how many files changed (or, with
-    --diff, would change). A file that cannot be fixed is reported and the others go on."""
-    from infralint import fixes
-
-    by_path: dict[str, list[Any]] = {}
-    for finding in result.findings:
-        by_path.setdefault(finding.path, []).append(finding)
-    roots = fixes.fix_roots(targets)
-    changed = applied = 0
-    for job in result.jobs:
-        findings = by_path.get(job.display_path, [])
-        if not job.path or not any(f.fix for f in findings):
-            continue
-        try:
-            count = _fix_file(job, result.context, unsafe, write, roots)
-        except fixes.FixRefused as refusal:
-            warn(f"infralint: {job.display_path}: not fixed: {refusal}")
-            continue
-        except OSError as error:
-            warn(f"infralint: {job.display_path}: not fixed: cannot write: {error.strerror}")
-            continue
-        if count:
-            changed += 1
-            applied += count
-    if write and applied:
-        warn(f"infralint: fixed {applied} findings in {changed} files")
-    return changed
-
-
-def _fix_file(job: Any, context: Any, unsafe: bool, write: bool, roots: list[str]) -> int:
-    """Fix one file from the bytes read here (the run's positions may be stale); return how
-    many fixes were applied (or shown)."""
-    from infralint import engine, fixes
-
-    target = fixes.open_target(job.path, roots, job.reason, context.config.max_file_size)
-
-    def recheck(candidate: str) -> list[Any]:
-        return engine.check_text(job, context, candidate)
-
-    text = fixes.normalise_newlines(target.text)
-    outcome = fixes.fix_text(target.text, recheck(text), recheck, unsafe, job.display_path)
-    for reason in outcome.refused:
-        warn(f"infralint: {job.display_path}: not fixed: {reason}")
-    if outcome.fixed == target.text:
-        return 0
-    data = fixes.encode_exactly(outcome.fixed, target.encoding)
-    if write:
-        fixes.write_atomically(target, data)
-    else:
-        sys.stdout.write(outcome.diff())
-    return outcome.applied
+def _report_fixes(report: FixReport, write: bool) -> None:
+    """--diff prints each file's diff; both say which files were not fixed, and why."""
+    for diff in report.diffs:
+        sys.stdout.write(diff)
+    for path, reason in report.refusals:
+        warn(f"infralint: {path}: not fixed: {reason}")
+    if write and report.applied:
+        warn(f"infralint: fixed {report.applied} findings in {report.changed_files} files")
 
 
 def exit_status(result: Any, threshold: str) -> int:

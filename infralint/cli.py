@@ -400,7 +400,7 @@ def baseline_create(
     from infralint import baseline as baselines
 
     result = _baseline_run(paths, config, no_config)
-    repo_paths = baselines.repo_paths(result.jobs)
+    repo_paths = result.repo_paths
     entries = [
         baselines.entry_for(finding, repo_paths.get(finding.path, finding.path))
         for finding in result.findings
@@ -429,9 +429,7 @@ def baseline_update(
     except baselines.BaselineError as error:
         _fail(str(error))
     result = _baseline_run(paths, config, no_config)
-    new_entries = baselines.updated(
-        entries, result.findings, prune, baselines.repo_paths(result.jobs)
-    )
+    new_entries = baselines.updated(entries, result.findings, prune, result.repo_paths)
     output.write_text(baselines.dump(new_entries), encoding="utf-8")
     typer.echo(f"wrote {len(new_entries)} findings to {output} (was {len(entries)})")
 

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from infralint import reader, registry
 from infralint.catalog import Catalog
@@ -29,6 +29,10 @@ from infralint.suppressions import (
     parse_suppressions,
     unused,
 )
+
+if TYPE_CHECKING:
+    from infralint.baseline import Entry
+    from infralint.fixing import FixReport, FixRequest
 
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
 COMMENT_LANGUAGES = {"dockerfile", "compose", "chef", "python"}
@@ -48,9 +52,15 @@ class Settings:
     force_exclude: bool = False
     stdin_text: str | None = None
     stdin_filename: str = "-"
-    want_fixes: bool = False  # --fix or --diff: costly fixes are computed
+    fix: FixRequest | None = None  # --fix or --diff: the engine fixes, re-checks and re-runs
+    baseline: list[Entry] | None = None  # findings it holds are reported as suppressed
     # Called with (files done, files in all) as results arrive; the CLI draws a progress bar.
     on_progress: Callable[[int, int], None] | None = None
+
+    @property
+    def want_fixes(self) -> bool:
+        """Costly fixes (a libcst codemod) are computed only when they will be applied."""
+        return self.fix is not None
 
 
 class FileJob(NamedTuple):
@@ -84,9 +94,11 @@ class RunResult:
     checked_paths: list[str]
     missing_paths: list[str]
     candidates: list[Candidate]
-    jobs: list[FileJob] = field(default_factory=list)
-    context: WorkerContext | None = None
+    # Each checked file's shown path -> its path relative to the project root (baselines).
+    repo_paths: dict[str, str] = field(default_factory=dict)
     cache_notes: list[str] = field(default_factory=list)  # why the cache was off or discarded
+    fixes: FixReport | None = None  # what --fix or --diff did
+    stale_baseline: int = 0  # baseline entries that matched nothing
 
 
 # --------------------------------------------------------------------------- reading
@@ -609,6 +621,40 @@ def _not_read_notes(candidates: list[Candidate], cwd: Path) -> list[Notification
 
 
 def run(paths: list[str], settings: Settings) -> RunResult:
+    """Check PATHS; with `settings.fix`, fix first and check again what changed (as ruff's
+    lint_fix does); with `settings.baseline`, report the findings it holds as suppressed."""
+    result, jobs, context = _run_once(paths, settings)
+    if settings.fix is not None:
+        from infralint.fixing import fix_files
+
+        def recheck(job: FileJob, text: str) -> list[Finding]:
+            return check_text(job, context, text)
+
+        report = fix_files(
+            jobs, result.findings, recheck, settings.config.max_file_size, settings.fix
+        )
+        if settings.fix.write and report.changed_files:
+            result = _run_once(paths, settings)[0]
+        result.fixes = report
+    if settings.baseline is not None:
+        _apply_baseline(result, settings.baseline)
+    return result
+
+
+def _apply_baseline(result: RunResult, entries: list[Entry]) -> None:
+    """The baseline is the run's last suppression layer: the findings its entries hold join the
+    inline-suppressed ones."""
+    from infralint.baseline import apply
+
+    applied = apply(result.findings, entries, result.repo_paths)
+    result.findings = applied.new
+    result.suppressed = sorted([*result.suppressed, *applied.baselined], key=lambda f: f.sort_key)
+    result.stale_baseline = len(applied.stale)
+
+
+def _run_once(
+    paths: list[str], settings: Settings
+) -> tuple[RunResult, list[FileJob], WorkerContext]:
     store = None
     if settings.use_cache:
         from infralint import cache
@@ -634,7 +680,7 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     findings.sort(key=lambda f: f.sort_key)
     suppressed.sort(key=lambda f: f.sort_key)
     notifications.sort(key=lambda n: (n.path or "", n.rule or "", n.message))
-    return RunResult(
+    run_result = RunResult(
         findings=findings,
         suppressed=suppressed,
         notifications=notifications,
@@ -642,10 +688,10 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         checked_paths=[job.display_path for job in jobs],
         missing_paths=missing,
         candidates=candidates,
-        jobs=jobs,
-        context=context,
+        repo_paths={job.display_path: job.repo_path for job in jobs},
         cache_notes=store.notes if store is not None else [],
     )
+    return run_result, jobs, context
 
 
 def _execute(
