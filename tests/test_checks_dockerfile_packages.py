@@ -3,7 +3,10 @@ heredocs, exec form, nested `sh -c`, stage selection, files beside the Dockerfil
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -139,18 +142,57 @@ def test_index_update_alone_counts_other_scripts_of_the_run() -> None:
 
 
 def test_requirements_with_hashes_beside_the_dockerfile(tmp_path: Path) -> None:
-    (tmp_path / "requirements.txt").write_text("flask==3.0.3 --hash=sha256:" + "a" * 64 + "\n")
+    hashed = "flask==3.0.3 --hash=sha256:" + "a" * 64 + "\n"
+    (tmp_path / "requirements.txt").write_text(hashed)
     (tmp_path / "other.txt").write_text("flask==3.0.3\n")
-    text = (
+    (tmp_path / "Dockerfile").write_text(
         "FROM python:3.12.5-slim\n"
         "RUN pip install --no-cache-dir -r /app/requirements.txt\n"
         "RUN pip install --no-cache-dir -r other.txt\n"
     )
+    result = _infralint(tmp_path, "--no-cache", "--select", "DF121", "-f", "json", "Dockerfile")
+    assert [f["line"] for f in json.loads(result.stdout)["findings"]] == [3]
+
+
+def test_requirements_check_reads_only_the_project(tmp_path: Path) -> None:
+    """The link stage reads the requirements files; the check consults only the Project (the
+    file named here does not exist)."""
+    text = (
+        "FROM python:3.12.5-slim\n"
+        "RUN pip install -r /app/requirements.txt\n"
+        "RUN pip install -r other.txt\n"
+    )
     document = parse_text(text, str(tmp_path / "Dockerfile"))
-    # As in the engine: the requirements file is read only inside the scanned tree.
     project = Project(tmp_path, roots=(os.path.realpath(tmp_path),))
+    project.hashed_requirements = {str(tmp_path / "app/requirements.txt"): True}
     found = list(requirements_without_hashes(document, CheckContext("DF121", project=project)))
     assert lines(found) == [3]
+    assert lines(requirements_without_hashes(document, CheckContext("DF121"))) == [2, 3]
+
+
+def test_requirements_change_is_seen_through_the_cache(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "requirements.txt").write_text("flask==3.0.3 --hash=sha256:" + "a" * 64 + "\n")
+    dockerfile = "FROM python:3.12.5-slim\nRUN pip install -r requirements.txt\n"
+    (repo / "Dockerfile").write_text(dockerfile)
+    assert _infralint(repo, "--select", "DF121", "Dockerfile").returncode == 0
+    assert (repo / ".infralint_cache").is_dir()  # the second run may answer from the cache
+    (repo / "requirements.txt").write_text("flask==3.0.3\n")
+    assert _infralint(repo, "--select", "DF121", "Dockerfile").returncode == 1
+
+
+def _infralint(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # The per-machine cache key lives outside the project (inside it, the cache is refused).
+    env = {**os.environ, "XDG_CACHE_HOME": str(cwd.parent / "xdg")}
+    return subprocess.run(
+        [sys.executable, "-m", "infralint", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
 
 
 def test_interactive_install_quiet_levels() -> None:
