@@ -105,10 +105,6 @@ def copy_sources_and_dest(instruction: Instruction) -> tuple[list[Token], Token 
     return sources, tokens[-1]
 
 
-def stage_instructions(stage: Stage) -> list[Instruction]:
-    return stage.instructions
-
-
 def mount_froms(instruction: Instruction) -> list[tuple[str, Span]]:
     """`from=` values of RUN --mount flags."""
     found: list[tuple[str, Span]] = []
