@@ -164,6 +164,7 @@ class Cache:
                     context.want_fixes,
                     [repr(link) for link in context.project.links],
                     linked,
+                    sorted(context.project.hashed_requirements.items()),
                 ],
                 sort_keys=True,
                 default=str,

@@ -505,6 +505,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
             )
         candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
     jobs.sort(key=lambda job: job.display_path)
+    _link_requirements(jobs, settings, project)
     missing = [reader.utf8_name(path) for path in missing]
     return Collected(jobs, missing, candidates, project, parsed)
 
@@ -602,6 +603,43 @@ def _link_compose(
             extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
             known.add(str(dockerfile))
     return candidates + extra
+
+
+def _link_requirements(jobs: list[FileJob], settings: Settings, project: Project) -> None:
+    """Read the requirements files DF121 consults, once, here: the check reads no file, and
+    the cache key (which covers the Project) sees what was read."""
+    if "DF121" not in settings.enabled:
+        return
+    from infralint.checks.dockerfile import df121
+    from infralint.parsers import dockerfile
+
+    tried: set[str] = set()
+    for job in jobs:
+        if job.language != "dockerfile":
+            continue
+        try:
+            text = (
+                job.text
+                if job.text is not None
+                else read_text(job.path, settings.config.max_file_size, project.roots)
+            )
+        except ParseError:
+            continue  # reported when the file itself is checked
+        if "pip" not in text:  # every pip call names it: pip3, python -m pip, uv pip
+            continue
+        path = Path(job.path or job.display_path)
+        try:
+            document = dockerfile.parse(SourceFile(path, job.display_path, text, job.language))
+        except Exception:  # a parse error or parser bug: reported when the file is checked
+            continue
+        for candidate in df121.requirement_files(document):
+            key = str(candidate)
+            if key in tried:
+                continue
+            tried.add(key)
+            found = reader.read_text_or_none(candidate, project.roots, 5_000_000)
+            if found is not None:
+                project.hashed_requirements[key] = df121.pins_hashes(found)
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

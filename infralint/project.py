@@ -61,3 +61,7 @@ class Project:
 
     def linked_dockerfiles(self) -> set[Path]:
         return {link.dockerfile for link in self.links if link.dockerfile}
+
+    # DF121: requirements file (as a Dockerfile's `-r` names it, unresolved) -> it pins hashes.
+    # Read in the link stage (engine._link_requirements); a file that could not be read is absent.
+    hashed_requirements: dict[str, bool] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from infralint.model import Violation
@@ -21,16 +22,18 @@ F = TypeVar("F", bound=CheckFunction)
 
 _CHECKS: dict[str, CheckFunction] = {}
 
+
+def _rule_modules(language: str) -> tuple[str, ...]:
+    """The rule modules of a per-rule check package (`checks/dockerfile/df101.py` ...), listed
+    from the package directory without importing them; helper modules (`_common`) are left out."""
+    directory = Path(__file__).parent / "checks" / language
+    names = sorted(path.stem for path in directory.glob("[!_]*.py"))
+    return tuple(f"infralint.checks.{language}.{name}" for name in names)
+
+
 # Language name -> (parser module, check modules). Engine-level rules (IL) have no module.
 LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "dockerfile": (
-        "infralint.parsers.dockerfile",
-        (
-            "infralint.checks.dockerfile",
-            "infralint.checks.dockerfile_packages",
-            "infralint.checks.dockerfile_commands",
-        ),
-    ),
+    "dockerfile": ("infralint.parsers.dockerfile", _rule_modules("dockerfile")),
     "compose": ("infralint.parsers.compose", ("infralint.checks.compose",)),
     "chef": ("infralint.parsers.chef", ("infralint.checks.chef",)),
     "python": ("infralint.parsers.python", ("infralint.checks.python",)),

@@ -1,4 +1,4 @@
-"""Checks of RUN/CMD/ENTRYPOINT scripts (infralint/checks/dockerfile_commands.py).
+"""Checks of RUN/CMD/ENTRYPOINT scripts (infralint/checks/dockerfile/).
 
 Each case is a Dockerfile and the lines where one rule must report (and nothing else). The rule
 documents hold the main examples; these are the hard and the boundary cases.
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from infralint.checks import dockerfile_commands as checks
+from infralint.checks.dockerfile.df113 import _expand, _fixed_ref
+from infralint.checks.dockerfile.df407 import _mode_grants_other_write
 from infralint.fixes import apply_edits
 from infralint.model import Violation
 from infralint.parsers.dockerfile import parse_text
@@ -631,7 +632,7 @@ def test_messages_name_the_offending_thing() -> None:
     ],
 )
 def test_mode_grants_other_write(mode: str, grants: bool) -> None:
-    assert checks._mode_grants_other_write(mode) is grants
+    assert _mode_grants_other_write(mode) is grants
 
 
 @pytest.mark.parametrize(
@@ -652,13 +653,13 @@ def test_mode_grants_other_write(mode: str, grants: bool) -> None:
     ],
 )
 def test_fixed_ref(ref: str | None, fixed: bool) -> None:
-    assert checks._fixed_ref(ref) is fixed
+    assert _fixed_ref(ref) is fixed
 
 
 def test_expand_variables() -> None:
-    assert checks._expand("${A}-${B:-x}-$C", {"A": "1", "C": "3"}) == "1-x-3"
-    assert checks._expand("$MISSING", {}) is None
-    assert checks._expand("$(date)", {}) is None
+    assert _expand("${A}-${B:-x}-$C", {"A": "1", "C": "3"}) == "1-x-3"
+    assert _expand("$MISSING", {}) is None
+    assert _expand("$(date)", {}) is None
 
 
 # ------------------------------------------------------------------------------ fixtures

@@ -94,7 +94,9 @@ def test_adversarial_text_is_checked_in_linear_time(tmp_path: Path, writer: Writ
 
 def _adversarial_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
     """Imported here, not at collection: on the old code a missing helper fails only its case."""
-    from infralint.checks import compose, dockerfile_commands, python
+    from infralint.checks import compose, python
+    from infralint.checks.dockerfile.df112 import DOWNLOAD_IN_TEXT
+    from infralint.checks.dockerfile.df405 import CONFIG_TEXT
     from infralint.parsers.dockerfile import _JSON_STRING
     from infralint.parsers.interpolation import parse_dotenv
 
@@ -105,8 +107,8 @@ def _adversarial_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "json-quotes", lambda: list(_JSON_STRING.finditer('"' + '\\"' * (LONG // 2)))
     yield "log-target", lambda: compose._is_log_target("/logs" * (LONG // 5) + "\nx")
     yield "dotenv", lambda: parse_dotenv("A=x" + " " * LONG + "y\n")
-    yield "download", lambda: dockerfile_commands.DOWNLOAD_IN_TEXT.search("`" * (2 * LONG))
-    yield "config", lambda: dockerfile_commands.CONFIG_TEXT.search("[ " * (LONG // 2))
+    yield "download", lambda: DOWNLOAD_IN_TEXT.search("`" * (2 * LONG))
+    yield "config", lambda: CONFIG_TEXT.search("[ " * (LONG // 2))
     yield "gitignore-deep", _gitignore_deep
 
 

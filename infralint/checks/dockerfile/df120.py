@@ -1,0 +1,32 @@
+"""DF120 (base-image-unresolvable): The FROM image depends on an ARG with no value, so it cannot
+be judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from infralint.checks import unique
+from infralint.checks.dockerfile._common import resolutions
+from infralint.model import Violation
+from infralint.parsers.dockerfile import DockerfileDocument, image_span
+from infralint.registry import CheckContext, check
+
+
+@check("DF120")
+def base_image_unresolvable(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
+    found: list[Violation] = []
+    for resolution in resolutions(document, ctx):
+        for stage in resolution.stages:
+            if not stage.unresolved:
+                continue
+            names = ", ".join(stage.unresolved)
+            where = f" in {resolution.origin}" if resolution.origin else ""
+            found.append(
+                Violation(
+                    image_span(stage.from_instruction),
+                    f"base image '{stage.base_text}' cannot be judged: ARG {names} has no "
+                    f"value{where} (give the ARG a default or pass it as a build arg)",
+                )
+            )
+    yield from unique(found)

@@ -1,0 +1,31 @@
+"""DF401 (root-user): The final stage's last USER is root."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from infralint.checks.dockerfile._common import _unquoted_value
+from infralint.model import Violation
+from infralint.parsers.dockerfile import DockerfileDocument
+from infralint.registry import CheckContext, check
+
+ROOT_USER = re.compile(r"^(root|0)(:.*)?$")
+
+
+@check("DF401")
+def root_user(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
+    final = document.final_stage()
+    if final is None:
+        return
+    for stage in final.ancestry():
+        users = [i for i in stage.instructions if i.keyword == "USER"]
+        if users:
+            last = users[-1]
+            user = _unquoted_value(last)
+            if ROOT_USER.match(user):
+                yield Violation(
+                    last.value_span(),
+                    f"the final stage runs as '{user}': the last USER is root",
+                )
+            return

@@ -1,0 +1,40 @@
+"""DF514 (consecutive-run): Consecutive short RUN instructions that could be one layer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from infralint.model import Violation
+from infralint.parsers.dockerfile import DockerfileDocument, Instruction
+from infralint.registry import CheckContext, check
+
+
+def _command_count(instruction: Instruction) -> int:
+    try:
+        scripts = instruction.scripts()
+    except NotImplementedError:
+        scripts = []
+    if scripts:
+        return sum(len([c for c in s.commands if not c.in_substitution]) for s in scripts)
+    if instruction.exec_form is not None:
+        return 1
+    return len([part for part in re.split(r"&&|\|\||;|\|", instruction.value) if part.strip()])
+
+
+@check("DF514")
+def consecutive_run(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
+    previous: tuple[tuple[tuple[str, str | None], ...], int] | None = None
+    for instruction in document.instructions:
+        if instruction.keyword != "RUN":
+            previous = None
+            continue
+        flags = tuple((flag.name, flag.value) for flag in instruction.flags)
+        count = _command_count(instruction)
+        # hadolint's DL3059 leaves a RUN alone when either of the two chains several commands.
+        if previous is not None and previous[0] == flags and count <= 1 and previous[1] <= 1:
+            yield Violation(
+                instruction.keyword_span,
+                "RUN right after another RUN: merge them with '&&' into one layer",
+            )
+        previous = (flags, count)
