@@ -452,7 +452,7 @@ def test_positions_stay_exact_after_escapes_in_quoted_scalars() -> None:
 
 
 def test_dc506_knows_every_boolean_key_of_the_schema() -> None:
-    from infralint.checks.compose import BOOLEAN_KEYS
+    from infralint.checks.compose.dc506 import BOOLEAN_KEYS
     from infralint.parsers.compose_schema import schema_path
 
     found: set[str] = set()

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infralint.checks import python as checks
+from infralint.checks.python import py101, py201, py301
 from infralint.fixes_python import FIX_SAFE, fix_file_handlers
 from infralint.model import Severity, Violation
 from infralint.parsers.python import parse
@@ -23,9 +23,9 @@ from infralint.source import SourceFile
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "fixtures" / "python"
 CHECKS = {
-    "PY101": checks.deploy_package_latest,
-    "PY201": checks.imperative_shell_in_deploy,
-    "PY301": checks.logging_to_file,
+    "PY101": py101.deploy_package_latest,
+    "PY201": py201.imperative_shell_in_deploy,
+    "PY301": py301.logging_to_file,
 }
 
 

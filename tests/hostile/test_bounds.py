@@ -94,16 +94,18 @@ def test_adversarial_text_is_checked_in_linear_time(tmp_path: Path, writer: Writ
 
 def _adversarial_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
     """Imported here, not at collection: on the old code a missing helper fails only its case."""
-    from infralint.checks import compose, dockerfile_commands, python
+    from infralint.checks import dockerfile_commands
+    from infralint.checks.compose import dc303, dc405
+    from infralint.checks.python import py201
     from infralint.parsers.dockerfile import _JSON_STRING
     from infralint.parsers.interpolation import parse_dotenv
 
-    url = dict(compose._SECRET_VALUES)["a password in a URL"]
+    url = dict(dc405._SECRET_VALUES)["a password in a URL"]
     yield "url-scheme", lambda: url.search("a" * LONG)
-    yield "percent-width", lambda: python._PERCENT_FIELD.sub("X", "%" + "0" * LONG)
-    yield "percent-keys", lambda: python._PERCENT_FIELD.sub("X", "%(" * (2 * LONG))
+    yield "percent-width", lambda: py201._PERCENT_FIELD.sub("X", "%" + "0" * LONG)
+    yield "percent-keys", lambda: py201._PERCENT_FIELD.sub("X", "%(" * (2 * LONG))
     yield "json-quotes", lambda: list(_JSON_STRING.finditer('"' + '\\"' * (LONG // 2)))
-    yield "log-target", lambda: compose._is_log_target("/logs" * (LONG // 5) + "\nx")
+    yield "log-target", lambda: dc303._is_log_target("/logs" * (LONG // 5) + "\nx")
     yield "dotenv", lambda: parse_dotenv("A=x" + " " * LONG + "y\n")
     yield "download", lambda: dockerfile_commands.DOWNLOAD_IN_TEXT.search("`" * (2 * LONG))
     yield "config", lambda: dockerfile_commands.CONFIG_TEXT.search("[ " * (LONG // 2))
