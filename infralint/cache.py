@@ -162,7 +162,7 @@ class Cache:
                     context.config.to_dict(),
                     sorted(context.enabled),
                     context.want_fixes,
-                    [repr(link) for link in context.project.links],
+                    context.project.cache_material(),  # links and facts from other files
                     linked,
                 ],
                 sort_keys=True,

@@ -462,6 +462,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
     if any(c.language == "compose" for c in candidates):
         candidates = _link_compose(candidates, settings, project, parsed, store)
     candidates = _python_scope(candidates, config, project, settings.cwd)
+    _link_facts(candidates, settings, project)
     jobs = []
     for candidate in candidates:
         if candidate.language is None:
@@ -580,6 +581,8 @@ def _link_compose(
                 store.put_links(absolute, text, links)
         # Links into directories outside the scanned tree are dropped: nothing there is read.
         project.links.extend(link for link in links if _link_inside(link, project.roots))
+        if settings.enabled & {"DC508", "DC509"}:  # what they quote from each build's Dockerfile
+            project_links.read_dockerfiles(project, links)
     known = {os.path.abspath(c.path) for c in candidates if c.language}
     extra = []
     for dockerfile in sorted(project.linked_dockerfiles()):
@@ -590,6 +593,37 @@ def _link_compose(
             extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
             known.add(str(dockerfile))
     return candidates + extra
+
+
+def _link_facts(candidates: list[Candidate], settings: Settings, project: Project) -> None:
+    """Read, once and here, what checks quote from other files: the names sibling compose files
+    declare, the scripts deploys upload, the INI files of fileConfig. Checks never touch the disk,
+    and the facts, kept on Project, are part of the results cache key."""
+    compose = [Path(os.path.abspath(c.path)) for c in candidates if c.language == "compose"]
+    if compose and settings.enabled & {"DC503", "DC504"}:
+        from infralint import project_links  # imports the YAML parser: only for compose runs
+
+        project_links.read_compose_siblings(project, compose)
+    if not settings.enabled & {"PY201", "PY301"}:
+        return
+    documents = []
+    for candidate in candidates:
+        if candidate.language != "python":
+            continue
+        absolute = os.path.abspath(candidate.path)
+        try:
+            text = read_text(absolute, settings.config.max_file_size, project.roots)
+            if "fileConfig" not in text and not ("pyinfra" in text and "script" in text):
+                continue  # names no file PY201 or PY301 reads: not parsed twice
+            shown = display_path(candidate.path, settings.cwd)
+            source = SourceFile(Path(absolute), shown, text, "python", candidate.reason)
+            documents.append(registry.parser_module("python").parse(source))
+        except Exception:  # unreadable or unparsable: reported when the file itself is checked
+            continue
+    if documents:
+        from infralint import project_links
+
+        project_links.read_python_facts(project, documents)
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

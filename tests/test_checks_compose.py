@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infralint import project_links
 from infralint.model import Violation
 from infralint.parsers import compose
 from infralint.project import Project
@@ -33,6 +34,9 @@ def run(
     [(_, check)] = checks_for("compose", [code])
     # The engine's project: reads stay inside the scanned tree, here the file's directory.
     project = Project(path.parent, roots=(os.path.realpath(path.parent),))
+    # And its link stage: what checks quote from other files is read before they run.
+    project_links.read_compose_siblings(project, [path])
+    project_links.read_dockerfiles(project, project_links.build_project(path.parent, [document]))
     return list(check(document, CheckContext(code, options or {}, project=project)))
 
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infralint import project_links
 from infralint.checks.python import py101, py201, py301
 from infralint.fixes_python import FIX_SAFE, fix_file_handlers
 from infralint.model import Severity, Violation
@@ -40,6 +41,7 @@ def run(
     document = parse(src)
     # As in the engine: the files a check reads must lie inside the scanned tree (`directory`).
     project = Project(directory, roots=(os.path.realpath(directory),))
+    project_links.read_python_facts(project, [document])  # the engine's link stage
     return list(CHECKS[code](document, CheckContext(code, project=project)))
 
 

@@ -8,21 +8,17 @@ position at most once (`unique`), and keys that came in through a `<<` merge say
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from infralint.model import Span, Violation
-from infralint.parsers.compose import ComposeDocument, Service, parse
+from infralint.parsers.compose import ComposeDocument, Service
 from infralint.parsers.compose_values import DEFAULT_FLOATING_TAGS, Image, service_image
 from infralint.parsers.yaml_model import Entry, Mapping
-from infralint.project import Project
-from infralint.project_links import ServiceBuild, service_builds
-from infralint.reader import Roots, read_text_or_none, roots_of
+from infralint.project import DockerfileFacts, Project
+from infralint.project_links import MAX_SIBLINGS, ServiceBuild, service_builds, uses_siblings
 from infralint.registry import CheckContext
-from infralint.source import SourceFile
 
 CheckFn = Callable[[ComposeDocument, CheckContext], Iterable[Violation]]
 
@@ -84,17 +80,6 @@ def _is_docker_socket(source: str | None) -> bool:
     return bool(source) and source is not None and source.rstrip("/").endswith(_DOCKER_SOCKETS)
 
 
-DEFAULT_COMPOSE_NAMES = frozenset(
-    {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}
-)
-
-
-_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose[\w.-]*\.ya?ml$", re.IGNORECASE)
-
-
-MAX_SIBLINGS = 20
-
-
 @dataclass(frozen=True)
 class Names:
     services: frozenset[str] = frozenset()
@@ -111,45 +96,20 @@ def _names(document: ComposeDocument) -> Names:
 
 
 def _sibling_names(directory: Path, exclude: str, project: Project | None) -> Names:
-    """Names defined by the other compose files of a directory (files used together with -f).
-    Files the engine parsed for this run are not parsed again."""
+    """Names defined by the other compose files of a directory (files used together with -f),
+    as the link stage read them."""
     services: set[str] = set()
     networks: set[str] = set()
     volumes: set[str] = set()
-    try:
-        siblings = sorted(
-            path
-            for path in directory.iterdir()
-            if _COMPOSE_NAME.match(path.name) and path.name != exclude and path.is_file()
-        )[:MAX_SIBLINGS]
-    except OSError:
-        return Names()
-    roots = roots_of(project)
-    for path in siblings:
-        known = project.parsed.get(str(path)) if project is not None else None
-        names = _names(known) if isinstance(known, ComposeDocument) else _file_names(path, roots)
+    listed = project.compose_siblings.get(str(directory), ()) if project is not None else ()
+    siblings = [names for name, names in listed if name != exclude][:MAX_SIBLINGS]
+    for names in siblings:
         if names is None:
             continue
-        services |= names.services
-        networks |= names.networks
-        volumes |= names.volumes
+        services.update(names.services)
+        networks.update(names.networks)
+        volumes.update(names.volumes)
     return Names(frozenset(services), frozenset(networks), frozenset(volumes))
-
-
-@functools.lru_cache(maxsize=1024)
-def _file_names(path: Path, roots: Roots) -> Names | None:
-    """The names a sibling compose file defines; None when it is not read (outside the scanned
-    tree, not a regular file, too large) or does not parse."""
-    from infralint.model import ParseError
-    from infralint.parsers.yaml_model import MAX_BYTES
-
-    text = read_text_or_none(path, roots, MAX_BYTES)
-    if text is None:
-        return None
-    try:
-        return _names(parse(SourceFile(path, path.name, text, "compose")))
-    except ParseError:
-        return None
 
 
 def _known_names(document: ComposeDocument, project: Project | None) -> Names | None:
@@ -162,7 +122,7 @@ def _known_names(document: ComposeDocument, project: Project | None) -> Names | 
         return None
     own = _names(document)
     name = document.source.path.name
-    if name.lower() in DEFAULT_COMPOSE_NAMES and "override" not in name.lower():
+    if not uses_siblings(name):
         return own
     if not document.source.path.is_absolute():
         return own
@@ -174,39 +134,19 @@ def _known_names(document: ComposeDocument, project: Project | None) -> Names | 
     )
 
 
-MAX_DOCKERFILE_BYTES = 2_000_000
-
-
-def _dockerfile(document: ComposeDocument, build: ServiceBuild, ctx: CheckContext) -> Any | None:
-    """The parsed Dockerfile a build uses (inline or on disk), None when unreadable.
-    Cached on the compose document: DC508 and DC509 both read it."""
-    key = ("dockerfile", id(build.service.node))
-    if key not in document.cache:
-        document.cache[key] = _read_dockerfile(build, roots_of(ctx.project))
-    return document.cache[key]
-
-
-def _read_dockerfile(build: ServiceBuild, roots: Roots) -> Any | None:
-    """Only a Dockerfile inside the scanned tree is read: its stages and ARGs are quoted."""
-    from infralint.model import ParseError
-    from infralint.parsers import dockerfile
-
+def _dockerfile(
+    document: ComposeDocument, build: ServiceBuild, ctx: CheckContext
+) -> DockerfileFacts | None:
+    """The stages and ARGs of the Dockerfile a build uses (inline or on disk), as the link stage
+    read them; None when unreadable."""
+    project = ctx.project
+    if project is None:
+        return None
     if build.inline is not None:
-        path = (build.context or Path()) / "dockerfile_inline"
-        text = build.inline
-    elif build.dockerfile is not None:
-        path = build.dockerfile
-        on_disk = read_text_or_none(path, roots, MAX_DOCKERFILE_BYTES)
-        if on_disk is None:
-            return None
-        text = on_disk
-    else:
-        return None
-    source = SourceFile(path, str(path), text, "dockerfile", reason="compose build")
-    try:
-        return dockerfile.parse(source)
-    except ParseError:
-        return None
+        return project.inline_dockerfiles.get(build.inline)
+    if build.dockerfile is not None:
+        return project.dockerfiles.get(str(build.dockerfile))
+    return None
 
 
 def _linked_builds(document: ComposeDocument, ctx: CheckContext) -> list[ServiceBuild]:

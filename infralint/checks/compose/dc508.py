@@ -4,7 +4,6 @@ Dockerfile."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from infralint.checks.compose._common import _dockerfile, _dockerfile_name, _linked_builds, unique
 from infralint.model import Violation
@@ -18,17 +17,6 @@ PROXY_ARGS = frozenset(
 )
 
 
-def _declared_args(parsed: Any) -> set[str]:
-    names: set[str] = set()
-    for instruction in parsed.instructions:
-        inner = instruction.onbuild if instruction.keyword == "ONBUILD" else None
-        if instruction.keyword == "ARG":
-            names.update(pair.key for pair in instruction.pairs())
-        elif inner is not None and inner.keyword == "ARG":
-            names.update(pair.key for pair in inner.pairs())
-    return names
-
-
 @check("DC508")
 @unique
 def build_arg_undeclared(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
@@ -38,7 +26,7 @@ def build_arg_undeclared(document: ComposeDocument, ctx: CheckContext) -> Iterat
         parsed = _dockerfile(document, build, ctx)
         if parsed is None:
             continue
-        declared = _declared_args(parsed)
+        declared = set(parsed.args)
         for name, node in build.args_nodes.items():
             if name not in declared and name not in PROXY_ARGS:
                 yield Violation(

@@ -19,9 +19,9 @@ def build_target_missing(document: ComposeDocument, ctx: CheckContext) -> Iterat
         parsed = _dockerfile(document, build, ctx)
         if parsed is None:
             continue
-        stages = {stage.name.lower() for stage in parsed.stages if stage.name}
+        stages = {name.lower() for name in parsed.stages}
         if build.target.lower() not in stages:
-            known = ", ".join(sorted(stage.name for stage in parsed.stages if stage.name))
+            known = ", ".join(sorted(parsed.stages))
             yield Violation(
                 build.target_node.span,
                 f"service '{build.service.name}' builds the target '{build.target}', which is"

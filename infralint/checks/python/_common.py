@@ -35,9 +35,6 @@ PATH_BUILDERS = frozenset(
 _MAX_DEPTH = 4
 
 
-_MAX_READ_BYTES = 1_000_000  # a script or INI file a deploy/module refers to, read as data
-
-
 def positional(call: cst.Call, index: int) -> cst.BaseExpression | None:
     args = [arg for arg in call.args if arg.keyword is None and not arg.star]
     return args[index].value if index < len(args) else None

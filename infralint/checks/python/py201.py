@@ -9,10 +9,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from infralint import reader
 from infralint.checks.python._common import (
     _MAX_DEPTH,
-    _MAX_READ_BYTES,
     argument,
     resolve,
     string_value,
@@ -21,6 +19,7 @@ from infralint.model import Violation
 from infralint.parsers import commands
 from infralint.parsers.python import PythonDocument
 from infralint.parsers.shell import Command, parse_shell
+from infralint.project import Project
 from infralint.registry import CheckContext, check
 
 # Stands for a Python expression inside a command string: an expansion the shell model treats as
@@ -210,7 +209,7 @@ def imperative_shell_in_deploy(doc: PythonDocument, context: CheckContext) -> It
             if operation == "server.shell":
                 yield from _shell_strings(doc, call, operation, argument(call, 0, "commands"))
             else:
-                yield from _script_file(doc, call, operation, reader.roots_of(context.project))
+                yield from _script_file(doc, call, operation, context.project)
         elif doc.deploy_kind == "fabric" and _is_remote_run(doc, call, names):
             label = f"{doc.code(call.func, 30)}()"
             yield from _shell_strings(doc, call, label, argument(call, 0, "command"))
@@ -247,20 +246,35 @@ def _shell_strings(
 
 
 def _script_file(
-    doc: PythonDocument, call: cst.Call, operation: str, roots: reader.Roots
+    doc: PythonDocument, call: cst.Call, operation: str, project: Project | None
 ) -> Iterator[Violation]:
-    """server.script uploads and runs a local script: read it (never run it) beside the deploy,
-    and only inside the scanned tree (its commands are quoted in the finding)."""
+    """server.script uploads and runs a local script: the link stage read it (never ran it)
+    beside the deploy, only inside the scanned tree (its commands are quoted in the finding)."""
     source = argument(call, 0, "src")
     relative = string_value(doc, source)
     if source is None or relative is None or not doc.source.path.is_absolute():
         return
-    script = reader.read_text_or_none(doc.source.path.parent / relative, roots, _MAX_READ_BYTES)
+    script = project.scripts.get(str(doc.source.path.parent / relative)) if project else None
     if script is None:
         return
-    steps = imperatives_in(script)
+    steps = [Imperative(*step) for step in script]
     if steps:
         yield _imperative_violation(doc, source, f"{operation}({relative!r})", steps)
+
+
+def uploaded_scripts(doc: PythonDocument) -> list[str]:
+    """The local scripts `_script_file` quotes, as written (beside the deploy): the link stage
+    reads them."""
+    found: list[str] = []
+    if doc.deploy_kind != "pyinfra":
+        return found
+    for call in doc.calls:
+        names = doc.names(call.func) & PYINFRA_SHELL
+        if names and sorted(names)[0] != "pyinfra.operations.server.shell":
+            relative = string_value(doc, argument(call, 0, "src"))
+            if relative is not None:
+                found.append(relative)
+    return found
 
 
 def _imperative_violation(

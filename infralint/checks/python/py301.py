@@ -9,9 +9,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from infralint import reader
 from infralint.checks.python._common import (
-    _MAX_READ_BYTES,
     FILE_HANDLERS,
     STREAM_PATHS,
     argument,
@@ -22,6 +20,7 @@ from infralint.checks.python._common import (
 )
 from infralint.model import Fix, Severity, Span, Violation
 from infralint.parsers.python import PythonDocument
+from infralint.project import Project
 from infralint.registry import CheckContext, check
 
 STRUCTLOG_OUTPUTS = frozenset(
@@ -51,7 +50,7 @@ INSTEAD = "instead of stdout/stderr"
 
 @check("PY301")
 def logging_to_file(doc: PythonDocument, context: CheckContext) -> Iterator[Violation]:
-    violations = list(_logging_to_file(doc, reader.roots_of(context.project)))
+    violations = list(_logging_to_file(doc, context.project))
     if violations and context.want_fixes:
         violations[0] = _with_codemod(doc, violations[0])
     yield from violations
@@ -69,7 +68,7 @@ def _with_codemod(doc: PythonDocument, violation: Violation) -> Violation:
     return violation._replace(fix=Fix(whole, fixed, safe=FIX_SAFE))
 
 
-def _logging_to_file(doc: PythonDocument, roots: reader.Roots) -> Iterator[Violation]:
+def _logging_to_file(doc: PythonDocument, project: Project | None) -> Iterator[Violation]:
     if not doc.in_build_context:
         return
     subclasses = _file_handler_subclasses(doc)
@@ -90,7 +89,7 @@ def _logging_to_file(doc: PythonDocument, roots: reader.Roots) -> Iterator[Viola
             if config is not None:
                 yield from _logging_dict(doc, resolve(doc, config), checked_dicts)
         elif "logging.config.fileConfig" in names:
-            yield from _file_config(doc, call, roots)
+            yield from _file_config(doc, call, project)
         elif "loguru.logger.add" in names:
             yield from _loguru_add(doc, call)
         elif names & STRUCTLOG_OUTPUTS:
@@ -196,10 +195,12 @@ def _basic_config(doc: PythonDocument, call: cst.Call) -> Iterator[Violation]:
         )
 
 
-def _file_config(doc: PythonDocument, call: cst.Call, roots: reader.Roots) -> Iterator[Violation]:
+def _file_config(
+    doc: PythonDocument, call: cst.Call, project: Project | None
+) -> Iterator[Violation]:
     source = argument(call, 0, "fname")
     shown = f"logging.config.fileConfig({doc.code(source)})" if source else "fileConfig()"
-    handlers = _ini_file_handlers(doc, string_value(doc, source), roots)
+    handlers = _ini_file_handlers(doc, string_value(doc, source), project)
     if handlers is None:
         # A note, not a warning: the handlers may well be streams.
         yield Violation(
@@ -214,15 +215,32 @@ def _file_config(doc: PythonDocument, call: cst.Call, roots: reader.Roots) -> It
 
 
 def _ini_file_handlers(
-    doc: PythonDocument, relative: str | None, roots: reader.Roots
-) -> list[tuple[str, str]] | None:
-    """The file handlers of a fileConfig INI file beside the module (read as data, never
-    evaluated, only inside the scanned tree), or None when the file cannot be found or read."""
-    if relative is None or not doc.source.path.is_absolute():
+    doc: PythonDocument, relative: str | None, project: Project | None
+) -> tuple[tuple[str, str], ...] | None:
+    """The file handlers of a fileConfig INI file beside the module, as the link stage read them
+    (as data, never evaluated, only inside the scanned tree), or None when the file cannot be
+    found or read."""
+    if relative is None or not doc.source.path.is_absolute() or project is None:
         return None
-    text = reader.read_text_or_none(doc.source.path.parent / relative, roots, _MAX_READ_BYTES)
-    if text is None:
-        return None
+    return project.ini_handlers.get(str(doc.source.path.parent / relative))
+
+
+def config_files(doc: PythonDocument) -> list[str]:
+    """The INI files `_file_config` quotes, as written (beside the module): the link stage reads
+    them."""
+    found: list[str] = []
+    if not doc.in_build_context:
+        return found
+    for call in doc.calls:
+        if "logging.config.fileConfig" in doc.names(call.func):
+            relative = string_value(doc, argument(call, 0, "fname"))
+            if relative is not None:
+                found.append(relative)
+    return found
+
+
+def file_handlers_in(text: str) -> tuple[tuple[str, str], ...] | None:
+    """The file handlers of a fileConfig INI text, or None when it does not parse."""
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)
@@ -235,7 +253,7 @@ def _ini_file_handlers(
         klass = parser.get(section, "class", fallback="").strip()
         if klass.endswith("FileHandler"):
             found.append((section.removeprefix("handler_"), klass))
-    return found
+    return tuple(found)
 
 
 def mapping_items(
