@@ -462,7 +462,6 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
     if any(c.language == "compose" for c in candidates):
         candidates = _link_compose(candidates, settings, project, parsed, store)
     candidates = _python_scope(candidates, config, project, settings.cwd)
-    _link_facts(candidates, settings, project)
     jobs = []
     for candidate in candidates:
         if candidate.language is None:
@@ -493,6 +492,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
                 )
             )
         candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
+    _link_facts(jobs, settings, project)
     jobs.sort(key=lambda job: job.display_path)
     missing = [reader.utf8_name(path) for path in missing]
     return Collected(jobs, missing, candidates, project, parsed)
@@ -595,35 +595,53 @@ def _link_compose(
     return candidates + extra
 
 
-def _link_facts(candidates: list[Candidate], settings: Settings, project: Project) -> None:
+def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> None:
     """Read, once and here, what checks quote from other files: the names sibling compose files
-    declare, the scripts deploys upload, the INI files of fileConfig. Checks never touch the disk,
-    and the facts, kept on Project, are part of the results cache key."""
-    compose = [Path(os.path.abspath(c.path)) for c in candidates if c.language == "compose"]
-    if compose and settings.enabled & {"DC503", "DC504"}:
+    declare, the Dockerfiles stdin builds, the scripts deploys upload, the INI files of
+    fileConfig. Checks never touch the disk, and the facts, kept on Project, are part of the
+    results cache key. Reads happen only for the rules that need them."""
+
+    def parse(job: FileJob, text: str) -> Any:
+        source = SourceFile(
+            Path(job.path or job.display_path), job.display_path, text, job.language, job.reason
+        )
+        try:
+            return registry.parser_module(job.language).parse(source)
+        except Exception:  # reported when the file itself is checked
+            return None
+
+    enabled = settings.enabled
+    compose = [job for job in jobs if job.language == "compose"]
+    if compose and enabled & {"DC503", "DC504", "DC508", "DC509"}:
         from infralint import project_links  # imports the YAML parser: only for compose runs
 
-        project_links.read_compose_siblings(project, compose)
-    if not settings.enabled & {"PY201", "PY301"}:
+        paths = [Path(job.path or job.display_path) for job in compose]
+        if enabled & {"DC503", "DC504"}:
+            project_links.read_compose_siblings(project, [p for p in paths if p.is_absolute()])
+        # The builds of compose files were read by _link_compose; stdin's are read here.
+        stdin = [job for job in compose if job.text is not None and enabled & {"DC508", "DC509"}]
+        for document in [parse(job, job.text or "") for job in stdin]:
+            if document is not None:
+                links = project_links.build_project(settings.project_root, [document])
+                project_links.read_dockerfiles(project, links)
+    if not enabled & {"PY201", "PY301"}:
         return
     documents = []
-    for candidate in candidates:
-        if candidate.language != "python":
+    for job in jobs:
+        if job.language != "python":
             continue
-        absolute = os.path.abspath(candidate.path)
         try:
-            text = read_text(absolute, settings.config.max_file_size, project.roots)
-            if "fileConfig" not in text and not ("pyinfra" in text and "script" in text):
-                continue  # names no file PY201 or PY301 reads: not parsed twice
-            shown = display_path(candidate.path, settings.cwd)
-            source = SourceFile(Path(absolute), shown, text, "python", candidate.reason)
-            documents.append(registry.parser_module("python").parse(source))
-        except Exception:  # unreadable or unparsable: reported when the file itself is checked
-            continue
-    if documents:
+            text = job.text
+            if text is None:
+                text = read_text(job.path, settings.config.max_file_size, project.roots)
+        except ParseError:
+            continue  # reported when the file itself is checked
+        if "fileConfig" in text or ("pyinfra" in text and "script" in text):
+            documents.append(parse(job, text))  # else it names no file PY201 or PY301 reads
+    if any(documents):
         from infralint import project_links
 
-        project_links.read_python_facts(project, documents)
+        project_links.read_python_facts(project, [d for d in documents if d is not None])
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

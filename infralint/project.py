@@ -60,8 +60,8 @@ class Project:
     links: list[BuildLink] = field(default_factory=list)
     # The scanned roots (resolved): nothing outside them is read for analysis (see reader.py).
     roots: tuple[str, ...] = ()
-    # Documents the engine parsed while linking (absolute path -> document), so a check that
-    # reads another file of the run (a compose file's siblings) does not parse it again.
+    # Documents the engine parsed while linking (absolute path -> document): the link stage
+    # reads a compose file's siblings from them, and the engine checks them with that parse.
     # Never sent to worker processes.
     parsed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -11,8 +11,6 @@ from infralint.parsers.chef import ChefDocument
 from infralint.registry import CheckContext, check
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
-
-
 WEAK_KINDS = {32: "an MD5 digest", 40: "a SHA-1 digest"}
 
 

@@ -11,8 +11,6 @@ from infralint.parsers.chef import SCRIPT_TYPES, ChefDocument
 from infralint.registry import CheckContext, check
 
 RUBY_GUARDS = {"if", "unless", "case", "ternary", "return"}
-
-
 CONSTRUCT_WORDS = {
     "if": "a Ruby `if`",
     "unless": "a Ruby `unless`",

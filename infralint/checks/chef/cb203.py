@@ -30,8 +30,6 @@ NOT_SERVICE_CONTROL = {
     "daemon-reexec",
     "reset-failed",
 }
-
-
 SERVICE_TOOLS = {"service", "invoke-rc.d", "rc-service", "initctl"}
 
 

@@ -16,8 +16,6 @@ if TYPE_CHECKING:  # the shell model is imported only when a script is analysed
 
 
 LOG_TARGET = re.compile(r"(^/var/log/|\.(log|out|err)$|/logs?/)", re.I)
-
-
 NOT_LOGS = {"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"}
 
 

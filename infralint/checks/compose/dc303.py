@@ -12,8 +12,6 @@ from infralint.parsers.compose_values import service_scripts
 from infralint.registry import CheckContext, check
 
 _LOG_FILE = re.compile(r"(?:^|/)[^/]*\.log(?:\.\d+)?$", re.IGNORECASE)
-
-
 _LOG_DIRECTORY = re.compile(r"(?:^|/)(?:logs?|var/log)/.+$", re.IGNORECASE)
 
 

@@ -23,8 +23,6 @@ _SECRET_NAME = re.compile(
 
 # Values that name a file holding the secret, not the secret itself.
 _PATH_VALUE = re.compile(r"^(?:/|\./|~/)|\.(?:pem|key|crt|p12|jks|txt|json)$", re.IGNORECASE)
-
-
 _SECRET_VALUES = (
     ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{22,})")),
@@ -41,8 +39,6 @@ _SECRET_VALUES = (
         ),
     ),
 )
-
-
 _PLACEHOLDER_VALUES = frozenset({"", "true", "false", "yes", "no", "none", "null"})
 
 

@@ -14,8 +14,6 @@ from infralint.registry import CheckContext, check
 SENSITIVE_EXACT = frozenset(
     {"/", "/etc", "/proc", "/sys", "/root", "/boot", "/dev", "/run", "/var/run", "/var/lib/docker"}
 )
-
-
 SENSITIVE_TREES = ("/proc/", "/sys/", "/root/", "/var/lib/docker/")
 
 

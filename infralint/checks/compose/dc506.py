@@ -20,11 +20,7 @@ BOOLEAN_KEYS = frozenset(
      "required", "restart", "sbom", "stdin_open", "tty", "use_api_socket",
      "use_service_name_alias"}
 )  # fmt: skip
-
-
 _YAML11_BOOLEANS = (TRUE_WORDS | FALSE_WORDS) - {"true", "false"}
-
-
 _OCTAL = re.compile(r"^[-+]?0[0-7]+$")
 
 

@@ -19,19 +19,11 @@ from infralint.parsers.python import PythonDocument
 STREAM_PATHS = frozenset(
     {"/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2", "/dev/fd/1", "/dev/fd/2"}
 )
-
-
 STREAM_NAMES = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
-
-
 ENV_LOOKUPS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
-
-
 PATH_BUILDERS = frozenset(
     {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "os.path.join", "builtins.str"}
 )
-
-
 _MAX_DEPTH = 4
 
 

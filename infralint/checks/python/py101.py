@@ -25,8 +25,6 @@ PACKAGE_OPERATIONS: dict[str, str] = {
     "pipx": "==<version>",
     "gem": ":<version>",
 }  # fmt: skip
-
-
 RPM_MODULES = frozenset({"yum", "dnf", "zypper"})
 
 

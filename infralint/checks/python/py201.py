@@ -25,8 +25,6 @@ from infralint.registry import CheckContext, check
 # Stands for a Python expression inside a command string: an expansion the shell model treats as
 # unknown (a package word it cannot judge, a URL it cannot see).
 PLACEHOLDER = "${PYEXPR}"
-
-
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 
@@ -89,11 +87,7 @@ PACKAGE_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "npm": frozenset({"install", "ci", "uninstall", "update"}),
     "gem": frozenset({"install", "uninstall", "update"}),
 }  # fmt: skip
-
-
 TOOL_FAMILY = {"apt": "apt-get", "aptitude": "apt-get", "dnf": "yum", "microdnf": "yum"}
-
-
 PYINFRA_PACKAGE_OPERATION = {
     "apt-get": "apt.packages",
     "apt": "apt.packages",
@@ -108,14 +102,10 @@ PYINFRA_PACKAGE_OPERATION = {
     "npm": "npm.packages",
     "gem": "gem.packages",
 }
-
-
 SERVICE_ACTIONS = frozenset(
     {"start", "stop", "restart", "reload", "try-restart", "reload-or-restart", "condrestart",
      "force-reload", "enable", "disable", "mask", "unmask", "daemon-reload"}
 )  # fmt: skip
-
-
 PYINFRA_SHELL = frozenset(
     {
         "pyinfra.operations.server.shell",
@@ -123,13 +113,9 @@ PYINFRA_SHELL = frozenset(
         "pyinfra.operations.server.script_template",
     }
 )
-
-
 FABRIC_FUNCTIONS = frozenset(
     {"fabric.api.run", "fabric.api.sudo", "fabric.operations.run", "fabric.operations.sudo"}
 )
-
-
 REMOTE_LIBRARIES = ("fabric", "invoke", "patchwork")
 
 

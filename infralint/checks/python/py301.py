@@ -36,15 +36,11 @@ STRUCTLOG_OUTPUTS = frozenset(
         )
     }
 )
-
-
 OPENERS = frozenset({"builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open"})
 
 
 # Keep in step with parsers/python.py's _LOGGING_WORDS, which decides which files get a CST.
 DJANGO_SETTINGS_NAMES = frozenset({"LOGGING", "LOGGING_CONFIG", "LOG_CONFIG", "LOGGING_DICT"})
-
-
 INSTEAD = "instead of stdout/stderr"
 
 
@@ -104,11 +100,7 @@ def _logging_to_file(doc: PythonDocument, project: Project | None) -> Iterator[V
 
 # gunicorn reads its settings from a Python file: gunicorn.conf.py, gunicorn_config.py, …
 _GUNICORN_CONFIG = re.compile(r"gunicorn[\w.-]*\.py")
-
-
 GUNICORN_LOG_SETTINGS = ("accesslog", "errorlog")
-
-
 GUNICORN_STREAMS = STREAM_PATHS | {"-"}  # gunicorn's word for stdout/stderr
 
 
