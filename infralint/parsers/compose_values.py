@@ -77,18 +77,6 @@ def service_image(doc: ComposeDocument, service: Service) -> Image | None:
     return Image(node, text, _image_ref(placeholder), ())
 
 
-# The `floating-tags` option's default (DC102, DC106): tags their publishers move.
-DEFAULT_FLOATING_TAGS = (
-    "latest", "stable", "edge", "nightly", "main", "master", "mainline", "lts", "current",
-    "rolling",
-)  # fmt: skip
-
-
-def is_floating(tag: str, floating_words: frozenset[str]) -> bool:
-    lowered = tag.lower()
-    return lowered in floating_words or lowered.split("-", 1)[0] in floating_words
-
-
 # --------------------------------------------------------------------------- ports
 
 

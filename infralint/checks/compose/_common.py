@@ -14,7 +14,8 @@ from pathlib import Path
 
 from infralint.model import Span, Violation
 from infralint.parsers.compose import ComposeDocument, Service
-from infralint.parsers.compose_values import DEFAULT_FLOATING_TAGS, Image, service_image
+from infralint.parsers.compose_values import Image, service_image
+from infralint.parsers.image_ref import DEFAULT_FLOATING_TAGS
 from infralint.parsers.yaml_model import Entry, Mapping
 from infralint.project import DockerfileFacts, Project
 from infralint.project_links import MAX_SIBLINGS, ServiceBuild, service_builds, uses_siblings

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from infralint.checks.compose._common import external_images, floating_words, unique, via
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
-from infralint.parsers.compose_values import is_floating
+from infralint.parsers.image_ref import is_floating
 from infralint.registry import CheckContext, check
 
 
