@@ -618,12 +618,11 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         paths = [Path(job.path or job.display_path) for job in compose]
         if enabled & {"DC503", "DC504"}:
             project_links.read_compose_siblings(project, [p for p in paths if p.is_absolute()])
-        # The builds of compose files were read by _link_compose; stdin's are read here.
-        stdin = [job for job in compose if job.text is not None and enabled & {"DC508", "DC509"}]
-        for document in [parse(job, job.text or "") for job in stdin]:
-            if document is not None:
-                links = project_links.build_project(settings.project_root, [document])
-                project_links.read_dockerfiles(project, links)
+        if enabled & {"DC508", "DC509"}:
+            # The builds of compose files were read by _link_compose; stdin's are read here.
+            stdin = [parse(job, job.text) for job in compose if job.text is not None]
+            links = project_links.build_project(settings.project_root, filter(None, stdin))
+            project_links.read_dockerfiles(project, links)
     if not enabled & {"PY201", "PY301"}:
         return
     documents = []
@@ -641,7 +640,7 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
     if any(documents):
         from infralint import project_links
 
-        project_links.read_python_facts(project, [d for d in documents if d is not None])
+        project_links.read_python_facts(project, filter(None, documents))
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

@@ -472,3 +472,16 @@ def test_dc506_knows_every_boolean_key_of_the_schema() -> None:
         elif isinstance(current, list):
             pending.extend(current)
     assert found <= BOOLEAN_KEYS, sorted(found - BOOLEAN_KEYS)
+
+
+def test_compose_on_stdin_is_judged_by_the_dockerfile_it_builds(tmp_path: Path) -> None:
+    """The link stage reads the Dockerfile a compose file on stdin builds, as for a file."""
+    from tests.test_cli import run as run_cli
+
+    (tmp_path / "Dockerfile").write_text("FROM alpine AS base\nARG A\n")
+    text = "services:\n  w:\n    build:\n      context: .\n      args: {B: 1}\n      target: x\n"
+    args = ["check", "--no-cache", "--select", "DC508,DC509", "--stdin-filename", "compose.yaml"]
+    result = run_cli([*args, "-"], tmp_path, stdin=text)
+    assert result.returncode == 1, result.stderr
+    assert "passes the build arg 'B'" in result.stdout
+    assert "(stages: base)" in result.stdout
