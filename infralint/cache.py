@@ -162,9 +162,8 @@ class Cache:
                     context.config.to_dict(),
                     sorted(context.enabled),
                     context.want_fixes,
-                    [repr(link) for link in context.project.links],
+                    context.project.cache_material(),  # links and facts from other files
                     linked,
-                    sorted(context.project.hashed_requirements.items()),
                 ],
                 sort_keys=True,
                 default=str,

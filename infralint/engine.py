@@ -504,6 +504,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Col
                 )
             )
         candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
+    _link_facts(jobs, settings, project)
     jobs.sort(key=lambda job: job.display_path)
     _link_requirements(jobs, settings, project)
     missing = [reader.utf8_name(path) for path in missing]
@@ -593,6 +594,8 @@ def _link_compose(
                 store.put_links(absolute, text, links)
         # Links into directories outside the scanned tree are dropped: nothing there is read.
         project.links.extend(link for link in links if _link_inside(link, project.roots))
+        if settings.enabled & {"DC508", "DC509"}:  # what they quote from each build's Dockerfile
+            project_links.read_dockerfiles(project, links)
     known = {os.path.abspath(c.path) for c in candidates if c.language}
     extra = []
     for dockerfile in sorted(project.linked_dockerfiles()):
@@ -640,6 +643,54 @@ def _link_requirements(jobs: list[FileJob], settings: Settings, project: Project
             found = reader.read_text_or_none(candidate, project.roots, 5_000_000)
             if found is not None:
                 project.hashed_requirements[key] = df121.pins_hashes(found)
+
+
+def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> None:
+    """Read, once and here, what checks quote from other files: the names sibling compose files
+    declare, the Dockerfiles stdin builds, the scripts deploys upload, the INI files of
+    fileConfig. Checks never touch the disk, and the facts, kept on Project, are part of the
+    results cache key. Reads happen only for the rules that need them."""
+
+    def parse(job: FileJob, text: str) -> Any:
+        source = SourceFile(
+            Path(job.path or job.display_path), job.display_path, text, job.language, job.reason
+        )
+        try:
+            return registry.parser_module(job.language).parse(source)
+        except Exception:  # reported when the file itself is checked
+            return None
+
+    enabled = settings.enabled
+    compose = [job for job in jobs if job.language == "compose"]
+    if compose and enabled & {"DC503", "DC504", "DC508", "DC509"}:
+        from infralint import project_links  # imports the YAML parser: only for compose runs
+
+        paths = [Path(job.path or job.display_path) for job in compose]
+        if enabled & {"DC503", "DC504"}:
+            project_links.read_compose_siblings(project, [p for p in paths if p.is_absolute()])
+        if enabled & {"DC508", "DC509"}:
+            # The builds of compose files were read by _link_compose; stdin's are read here.
+            stdin = [parse(job, job.text) for job in compose if job.text is not None]
+            links = project_links.build_project(settings.project_root, filter(None, stdin))
+            project_links.read_dockerfiles(project, links)
+    if not enabled & {"PY201", "PY301"}:
+        return
+    documents = []
+    for job in jobs:
+        if job.language != "python":
+            continue
+        try:
+            text = job.text
+            if text is None:
+                text = read_text(job.path, settings.config.max_file_size, project.roots)
+        except ParseError:
+            continue  # reported when the file itself is checked
+        if "fileConfig" in text or ("pyinfra" in text and "script" in text):
+            documents.append(parse(job, text))  # else it names no file PY201 or PY301 reads
+    if any(documents):
+        from infralint import project_links
+
+        project_links.read_python_facts(project, filter(None, documents))
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

@@ -28,7 +28,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, MetadataWrapper, Scope, ScopeProvider
 
-from infralint.checks.python import FILE_HANDLERS, is_file_handler_to_file
+from infralint.checks.python._common import FILE_HANDLERS, is_file_handler_to_file
 from infralint.model import ParseError
 from infralint.parsers.python import PythonDocument, parse
 from infralint.source import SourceFile

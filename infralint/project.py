@@ -6,7 +6,7 @@ it through `CheckContext.project`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,18 +26,57 @@ class BuildLink(NamedTuple):
     inline: str | None = None
 
 
+class ComposeNames(NamedTuple):
+    """The names one compose file declares, sorted (a set's order would change every run)."""
+
+    services: tuple[str, ...]
+    networks: tuple[str, ...]
+    volumes: tuple[str, ...]
+    secrets: tuple[str, ...]
+    configs: tuple[str, ...]
+
+
+class DockerfileFacts(NamedTuple):
+    """What compose rules quote from a Dockerfile a service builds (DC508, DC509)."""
+
+    stages: tuple[str, ...]  # the named stages, in order
+    args: tuple[str, ...]  # names declared with ARG or ONBUILD ARG, sorted
+
+
+class ScriptStep(NamedTuple):
+    """An imperative step of a script a pyinfra deploy uploads and runs (PY201 quotes it)."""
+
+    kind: str  # "package" | "service" | "download"
+    command: str  # as shown: "apt-get install", "systemctl restart", "curl <url>"
+    tool: str
+
+
 @dataclass
 class Project:
-    """What the run knows across files: the compose build links of its Dockerfiles."""
+    """What the run knows across files: the compose build links of its Dockerfiles, and what
+    checks quote from other files."""
 
     root: Path
     links: list[BuildLink] = field(default_factory=list)
     # The scanned roots (resolved): nothing outside them is read for analysis (see reader.py).
     roots: tuple[str, ...] = ()
-    # Documents the engine parsed while linking (absolute path -> document), so a check that
-    # reads another file of the run (a compose file's siblings) does not parse it again.
+    # Documents the engine parsed while linking (absolute path -> document): the link stage
+    # reads a compose file's siblings from them, and the engine checks them with that parse.
     # Never sent to worker processes.
     parsed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # What checks need from other files, read once by the link stage (project_links.py) so that
+    # checks never touch the disk, and keyed by construction (see cache_material). Paths are
+    # absolute, as the engine gives them; a file that could not be read or parsed maps to None.
+    # Compose directory -> its first compose files by name, with their names (DC503, DC504).
+    compose_siblings: dict[str, tuple[tuple[str, ComposeNames | None], ...]] = field(
+        default_factory=dict
+    )
+    dockerfiles: dict[str, DockerfileFacts | None] = field(default_factory=dict)  # build: files
+    inline_dockerfiles: dict[str, DockerfileFacts | None] = field(default_factory=dict)  # by text
+    scripts: dict[str, tuple[ScriptStep, ...] | None] = field(default_factory=dict)  # PY201
+    # fileConfig INI file -> its file handlers as (name, class) (PY301).
+    ini_handlers: dict[str, tuple[tuple[str, str], ...] | None] = field(default_factory=dict)
 
     _by_dockerfile: dict[Path, list[BuildLink]] | None = field(
         default=None, repr=False, compare=False
@@ -47,6 +86,18 @@ class Project:
         state = dict(self.__dict__)
         state["parsed"] = {}
         return state
+
+    def cache_material(self) -> str:
+        """Everything the run learnt from other files, for the results cache key: every compared
+        field but where the run looks (`root`, `roots`), so a fact added here is keyed too."""
+        facts = []
+        for item in fields(self):
+            if item.compare and item.name not in ("root", "roots"):
+                value = getattr(self, item.name)
+                facts.append(
+                    (item.name, sorted(value.items()) if isinstance(value, dict) else value)
+                )
+        return repr(facts)
 
     def links_to(self, dockerfile: Path) -> list[BuildLink]:
         if not self.links:

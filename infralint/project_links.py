@@ -1,7 +1,13 @@
-"""Links from compose services' `build:` sections to the Dockerfiles they build.
+"""The link stage: compose services' `build:` links to their Dockerfiles, and what checks quote
+from other files.
 
     build_project(root, compose_documents) -> list[BuildLink]
     service_builds(document) -> list[ServiceBuild]   (every build, remote and missing ones too)
+    read_dockerfiles / read_compose_siblings / read_python_facts(project, ...) -> facts on Project
+
+Checks never touch the disk: every other file a check needs is read here, once, through
+`infralint.reader` (inside the scanned tree, within a size limit), and recorded on Project, which
+is part of the results cache key.
 
 Compose resolves `build.context` against the compose file's directory and `build.dockerfile`
 against the context (an absolute path stays as it is). Values are interpolated with the `.env`
@@ -15,11 +21,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from infralint.model import Span
-from infralint.parsers.compose import ComposeDocument, Service
-from infralint.parsers.yaml_model import Mapping, Node, Scalar, Sequence, empty_mapping
-from infralint.project import BuildLink
+from infralint.model import ParseError, Span
+from infralint.parsers.compose import ComposeDocument, Service, parse
+from infralint.parsers.yaml_model import MAX_BYTES, Mapping, Node, Scalar, Sequence, empty_mapping
+from infralint.project import BuildLink, ComposeNames, DockerfileFacts, Project, ScriptStep
+from infralint.reader import read_text_or_none
+from infralint.source import SourceFile
+
+if TYPE_CHECKING:
+    from infralint.parsers.python import PythonDocument
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 DEFAULT_DOCKERFILES = ("Dockerfile", "Containerfile")
@@ -172,3 +184,134 @@ def build_project(root: Path, compose_documents: Iterable[ComposeDocument]) -> l
                 )
             )
     return links
+
+
+# --------------------------------------------------------------------------- facts for checks
+
+MAX_DOCKERFILE_BYTES = 2_000_000
+MAX_READ_BYTES = 1_000_000  # a script or INI file a deploy/module refers to, read as data
+DEFAULT_COMPOSE_NAMES = frozenset(
+    {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}
+)
+_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose[\w.-]*\.ya?ml$", re.IGNORECASE)
+MAX_SIBLINGS = 20
+
+
+def read_dockerfiles(project: Project, links: Iterable[BuildLink]) -> None:
+    """The stages and ARGs of each Dockerfile a build uses (inline or on disk); only a
+    Dockerfile inside the scanned tree is read: its stages and ARGs are quoted."""
+    for link in links:
+        if link.inline is not None:
+            if link.inline not in project.inline_dockerfiles:
+                path = link.context / "dockerfile_inline"
+                project.inline_dockerfiles[link.inline] = _dockerfile_facts(path, link.inline)
+        elif link.dockerfile is not None and str(link.dockerfile) not in project.dockerfiles:
+            text = read_text_or_none(link.dockerfile, project.roots, MAX_DOCKERFILE_BYTES)
+            facts = None if text is None else _dockerfile_facts(link.dockerfile, text)
+            project.dockerfiles[str(link.dockerfile)] = facts
+
+
+def _dockerfile_facts(path: Path, text: str) -> DockerfileFacts | None:
+    from infralint.parsers import dockerfile
+
+    source = SourceFile(path, str(path), text, "dockerfile", reason="compose build")
+    try:
+        parsed = dockerfile.parse(source)
+    except Exception:  # unparsable (or a parser bug): reported when the Dockerfile is checked
+        return None
+    stages = tuple(stage.name for stage in parsed.stages if stage.name)
+    return DockerfileFacts(stages, tuple(sorted(_declared_args(parsed))))
+
+
+def _declared_args(parsed: Any) -> set[str]:
+    names: set[str] = set()
+    for instruction in parsed.instructions:
+        inner = instruction.onbuild if instruction.keyword == "ONBUILD" else None
+        if instruction.keyword == "ARG":
+            names.update(pair.key for pair in instruction.pairs())
+        elif inner is not None and inner.keyword == "ARG":
+            names.update(pair.key for pair in inner.pairs())
+    return names
+
+
+def uses_siblings(name: str) -> bool:
+    """A compose file with a non-default name (compose.prod.yaml) or an override file is combined
+    with the other compose files of its directory, so their names count too."""
+    return name.lower() not in DEFAULT_COMPOSE_NAMES or "override" in name.lower()
+
+
+def read_compose_siblings(project: Project, compose_files: Iterable[Path]) -> None:
+    """The names each compose file of a directory declares, for files combined with them."""
+    for path in compose_files:
+        directory = str(path.parent)
+        if uses_siblings(path.name) and directory not in project.compose_siblings:
+            project.compose_siblings[directory] = _compose_directory(path.parent, project)
+
+
+def _compose_directory(
+    directory: Path, project: Project
+) -> tuple[tuple[str, ComposeNames | None], ...]:
+    """The first compose files of a directory by name: one more than a file combines, since it
+    skips itself. Files the engine parsed for this run are not parsed again."""
+    try:
+        paths = sorted(
+            path
+            for path in directory.iterdir()
+            if _COMPOSE_NAME.match(path.name) and path.is_file()
+        )[: MAX_SIBLINGS + 1]
+    except OSError:
+        return ()
+    return tuple((path.name, _compose_names(path, project)) for path in paths)
+
+
+def _compose_names(path: Path, project: Project) -> ComposeNames | None:
+    """The names a compose file declares; None when it is not read (outside the scanned tree,
+    not a regular file, too large) or does not parse."""
+    known = project.parsed.get(str(path))
+    if isinstance(known, ComposeDocument):
+        return declared_names(known)
+    text = read_text_or_none(path, project.roots, MAX_BYTES)
+    if text is None:
+        return None
+    try:
+        return declared_names(parse(SourceFile(path, path.name, text, "compose")))
+    except ParseError:
+        return None
+    except Exception:  # a parser bug: reported when the file itself is checked
+        return None
+
+
+def declared_names(document: ComposeDocument) -> ComposeNames:
+    return ComposeNames(
+        tuple(sorted({service.name for service in document.services})),
+        *(
+            tuple(sorted(document.declared(section)))
+            for section in ("networks", "volumes", "secrets", "configs")
+        ),
+    )
+
+
+def read_python_facts(project: Project, documents: Iterable[PythonDocument]) -> None:
+    """The scripts pyinfra deploys upload (PY201) and the INI files `logging.config.fileConfig`
+    reads (PY301): read as data beside the module, never run or evaluated."""
+    from infralint.checks.python import py201, py301
+
+    for document in documents:
+        if not document.source.path.is_absolute():
+            continue
+        base = document.source.path.parent
+        for relative in py201.uploaded_scripts(document):
+            key = str(base / relative)
+            if key not in project.scripts:
+                text = read_text_or_none(key, project.roots, MAX_READ_BYTES)
+                steps = None if text is None else py201.imperatives_in(text)
+                project.scripts[key] = (
+                    None
+                    if steps is None
+                    else tuple(ScriptStep(s.kind, s.command, s.tool) for s in steps)
+                )
+        for relative in py301.config_files(document):
+            key = str(base / relative)
+            if key not in project.ini_handlers:
+                text = read_text_or_none(key, project.roots, MAX_READ_BYTES)
+                project.ini_handlers[key] = None if text is None else py301.file_handlers_in(text)

@@ -34,9 +34,9 @@ def _rule_modules(language: str) -> tuple[str, ...]:
 # Language name -> (parser module, check modules). Engine-level rules (IL) have no module.
 LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "dockerfile": ("infralint.parsers.dockerfile", _rule_modules("dockerfile")),
-    "compose": ("infralint.parsers.compose", ("infralint.checks.compose",)),
-    "chef": ("infralint.parsers.chef", ("infralint.checks.chef",)),
-    "python": ("infralint.parsers.python", ("infralint.checks.python",)),
+    "compose": ("infralint.parsers.compose", _rule_modules("compose")),
+    "chef": ("infralint.parsers.chef", _rule_modules("chef")),
+    "python": ("infralint.parsers.python", _rule_modules("python")),
 }
 
 

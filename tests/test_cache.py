@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -16,7 +17,7 @@ import pytest
 
 from infralint import cache
 from infralint.model import Finding, Fix, Severity, Span
-from infralint.project import BuildLink
+from infralint.project import BuildLink, Project
 
 
 @pytest.fixture(autouse=True)
@@ -310,3 +311,23 @@ def test_clean_removes_the_cache_but_not_what_links_inside_point_at(root: Path) 
     assert not os.path.lexists(root / cache.CACHE_DIR)
     assert (outside / "keep").read_text() == "keep"
     assert not cache.clean(root)
+
+
+def test_every_fact_on_the_project_is_part_of_the_cache_key() -> None:
+    """Whatever the link stage records on Project (links, facts read from other files) changes
+    the cache key, including a field added later; the order facts were found in does not."""
+    base = Project(Path("/p")).cache_material()
+    for item in fields(Project):
+        if not item.compare or item.name in ("root", "roots"):
+            continue
+        project = Project(Path("/p"))
+        value = getattr(project, item.name)
+        if isinstance(value, dict):
+            value["/p/x"] = None
+        else:
+            value.append("x")
+        assert project.cache_material() != base, item.name
+    first, second = Project(Path("/p")), Project(Path("/p"))
+    first.scripts.update({"/p/a.sh": None, "/p/b.sh": ()})
+    second.scripts.update({"/p/b.sh": (), "/p/a.sh": None})
+    assert first.cache_material() == second.cache_material()

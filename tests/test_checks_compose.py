@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infralint import project_links
 from infralint.model import Violation
 from infralint.parsers import compose
 from infralint.project import Project
@@ -33,6 +34,9 @@ def run(
     [(_, check)] = checks_for("compose", [code])
     # The engine's project: reads stay inside the scanned tree, here the file's directory.
     project = Project(path.parent, roots=(os.path.realpath(path.parent),))
+    # And its link stage: what checks quote from other files is read before they run.
+    project_links.read_compose_siblings(project, [path])
+    project_links.read_dockerfiles(project, project_links.build_project(path.parent, [document]))
     return list(check(document, CheckContext(code, options or {}, project=project)))
 
 
@@ -452,7 +456,7 @@ def test_positions_stay_exact_after_escapes_in_quoted_scalars() -> None:
 
 
 def test_dc506_knows_every_boolean_key_of_the_schema() -> None:
-    from infralint.checks.compose import BOOLEAN_KEYS
+    from infralint.checks.compose.dc506 import BOOLEAN_KEYS
     from infralint.parsers.compose_schema import schema_path
 
     found: set[str] = set()
@@ -468,3 +472,16 @@ def test_dc506_knows_every_boolean_key_of_the_schema() -> None:
         elif isinstance(current, list):
             pending.extend(current)
     assert found <= BOOLEAN_KEYS, sorted(found - BOOLEAN_KEYS)
+
+
+def test_compose_on_stdin_is_judged_by_the_dockerfile_it_builds(tmp_path: Path) -> None:
+    """The link stage reads the Dockerfile a compose file on stdin builds, as for a file."""
+    from tests.test_cli import run as run_cli
+
+    (tmp_path / "Dockerfile").write_text("FROM alpine AS base\nARG A\n")
+    text = "services:\n  w:\n    build:\n      context: .\n      args: {B: 1}\n      target: x\n"
+    args = ["check", "--no-cache", "--select", "DC508,DC509", "--stdin-filename", "compose.yaml"]
+    result = run_cli([*args, "-"], tmp_path, stdin=text)
+    assert result.returncode == 1, result.stderr
+    assert "passes the build arg 'B'" in result.stdout
+    assert "(stages: base)" in result.stdout

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infralint.checks import python as checks
+from infralint import project_links
+from infralint.checks.python import py101, py201, py301
 from infralint.fixes_python import FIX_SAFE, fix_file_handlers
 from infralint.model import Severity, Violation
 from infralint.parsers.python import parse
@@ -23,9 +24,9 @@ from infralint.source import SourceFile
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "fixtures" / "python"
 CHECKS = {
-    "PY101": checks.deploy_package_latest,
-    "PY201": checks.imperative_shell_in_deploy,
-    "PY301": checks.logging_to_file,
+    "PY101": py101.deploy_package_latest,
+    "PY201": py201.imperative_shell_in_deploy,
+    "PY301": py301.logging_to_file,
 }
 
 
@@ -40,6 +41,7 @@ def run(
     document = parse(src)
     # As in the engine: the files a check reads must lie inside the scanned tree (`directory`).
     project = Project(directory, roots=(os.path.realpath(directory),))
+    project_links.read_python_facts(project, [document])  # the engine's link stage
     return list(CHECKS[code](document, CheckContext(code, project=project)))
 
 

@@ -81,3 +81,43 @@ def test_a_cache_committed_to_the_repository_is_not_trusted(tmp_path: Path) -> N
         env={"XDG_CACHE_HOME": str(env_home)},
     )
     assert '"DF101"' in result.stdout
+
+
+def _cached_run(project: Path, home: Path, *args: str) -> tuple[int, str]:
+    """A run with the cache on (the per-machine key kept in `home`, outside the project)."""
+    result = run(["check", "-f", "json", *args], project, env={"XDG_CACHE_HOME": str(home)})
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, result.stdout
+
+
+def test_cache_sees_a_sibling_compose_file_change(tmp_path: Path) -> None:
+    """DC503 judges compose.prod.yaml by the services of compose.yaml beside it: renaming one
+    there must reach a cached result of compose.prod.yaml (the file itself is unchanged)."""
+    project, home = tmp_path / "project", tmp_path / "xdg"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  db:\n    image: postgres:16.3\n")
+    (project / "compose.prod.yaml").write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n"
+    )
+    args = ("--select", "DC503", "compose.prod.yaml")
+    assert _cached_run(project, home, *args)[0] == 0
+    (project / "compose.yaml").write_text("services:\n  database:\n    image: postgres:16.3\n")
+    status, output = _cached_run(project, home, *args)
+    uncached = run(["check", "-f", "json", "--no-cache", *args], project)
+    assert (status, output) == (1, uncached.stdout)
+    assert "names the service 'db', which is not defined" in output
+
+
+def test_cache_sees_a_change_of_a_script_a_deploy_uploads(tmp_path: Path) -> None:
+    project, home = tmp_path / "project", tmp_path / "xdg"
+    project.mkdir()
+    (project / "deploy.py").write_text(
+        "from pyinfra.operations import server\nserver.script(src='setup.sh')\n"
+    )
+    (project / "setup.sh").write_text("#!/bin/sh\necho ok\n")
+    args = ("--select", "PY201", "deploy.py")
+    assert _cached_run(project, home, *args)[0] == 0
+    (project / "setup.sh").write_text("#!/bin/sh\nyum install -y httpd\n")
+    status, output = _cached_run(project, home, *args)
+    assert status == 1
+    assert "runs 'yum install'" in output

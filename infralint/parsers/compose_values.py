@@ -77,11 +77,6 @@ def service_image(doc: ComposeDocument, service: Service) -> Image | None:
     return Image(node, text, _image_ref(placeholder), ())
 
 
-def is_floating(tag: str, floating_words: frozenset[str]) -> bool:
-    lowered = tag.lower()
-    return lowered in floating_words or lowered.split("-", 1)[0] in floating_words
-
-
 # --------------------------------------------------------------------------- ports
 
 

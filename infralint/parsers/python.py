@@ -126,7 +126,7 @@ class PythonDocument:
 _BUILTINS = frozenset(dir(builtins))
 
 
-# Words without which no PY301 check can match (keep in step with checks/python.py).
+# Words without which no PY301 check can match (keep in step with checks/python/py301.py).
 _LOGGING_WORDS = re.compile(
     r"FileHandler|StreamHandler|basicConfig|dictConfig|fileConfig|loguru|structlog"
     r"|\baccesslog\b|\berrorlog\b"

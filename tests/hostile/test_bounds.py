@@ -94,18 +94,19 @@ def test_adversarial_text_is_checked_in_linear_time(tmp_path: Path, writer: Writ
 
 def _adversarial_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
     """Imported here, not at collection: on the old code a missing helper fails only its case."""
-    from infralint.checks import compose, python
+    from infralint.checks.compose import dc303, dc405
     from infralint.checks.dockerfile.df112 import DOWNLOAD_IN_TEXT
     from infralint.checks.dockerfile.df405 import CONFIG_TEXT
+    from infralint.checks.python import py201
     from infralint.parsers.dockerfile import _JSON_STRING
     from infralint.parsers.interpolation import parse_dotenv
 
-    url = dict(compose._SECRET_VALUES)["a password in a URL"]
+    url = dict(dc405._SECRET_VALUES)["a password in a URL"]
     yield "url-scheme", lambda: url.search("a" * LONG)
-    yield "percent-width", lambda: python._PERCENT_FIELD.sub("X", "%" + "0" * LONG)
-    yield "percent-keys", lambda: python._PERCENT_FIELD.sub("X", "%(" * (2 * LONG))
+    yield "percent-width", lambda: py201._PERCENT_FIELD.sub("X", "%" + "0" * LONG)
+    yield "percent-keys", lambda: py201._PERCENT_FIELD.sub("X", "%(" * (2 * LONG))
     yield "json-quotes", lambda: list(_JSON_STRING.finditer('"' + '\\"' * (LONG // 2)))
-    yield "log-target", lambda: compose._is_log_target("/logs" * (LONG // 5) + "\nx")
+    yield "log-target", lambda: dc303._is_log_target("/logs" * (LONG // 5) + "\nx")
     yield "dotenv", lambda: parse_dotenv("A=x" + " " * LONG + "y\n")
     yield "download", lambda: DOWNLOAD_IN_TEXT.search("`" * (2 * LONG))
     yield "config", lambda: CONFIG_TEXT.search("[ " * (LONG // 2))

@@ -12,19 +12,6 @@ from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage,
 from infralint.parsers.image_ref import ImageRef, looks_like_image_reference
 from infralint.registry import CheckContext
 
-DEFAULT_FLOATING_TAGS = (
-    "latest",
-    "stable",
-    "edge",
-    "nightly",
-    "main",
-    "master",
-    "mainline",
-    "lts",
-    "current",
-    "rolling",
-)
-
 
 @dataclass
 class Resolution:
@@ -57,12 +44,6 @@ def provenance(stage: Stage) -> str:
         return ""
     parts = [f"ARG {name}: {origin}" for name, origin in stage.resolved_from.items()]
     return f" (resolved from {'; '.join(parts)})"
-
-
-def is_floating(tag: str, words: Sequence[str]) -> bool:
-    lowered = tag.lower()
-    floating = {word.lower() for word in words}
-    return lowered in floating or lowered.split("-", 1)[0] in floating
 
 
 def image_matches(ref: ImageRef, patterns: Sequence[str]) -> bool:

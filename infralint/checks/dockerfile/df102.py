@@ -8,20 +8,19 @@ from collections.abc import Iterator
 
 from infralint.checks import unique
 from infralint.checks.dockerfile._common import (
-    DEFAULT_FLOATING_TAGS,
-    is_floating,
     option_list,
     provenance,
     resolutions,
 )
 from infralint.model import Violation
 from infralint.parsers.dockerfile import DockerfileDocument, image_span
+from infralint.parsers.image_ref import DEFAULT_FLOATING_TAGS, is_floating
 from infralint.registry import CheckContext, check
 
 
 @check("DF102")
 def base_image_floating_tag(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
-    words = option_list(ctx, "floating-tags", DEFAULT_FLOATING_TAGS)
+    words = frozenset(w.lower() for w in option_list(ctx, "floating-tags", DEFAULT_FLOATING_TAGS))
     found: list[Violation] = []
     for resolution in resolutions(document, ctx):
         for stage in resolution.stages:

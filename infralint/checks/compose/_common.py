@@ -1,0 +1,160 @@
+"""Helpers shared by several compose rules (DC). Each check is a plain function over a parsed
+ComposeDocument, in its own module `dcNNN.py`.
+
+Aliases make one YAML node appear under several services; every check therefore reports a
+position at most once (`unique`), and keys that came in through a `<<` merge say "via <<".
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from infralint.model import Span, Violation
+from infralint.parsers.compose import ComposeDocument, Service
+from infralint.parsers.compose_values import Image, service_image
+from infralint.parsers.image_ref import DEFAULT_FLOATING_TAGS
+from infralint.parsers.yaml_model import Entry, Mapping
+from infralint.project import DockerfileFacts, Project
+from infralint.project_links import MAX_SIBLINGS, ServiceBuild, service_builds, uses_siblings
+from infralint.registry import CheckContext
+
+CheckFn = Callable[[ComposeDocument, CheckContext], Iterable[Violation]]
+
+
+def unique(func: CheckFn) -> Callable[[ComposeDocument, CheckContext], Iterator[Violation]]:
+    """Report each position once: an aliased node is shared by every service that uses it."""
+
+    @functools.wraps(func)
+    def wrapper(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
+        seen: set[Span] = set()
+        for violation in func(document, ctx):
+            if violation.span not in seen:
+                seen.add(violation.span)
+                yield violation
+
+    return wrapper
+
+
+def via(entry: Entry | None) -> str:
+    return " (via <<)" if entry is not None and entry.merged else ""
+
+
+def via_key(service: Service, key: str) -> str:
+    """ " (via <<)" when the service's `key` came in through a merge key."""
+    return via(service.entry_of(key))
+
+
+def floating_words(ctx: CheckContext) -> frozenset[str]:
+    words = ctx.options.get("floating-tags", DEFAULT_FLOATING_TAGS)
+    return frozenset(str(word).lower() for word in words)
+
+
+def external_images(document: ComposeDocument) -> list[tuple[Service, Image]]:
+    """Images that are pulled: services with `build:` name the image they build.
+    Cached on the document: five rules judge the same images."""
+    key = ("images", 0)
+    if key not in document.cache:
+        found = []
+        for service in document.services:
+            if service.has("build"):
+                continue
+            image = service_image(document, service)
+            if image is not None:
+                found.append((service, image))
+        document.cache[key] = found
+    images: list[tuple[Service, Image]] = document.cache[key]
+    return images
+
+
+def _logging(service: Service) -> tuple[Mapping | None, Entry | None]:
+    entry = service.entry_of("logging")
+    return (entry.value if entry and isinstance(entry.value, Mapping) else None), entry
+
+
+_DOCKER_SOCKETS = ("docker.sock", "docker_engine")
+
+
+def _is_docker_socket(source: str | None) -> bool:
+    return bool(source) and source is not None and source.rstrip("/").endswith(_DOCKER_SOCKETS)
+
+
+@dataclass(frozen=True)
+class Names:
+    services: frozenset[str] = frozenset()
+    networks: frozenset[str] = frozenset()
+    volumes: frozenset[str] = frozenset()
+
+
+def _names(document: ComposeDocument) -> Names:
+    return Names(
+        frozenset(service.name for service in document.services),
+        frozenset(document.declared("networks")),
+        frozenset(document.declared("volumes")),
+    )
+
+
+def _sibling_names(directory: Path, exclude: str, project: Project | None) -> Names:
+    """Names defined by the other compose files of a directory (files used together with -f),
+    as the link stage read them."""
+    services: set[str] = set()
+    networks: set[str] = set()
+    volumes: set[str] = set()
+    listed = project.compose_siblings.get(str(directory), ()) if project is not None else ()
+    siblings = [names for name, names in listed if name != exclude][:MAX_SIBLINGS]
+    for names in siblings:
+        if names is None:
+            continue
+        services.update(names.services)
+        networks.update(names.networks)
+        volumes.update(names.volumes)
+    return Names(frozenset(services), frozenset(networks), frozenset(volumes))
+
+
+def _known_names(document: ComposeDocument, project: Project | None) -> Names | None:
+    """Names a file may refer to; None when it includes other files (anything may be defined).
+
+    A file with a non-default name (compose.prod.yaml) or an override file is combined with the
+    other compose files of its directory, so their names count too.
+    """
+    if document.top("include"):
+        return None
+    own = _names(document)
+    name = document.source.path.name
+    if not uses_siblings(name):
+        return own
+    if not document.source.path.is_absolute():
+        return own
+    others = _sibling_names(document.source.path.parent, name, project)
+    return Names(
+        own.services | others.services,
+        own.networks | others.networks,
+        own.volumes | others.volumes,
+    )
+
+
+def _dockerfile(
+    document: ComposeDocument, build: ServiceBuild, ctx: CheckContext
+) -> DockerfileFacts | None:
+    """The stages and ARGs of the Dockerfile a build uses (inline or on disk), as the link stage
+    read them; None when unreadable."""
+    project = ctx.project
+    if project is None:
+        return None
+    if build.inline is not None:
+        return project.inline_dockerfiles.get(build.inline)
+    if build.dockerfile is not None:
+        return project.dockerfiles.get(str(build.dockerfile))
+    return None
+
+
+def _linked_builds(document: ComposeDocument, ctx: CheckContext) -> list[ServiceBuild]:
+    return [build for build in service_builds(document) if build.context is not None]
+
+
+def _dockerfile_name(build: ServiceBuild) -> str:
+    if build.inline is not None:
+        return "dockerfile_inline"
+    return build.dockerfile_text or (build.dockerfile.name if build.dockerfile else "Dockerfile")

@@ -1,0 +1,25 @@
+"""DC403 host-namespace: The container shares the host's network, PID, IPC, user or UTS
+namespace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from infralint.checks.compose._common import unique, via
+from infralint.model import Violation
+from infralint.parsers.compose import ComposeDocument
+from infralint.registry import CheckContext, check
+
+
+@check("DC403")
+@unique
+def host_namespace(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
+    for service in document.services:
+        for key in ("network_mode", "pid", "ipc", "userns_mode", "uts", "net"):
+            entry = service.entry_of(key)
+            if entry is not None and (document.value(entry.value) or "").strip() == "host":
+                yield Violation(
+                    entry.value.span,
+                    f"service '{service.name}' shares the host's namespace ({key}: host)"
+                    f"{via(entry)}",
+                )
