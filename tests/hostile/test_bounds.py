@@ -113,6 +113,10 @@ def _adversarial_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "gitignore-deep", _gitignore_deep
 
 
+def _call(name: str) -> None:
+    dict(_adversarial_calls())[name]()
+
+
 def _gitignore_deep() -> None:
     from infralint.gitignore import gitignore_spec
 
@@ -136,9 +140,9 @@ ENTRY_POINTS = [
 @pytest.mark.parametrize("name", ENTRY_POINTS)
 def test_regex_entry_points_are_linear(name: str) -> None:
     """Item 13: the rewritten regexes, in-process, on 100k-character adversarial text."""
-    call = dict(_adversarial_calls())[name]
-    # In a child process, so that a regression fails in time instead of hanging the suite.
-    child = multiprocessing.get_context("fork").Process(target=call)
+    # In a child process, so that a regression fails in time instead of hanging the suite;
+    # a forkserver child, as forking the multi-threaded test worker may deadlock.
+    child = multiprocessing.get_context("forkserver").Process(target=_call, args=(name,))
     start = time.monotonic()
     child.start()
     child.join(BUDGET_S)
