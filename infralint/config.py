@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from infralint.catalog import Catalog, Rule, option_value_ok
+from infralint.languages import FILE_LANGUAGES
 from infralint.model import Severity
 from infralint.reader import read_named
 from infralint.textsafe import UNSAFE, brief_repr
@@ -22,7 +23,7 @@ PRESETS = ("recommended", "strict")
 FAIL_ON = ("error", "warning", "note", "never")
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes; larger files are IL001, not read
 MAX_CONFIG_SIZE = 1024 * 1024  # bytes; a config (or hadolint config, or pyproject) is far smaller
-FILE_GLOB_LANGUAGES = ("dockerfile", "compose", "chef", "python")
+FILE_GLOB_LANGUAGES = tuple(language.name for language in FILE_LANGUAGES)
 
 
 class ConfigError(Exception):

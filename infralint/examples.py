@@ -11,12 +11,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infralint.languages import FILE_LANGUAGES
+
+# A block's info string (the language's fence name, or its name) -> where the file is written.
 DEFAULT_PATHS = {
-    "dockerfile": "Dockerfile",
-    "yaml": "compose.yaml",
-    "compose": "compose.yaml",
-    "ruby": "recipes/default.rb",
-    "python": "app.py",
+    info: language.example_path
+    for language in FILE_LANGUAGES
+    if language.example_path
+    for info in (language.fence, language.name)
+    if info
 }
 _FENCE = re.compile(
     r"^(?P<ticks>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=ticks)[ \t]*$", re.M | re.S
