@@ -7,7 +7,7 @@ Config files from the scanned repository are data only: nothing in them can load
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,7 +201,7 @@ def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalo
     return config
 
 
-def _set_bool(attribute: str) -> Any:
+def _set_bool(attribute: str) -> Callable[[Config, Any, str], None]:
     def setter(config: Config, value: Any, where: str) -> None:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {brief_repr(value)}")
