@@ -1,4 +1,4 @@
-"""The `infralint` command line (INTERFACES.md is the contract)."""
+"""The `infralint` command line (docs/interfaces.md is the contract)."""
 
 from __future__ import annotations
 
@@ -233,7 +233,7 @@ def rules_command(
         _fail(f"--format: expected table, json or markdown, got {format!r}")
 
 
-# The keys of `rules --format json` and `rule --format json`, in INTERFACES.md's order.
+# The keys of `rules --format json` and `rule --format json`, in docs/interfaces.md's order.
 RULE_JSON_KEYS = (
     "code",
     "name",

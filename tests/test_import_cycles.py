@@ -14,7 +14,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "infralint"
 
 # Cycles that another change of the same issue breaks; remove each entry when it lands.
-# checks/python <-> fixes_python: broken by the split of the Python checks (issue 14).
+# checks/python <-> fixes_python: broken by the split of the Python checks into per-rule modules.
 KNOWN_CYCLES: set[frozenset[str]] = {
     frozenset({"infralint.checks.python", "infralint.fixes_python"}),
 }
