@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -95,6 +94,8 @@ def load_rule(code: str) -> None:
 
 def load_language(language: str) -> None:
     """Import every rule module of a language (to list all its rules)."""
+    import pkgutil  # only `rules`, docs and tests list every rule: a check run imports no more
+
     package = BY_NAME[language].checks_package
     if not _is_package(package):
         _load_legacy(language)
