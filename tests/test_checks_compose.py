@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infralint.catalog import load_catalog
+from infralint.config import Config, rule_options
 from infralint.model import Violation
 from infralint.parsers import compose
 from infralint.registry import CheckContext, checks_for
@@ -19,6 +21,7 @@ from tests.helpers import lint_directory, rule_codes, run_check
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "compose"
 ALL_DC = rule_codes("compose")
+CATALOG = load_catalog()
 
 
 def lines(violations: Iterable[Violation]) -> list[int]:
@@ -411,7 +414,8 @@ def test_checks_tolerate_any_service_shape(service: dict[str, object]) -> None:
     text = json.dumps({"version": 1, "services": {"s": service, "t": service}, "volumes": None})
     document = compose.parse(SourceFile(Path("/nonexistent/compose.yaml"), "c", text, "compose"))
     for code, check in checks_for("compose", ALL_DC):
-        for violation in check(document, CheckContext(code)):
+        options = rule_options(Config(), CATALOG.rules[code])  # as the engine passes them
+        for violation in check(document, CheckContext(code, options)):
             assert violation.span.line >= 1 and violation.message
 
 
