@@ -12,6 +12,9 @@ import os
 import nox
 
 PYTHONS = ["3.11", "3.12", "3.13"]
+# The ruff that lints infralint, here and in .pre-commit-config.yaml (tests/test_tooling.py
+# keeps the two equal): two versions disagree on what is an error.
+RUFF_VERSION = "0.17.6"
 
 nox.options.sessions = ["lint", "tests"]
 nox.options.error_on_missing_interpreters = False
@@ -25,7 +28,7 @@ for _bin in sorted(glob.glob(os.path.join(_pyenv, "versions", "3.*", "bin")), re
 @nox.session(python=PYTHONS[0])
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on the package."""
-    session.install("-e", ".[dev]")
+    session.install("-e", ".[dev]", f"ruff=={RUFF_VERSION}")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy", "--strict", "infralint")
@@ -36,7 +39,7 @@ def tests(session: nox.Session) -> None:
     """The test suite (pytest's exit 5, "no tests collected", fails the session).
 
     The minutes-long pre-commit run needs only one interpreter: the oldest one found."""
-    session.install("-e", ".[dev]")
+    session.install("-e", ".[dev]", f"ruff=={RUFF_VERSION}")
     args = list(session.posargs)
     if not args and session.python != _oldest_available():
         args = ["-m", "not slow"]

@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from infralint import __version__
-from infralint.model import Finding, Fix, Notification, Severity, Span
+from infralint.model import FileResult, Finding, Fix, Notification, Severity, Span
 from infralint.project import BuildLink
 from infralint.writer import write_atomic
 
 if TYPE_CHECKING:
-    from infralint.engine import FileJob, FileResult, Settings, WorkerContext
+    from infralint.engine import FileJob, Settings, WorkerContext
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 CACHE_DIR = ".infralint_cache"
@@ -569,8 +569,6 @@ def _result_to_json(result: FileResult) -> dict[str, Any]:
 
 
 def _result_from_json(item: Any, path: str) -> FileResult:
-    from infralint.engine import FileResult
-
     data = _typed(item, dict)
     return FileResult(
         findings=[_finding_from_json(f, path) for f in _typed(data["findings"], list)],

@@ -15,10 +15,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from infralint.languages import LANGUAGES as LANGUAGE_TABLE
 from infralint.model import Severity
 
-LANGUAGES = ("dockerfile", "compose", "chef", "python", "engine")
-CODE_PREFIX = {"DF": "dockerfile", "DC": "compose", "CB": "chef", "PY": "python", "IL": "engine"}
+LANGUAGES = tuple(language.name for language in LANGUAGE_TABLE)
+CODE_PREFIX = {language.code_prefix: language.name for language in LANGUAGE_TABLE}
+_CODE = re.compile(rf"({'|'.join(CODE_PREFIX)})\d{{3}}")
 CONCERNS = {
     "0": "engine",
     "1": "reproducibility",
@@ -181,7 +183,7 @@ def rule_from_document(path: Path, text: str) -> Rule:
     _require(not unknown, path, f"unknown front matter keys {sorted(unknown)}")
     code = data["code"]
     _require(
-        isinstance(code, str) and re.fullmatch(r"(DF|DC|CB|PY|IL)\d{3}", code) is not None,
+        isinstance(code, str) and _CODE.fullmatch(code) is not None,
         path,
         "code must look like DF101",
     )

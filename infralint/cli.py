@@ -1,4 +1,4 @@
-"""The `infralint` command line (INTERFACES.md is the contract)."""
+"""The `infralint` command line (docs/interfaces.md is the contract)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -20,6 +20,11 @@ from infralint.check_command import (
     run_check,
     warn,
 )
+
+if TYPE_CHECKING:
+    from infralint import engine
+    from infralint.catalog import Catalog, Rule
+    from infralint.config import Config
 
 app = typer.Typer(
     name="infralint",
@@ -190,7 +195,7 @@ def check(
     raise typer.Exit(status)
 
 
-def _load_settings(config: Path | None, no_config: bool) -> tuple[Any, Any, set[str]]:
+def _load_settings(config: Path | None, no_config: bool) -> tuple[Catalog, Config, set[str]]:
     try:
         return load_settings(config, no_config, None, None, None)
     except UsageError as error:
@@ -228,7 +233,7 @@ def rules_command(
         _fail(f"--format: expected table, json or markdown, got {format!r}")
 
 
-# The keys of `rules --format json` and `rule --format json`, in INTERFACES.md's order.
+# The keys of `rules --format json` and `rule --format json`, in docs/interfaces.md's order.
 RULE_JSON_KEYS = (
     "code",
     "name",
@@ -244,14 +249,14 @@ RULE_JSON_KEYS = (
 )
 
 
-def _rule_json(rule: Any) -> dict[str, Any]:
+def _rule_json(rule: Rule) -> dict[str, Any]:
     from infralint.catalog import rule_record
 
     record = rule_record(rule)
     return {key: record[key] for key in RULE_JSON_KEYS}
 
 
-def rules_markdown_table(rules: list[Any]) -> str:
+def rules_markdown_table(rules: list[Rule]) -> str:
     lines = ["| code | name | default | fix | peers | summary |", "|---|---|---|---|---|---|"]
     for rule in rules:
         state = rule.severity.value if rule.enabled else "off"
@@ -276,7 +281,7 @@ def rule_command(
         _print_rule(rule, format)
 
 
-def _print_rule(rule: Any, format: str) -> None:
+def _print_rule(rule: Rule, format: str) -> None:
     if format == "json":
         data = _rule_json(rule)
         data["documentation"] = rule.document
@@ -368,7 +373,9 @@ baseline_app = typer.Typer(
 app.add_typer(baseline_app, name="baseline")
 
 
-def _baseline_run(paths: list[str] | None, config: Path | None, no_config: bool) -> Any:
+def _baseline_run(
+    paths: list[str] | None, config: Path | None, no_config: bool
+) -> engine.RunResult:
     from infralint import engine
 
     cwd = Path.cwd()
@@ -468,10 +475,3 @@ def clean_command() -> None:
     root = project_root(Path.cwd(), None)
     removed = cache.clean(root)
     typer.echo(f"removed {root / cache.CACHE_DIR}" if removed else "no cache to remove")
-
-
-def main() -> None:
-    """Console entry point (kept for callers of infralint.cli:main)."""
-    from infralint.entry import main as entry_main
-
-    entry_main()

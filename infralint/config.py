@@ -7,12 +7,13 @@ Config files from the scanned repository are data only: nothing in them can load
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from infralint.catalog import Catalog, Rule, option_value_ok
+from infralint.languages import FILE_LANGUAGES
 from infralint.model import Severity
 from infralint.reader import read_named
 from infralint.textsafe import UNSAFE, brief_repr
@@ -22,7 +23,7 @@ PRESETS = ("recommended", "strict")
 FAIL_ON = ("error", "warning", "note", "never")
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes; larger files are IL001, not read
 MAX_CONFIG_SIZE = 1024 * 1024  # bytes; a config (or hadolint config, or pyproject) is far smaller
-FILE_GLOB_LANGUAGES = ("dockerfile", "compose", "chef", "python")
+FILE_GLOB_LANGUAGES = tuple(language.name for language in FILE_LANGUAGES)
 
 
 class ConfigError(Exception):
@@ -200,7 +201,7 @@ def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalo
     return config
 
 
-def _set_bool(attribute: str) -> Any:
+def _set_bool(attribute: str) -> Callable[[Config, Any, str], None]:
     def setter(config: Config, value: Any, where: str) -> None:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {brief_repr(value)}")

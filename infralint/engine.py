@@ -19,7 +19,17 @@ from infralint import reader, registry
 from infralint.catalog import Catalog
 from infralint.config import Config, effective_severity, ignored_for_path, rule_options
 from infralint.discovery import NOT_READ, Candidate, classify_content, classify_name, discover
-from infralint.model import Finding, Notification, ParseError, ParseProblem, Severity, Span
+from infralint.languages import LANGUAGES
+from infralint.model import (
+    FileResult,
+    Finding,
+    Notification,
+    ParseError,
+    ParseProblem,
+    Severity,
+    Span,
+    Violation,
+)
 from infralint.project import BuildLink, Project
 from infralint.source import Document, SourceFile
 from infralint.suppressions import (
@@ -31,11 +41,17 @@ from infralint.suppressions import (
 )
 
 if TYPE_CHECKING:
+    from _hashlib import HASH
+
     from infralint.baseline import Entry
+    from infralint.cache import Cache
     from infralint.fixing import FixReport, FixRequest
 
+# code, severity, message, span, anchor, and the violation (None for engine findings).
+RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
+
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
-COMMENT_LANGUAGES = {"dockerfile", "compose", "chef", "python"}
+COMMENT_LANGUAGES = {language.name for language in LANGUAGES if language.comment}
 
 
 @dataclass
@@ -72,15 +88,6 @@ class FileJob(NamedTuple):
     language: str
     reason: str
     text: str | None = None  # stdin content
-
-
-@dataclass
-class FileResult:
-    """What checking one file produced."""
-
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Finding] = field(default_factory=list)
-    notifications: list[Notification] = field(default_factory=list)
 
 
 @dataclass
@@ -207,7 +214,7 @@ class _Fingerprints:
     def __init__(self, repo_path: str) -> None:
         self.repo_path = repo_path
         self._normalised: dict[str, str] = {}
-        self._prefixes: dict[tuple[str, str], Any] = {}
+        self._prefixes: dict[tuple[str, str], HASH] = {}
         self._seen: dict[tuple[str, str], int] = {}
 
     def _key(self, code: str, anchor: str) -> tuple[str, str]:
@@ -256,7 +263,7 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
     enabled = set(context.enabled)
     if config.per_file_ignores:
         enabled -= ignored_for_path(config, _config_relative(job, config), catalog)
-    raw_findings: list[tuple[str, Severity, str, Span, str | None, Any]] = []
+    raw_findings: list[RawFinding] = []
     source: SourceFile | None = None
     document: Document | None = None
     try:
@@ -309,7 +316,7 @@ def _internal_il001(
     config: Config,
     job: FileJob,
     result: FileResult,
-    raw_findings: list[tuple[str, Severity, str, Span, str | None, Any]],
+    raw_findings: list[RawFinding],
 ) -> None:
     """A file that could not be fully checked is an IL001 finding: it counts for the exit
     status, where a notification alone let a file nobody checked pass."""
@@ -334,7 +341,7 @@ def _run_checks(
     catalog: Catalog,
     context: WorkerContext,
     failures: list[str],
-) -> Iterable[tuple[str, Severity, str, Span, str | None, Any]]:
+) -> Iterable[RawFinding]:
     for plan in _plan(job.language, enabled, catalog, context):
         try:
             violations = list(plan.function(document, plan.context))
@@ -361,7 +368,7 @@ def _finish(
     job: FileJob,
     source: SourceFile,
     document: Document | None,
-    raw: list[tuple[str, Severity, str, Span, str | None, Any]],
+    raw: list[RawFinding],
     enabled: set[str],
     catalog: Catalog,
     config: Config,
@@ -392,8 +399,8 @@ def _finish(
             path=job.display_path,
             span=span,
             fingerprint=fingerprints.next(code, anchor_text),
-            peer=getattr(violation, "peer", None) or _single_peer(catalog, code),
-            fix=getattr(violation, "fix", None),
+            peer=(violation.peer if violation else None) or _single_peer(catalog, code),
+            fix=violation.fix if violation else None,
         )
         covering = coverage.first(code, span.line)
         if covering is not None:
@@ -455,7 +462,7 @@ class Collected:
     parsed: dict[str, Document]  # absolute path -> document parsed while linking
 
 
-def collect_jobs(paths: list[str], settings: Settings, store: Any = None) -> Collected:
+def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = None) -> Collected:
     config = settings.config
     walk_paths = [path for path in paths if path != "-"]
     candidates, missing = discover(
@@ -561,7 +568,7 @@ def _link_compose(
     settings: Settings,
     project: Project,
     parsed: dict[str, Document],
-    store: Any,
+    store: Cache | None,
 ) -> list[Candidate]:
     """Read each compose file's `build:` links; lint linked Dockerfiles in the same run.
 
@@ -787,7 +794,7 @@ def _execute(
     jobs: list[FileJob],
     context: WorkerContext,
     settings: Settings,
-    store: Any,
+    store: Cache | None,
     parsed: dict[str, Document],
 ) -> list[FileResult]:
     results: list[FileResult | None] = [None] * len(jobs)
@@ -806,9 +813,10 @@ def _execute(
     def check_local() -> None:
         for index in local:
             # Popped: a checked document (and the Dockerfiles its checks read) can be freed.
-            results[index] = check_file(jobs[index], context, parsed.pop(jobs[index].path))
+            result = check_file(jobs[index], context, parsed.pop(jobs[index].path))
+            results[index] = result
             if store is not None:
-                store.put(jobs[index], context, results[index])
+                store.put(jobs[index], context, result)
 
     workers = min(settings.jobs, len(pending))
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:

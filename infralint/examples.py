@@ -1,6 +1,7 @@
 """Rule-document examples as executable cases (used by the test suite and `tools/`).
 
-A fenced block under `## Examples` is a case; `# expect: CODE` annotates the next code line.
+A fenced block under `## Examples` is a case; `# expect: CODE` annotates the next code line,
+`# expect: CODE "fragment"` also requires the finding's message to contain the fragment.
 See CONTRIBUTING.md for the format.
 """
 
@@ -10,20 +11,34 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
+from infralint.languages import FILE_LANGUAGES
+
+# A block's info string (the language's fence name, or its name) -> where the file is written.
 DEFAULT_PATHS = {
-    "dockerfile": "Dockerfile",
-    "yaml": "compose.yaml",
-    "compose": "compose.yaml",
-    "ruby": "recipes/default.rb",
-    "python": "app.py",
+    info: language.example_path
+    for language in FILE_LANGUAGES
+    if language.example_path
+    for info in (language.fence, language.name)
+    if info
 }
 _FENCE = re.compile(
     r"^(?P<ticks>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=ticks)[ \t]*$", re.M | re.S
 )
+_CODE_AND_FRAGMENT = r'[A-Z]{2}\d{3}(?:\s*"[^"\n]*")?'
 _EXPECT = re.compile(
-    r"#\s*expect(?P<file>-file)?:\s*(?P<codes>[A-Z]{2}\d{3}(?:[,\s]+[A-Z]{2}\d{3})*)"
+    rf"#\s*expect(?P<file>-file)?:\s*(?P<codes>{_CODE_AND_FRAGMENT}(?:[,\s]+{_CODE_AND_FRAGMENT})*)"
 )
+_ITEM = re.compile(r'(?P<code>[A-Z]{2}\d{3})(?:\s*"(?P<fragment>[^"\n]*)")?')
+
+
+class Expectation(NamedTuple):
+    """One expected finding: `# expect: DF101 "neither tag"` (the fragment is optional)."""
+
+    line: int
+    code: str
+    fragment: str | None
 
 
 @dataclass
@@ -52,24 +67,49 @@ class Example:
 
 
 def expectations(text: str, code: str) -> Counter[int]:
+    """Line -> how many findings of `code` are expected there."""
+    return Counter(item.line for item in expectation_list(text) if item.code == code)
+
+
+def expectation_list(text: str) -> list[Expectation]:
+    """Every `# expect:` annotation of a file, at the line it annotates."""
     lines = text.splitlines()
-    found: Counter[int] = Counter()
+    found: list[Expectation] = []
     for index, line in enumerate(lines):
         match = _EXPECT.search(line)
         if not match:
             continue
-        codes = re.split(r"[,\s]+", match.group("codes").strip())
-        count = codes.count(code)
-        if not count:
-            continue
         if match.group("file"):
-            found[1] += count
-            continue
-        target = index + 1
-        while target < len(lines) and _EXPECT.search(lines[target]):
+            target = 1
+        else:
+            target = index + 1
+            while target < len(lines) and _EXPECT.search(lines[target]):
+                target += 1
             target += 1
-        found[target + 1] += count
+        found.extend(
+            Expectation(target, item.group("code"), item.group("fragment"))
+            for item in _ITEM.finditer(match.group("codes"))
+        )
     return found
+
+
+def missing_fragments(
+    example: Example, code: str, messages: dict[tuple[str, int], list[str]]
+) -> list[str]:
+    """The expected message fragments of `code` that no finding at their line contains.
+
+    `messages` maps (path, line) to the messages of the rule's findings there."""
+    missing = []
+    for example_file in example.files:
+        for item in expectation_list(example_file.text):
+            if item.code != code or item.fragment is None:
+                continue
+            found = messages.get((example_file.path, item.line), [])
+            if not any(item.fragment in message for message in found):
+                missing.append(
+                    f"{example_file.path}:{item.line}: no message with {item.fragment!r}"
+                )
+    return missing
 
 
 def _attributes(info: str) -> tuple[str, dict[str, str]]:

@@ -10,6 +10,7 @@ start-up, where a frozen dataclass costs ~1 ms each to build, and creates millio
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
@@ -134,3 +135,15 @@ class Notification(NamedTuple):
     path: str | None = None
     level: Severity = Severity.ERROR
     rule: str | None = None
+
+
+@dataclass
+class FileResult:
+    """What checking one file produced (a dataclass: the engine fills its lists in place).
+
+    Here rather than in engine.py so that the cache can rebuild one without importing the
+    engine, which imports the cache."""
+
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)

@@ -1,43 +1,42 @@
-"""Binds check functions to rule codes. Check modules are imported only for languages in use.
+"""Binds check functions to rule codes. Only the modules of enabled rules are imported.
 
 A check is a plain function `(document, context) -> Iterable[Violation]`, registered with
-`@check("DF101")`. Its rule's metadata lives in rules/DF101.md (see catalog.py).
+`@check("DF101")` in its own module, `infralint/checks/dockerfile/df101.py`. Its rule's metadata
+lives in rules/DF101.md (see catalog.py); its language in infralint/languages.py.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from infralint.languages import BY_NAME, FILE_LANGUAGES, language_of
 from infralint.model import Violation
 
 if TYPE_CHECKING:
     from infralint.project import Project
+    from infralint.source import Document, SourceFile
 
+# The document is `Any`: each check takes its own language's document class, and a Callable
+# over `Document` would refuse them (parameters are contravariant).
 CheckFunction = Callable[[Any, "CheckContext"], Iterable[Violation]]
 F = TypeVar("F", bound=CheckFunction)
 
 _CHECKS: dict[str, CheckFunction] = {}
 
 
-def _rule_modules(language: str) -> tuple[str, ...]:
-    """The rule modules of a per-rule check package (`checks/dockerfile/df101.py` ...), listed
-    from the package directory without importing them; helper modules (`_common`) are left out."""
-    directory = Path(__file__).parent / "checks" / language
-    names = sorted(path.stem for path in directory.glob("[!_]*.py"))
-    return tuple(f"infralint.checks.{language}.{name}" for name in names)
+class RuleModuleMissing(RuntimeError):
+    """A rule of the catalogue has no check module (a bug in the repository)."""
 
 
-# Language name -> (parser module, check modules). Engine-level rules (IL) have no module.
-LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "dockerfile": ("infralint.parsers.dockerfile", _rule_modules("dockerfile")),
-    "compose": ("infralint.parsers.compose", _rule_modules("compose")),
-    "chef": ("infralint.parsers.chef", _rule_modules("chef")),
-    "python": ("infralint.parsers.python", _rule_modules("python")),
-}
+class Parser(Protocol):
+    """A parser module: infralint.parsers.<language>."""
+
+    def parse(self, source: SourceFile) -> Document: ...
 
 
 @dataclass
@@ -45,6 +44,8 @@ class CheckContext:
     """What a check may know besides its document."""
 
     code: str
+    # Every option the rule document declares, with its default unless configured
+    # (config.rule_options): a check reads `options[name]` and repeats no default.
     options: Mapping[str, Any] = field(default_factory=dict)
     project: Project | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
@@ -64,9 +65,61 @@ def check(code: str) -> Callable[[F], F]:
     return register
 
 
+def rule_module(code: str) -> str:
+    """The module holding the check of rule `code`: infralint.checks.<language>.<code lower>."""
+    return f"{language_of(code).checks_package}.{code.lower()}"
+
+
+@cache
+def _is_package(name: str) -> bool:
+    """Whether `name` is a package (imports only its parents)."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError:  # a parent is missing or is a plain module
+        return False
+    return spec is not None and spec.submodule_search_locations is not None
+
+
+def load_rule(code: str) -> None:
+    """Import the module of rule `code` (registering its check)."""
+    package = language_of(code).checks_package
+    if not _is_package(package):
+        _load_legacy(language_of(code).name)
+        return
+    module = rule_module(code)
+    if importlib.util.find_spec(module) is None:
+        raise RuleModuleMissing(f"rule {code} has no check module {module}")
+    importlib.import_module(module)
+
+
 def load_language(language: str) -> None:
-    """Import the check module of a language (registering its checks)."""
-    for module in LANGUAGES[language][1]:
+    """Import every rule module of a language (to list all its rules)."""
+    import pkgutil  # only `rules`, docs and tests list every rule: a check run imports no more
+
+    package = BY_NAME[language].checks_package
+    if not _is_package(package):
+        _load_legacy(language)
+        return
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        if not info.name.startswith("_"):  # _common.py and friends hold helpers, not rules
+            importlib.import_module(f"{package}.{info.name}")
+
+
+def _load_legacy(language: str) -> None:
+    """The check modules of a language not yet split into one module per rule.
+
+    Only for the transition: remove this function once every language is a package."""
+    modules = {
+        "dockerfile": (
+            "infralint.checks.dockerfile",
+            "infralint.checks.dockerfile_packages",
+            "infralint.checks.dockerfile_commands",
+        ),
+        "compose": ("infralint.checks.compose",),
+        "chef": ("infralint.checks.chef",),
+        "python": ("infralint.checks.python",),
+    }[language]
+    for module in modules:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:
@@ -74,17 +127,22 @@ def load_language(language: str) -> None:
                 raise
 
 
-def parser_module(language: str) -> Any:
-    return importlib.import_module(LANGUAGES[language][0])
+def parser_module(language: str) -> Parser:
+    parser = BY_NAME[language].parser
+    if parser is None:
+        raise ValueError(f"{language} rules check no files")
+    return cast(Parser, importlib.import_module(parser))
 
 
 def checks_for(language: str, codes: Iterable[str]) -> list[tuple[str, CheckFunction]]:
     """The registered checks among `codes` for one language, in code order."""
-    load_language(language)
-    return [(code, _CHECKS[code]) for code in sorted(codes) if code in _CHECKS]
+    ordered = sorted(codes)
+    for code in ordered:
+        load_rule(code)
+    return [(code, _CHECKS[code]) for code in ordered if code in _CHECKS]
 
 
 def registered_codes() -> set[str]:
-    for language in LANGUAGES:
-        load_language(language)
+    for language in FILE_LANGUAGES:
+        load_language(language.name)
     return set(_CHECKS)

@@ -4,67 +4,14 @@ the engine in tests/test_rule_examples.py)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from infralint.checks.chef import (
-    cb101,
-    cb102,
-    cb103,
-    cb104,
-    cb105,
-    cb106,
-    cb107,
-    cb108,
-    cb109,
-    cb201,
-    cb202,
-    cb203,
-    cb204,
-    cb205,
-    cb206,
-    cb207,
-    cb208,
-    cb209,
-    cb210,
-    cb301,
-    cb302,
-    cb401,
-    cb501,
-    cb502,
-)
-from infralint.model import Severity, Violation
+from infralint.model import Severity
 from infralint.parsers.chef import ChefDocument, parse
-from infralint.registry import CheckContext
+from infralint.registry import CheckContext, checks_for
 from infralint.source import SourceFile
-
-FUNCTIONS = {
-    "CB101": cb101.package_upgrade_action,
-    "CB102": cb102.package_unpinned,
-    "CB103": cb103.remote_file_without_checksum,
-    "CB104": cb104.vcs_moving_revision,
-    "CB105": cb105.dependency_unconstrained,
-    "CB106": cb106.lockfile_missing,
-    "CB107": cb107.insecure_source,
-    "CB108": cb108.weak_checksum,
-    "CB109": cb109.docker_image_unpinned,
-    "CB201": cb201.script_without_guard,
-    "CB202": cb202.shell_package_management,
-    "CB203": cb203.shell_service_control,
-    "CB204": cb204.shell_download,
-    "CB205": cb205.shell_vcs,
-    "CB206": cb206.shell_file_management,
-    "CB207": cb207.compile_time_shell_out,
-    "CB208": cb208.persistent_node_attributes,
-    "CB209": cb209.ignore_failure,
-    "CB210": cb210.apt_update_every_run,
-    "CB301": cb301.command_output_to_log_file,
-    "CB302": cb302.chef_log_to_file,
-    "CB401": cb401.sensitive_not_marked,
-    "CB501": cb501.guard_string_in_block,
-    "CB502": cb502.guard_without_block,
-}
+from tests.helpers import rule_codes, run_check
 
 
 def document(text: str, path: str = "recipes/default.rb", root: Path | None = None) -> ChefDocument:
@@ -72,19 +19,8 @@ def document(text: str, path: str = "recipes/default.rb", root: Path | None = No
     return parse(SourceFile(base / path, path, text, "chef"))
 
 
-def run(
-    code: str,
-    text: str,
-    path: str = "recipes/default.rb",
-    root: Path | None = None,
-    settings: dict[str, Any] | None = None,
-) -> list[Violation]:
-    ctx = CheckContext(code=code, settings=settings or {})
-    return list(FUNCTIONS[code](document(text, path, root), ctx))
-
-
 def lines(code: str, text: str, path: str = "recipes/default.rb") -> list[int]:
-    return [v.span.line for v in run(code, text, path)]
+    return [v.span.line for v in run_check(code, text, path=path)]
 
 
 # --------------------------------------------------------------------------- CB201 traps
@@ -101,11 +37,11 @@ def lines(code: str, text: str, path: str = "recipes/default.rb") -> list[int]:
     ],
 )
 def test_cb201_guards_and_action_nothing_are_accepted(guard: str) -> None:
-    assert run("CB201", f"execute 'make install' do\n  {guard}\nend\n") == []
+    assert run_check("CB201", f"execute 'make install' do\n  {guard}\nend\n") == []
 
 
 def test_cb201_flags_unguarded_script_with_a_warning() -> None:
-    (violation,) = run("CB201", "bash 'build' do\n  code 'make'\nend\n")
+    (violation,) = run_check("CB201", "bash 'build' do\n  code 'make'\nend\n")
     assert violation.span.line == 1
     assert "bash 'build'" in violation.message
     assert violation.severity is None  # the rule's own level (warning)
@@ -121,19 +57,19 @@ def test_cb201_flags_unguarded_script_with_a_warning() -> None:
     ],
 )
 def test_cb201_only_ruby_conditional_is_a_note(text: str) -> None:
-    (violation,) = run("CB201", text)
+    (violation,) = run_check("CB201", text)
     assert violation.severity == Severity.NOTE
     assert "decides whether it runs" in violation.message
 
 
 def test_cb201_non_script_resources_are_not_judged() -> None:
-    assert run("CB201", "package 'curl'\ntemplate '/etc/x'\n") == []
+    assert run_check("CB201", "package 'curl'\ntemplate '/etc/x'\n") == []
 
 
 def test_execute_in_libraries_is_not_flagged() -> None:
     text = "module H\n  def go\n    execute('apt-get install -y x')\n  end\nend\n"
     for code in ("CB201", "CB202"):
-        assert run(code, text, "libraries/helpers.rb") == []
+        assert run_check(code, text, path="libraries/helpers.rb") == []
 
 
 # --------------------------------------------------------------------------- scripts
@@ -141,25 +77,25 @@ def test_execute_in_libraries_is_not_flagged() -> None:
 
 def test_command_overrides_the_name() -> None:
     text = "execute 'apt-get update' do\n  command '/usr/bin/refresh'\n  action :nothing\nend\n"
-    assert run("CB202", text) == []
+    assert run_check("CB202", text) == []
     text = "execute 'refresh' do\n  command 'apt-get update'\n  action :nothing\nend\n"
     assert lines("CB202", text) == [2]
 
 
 def test_name_is_analysed_when_no_command() -> None:
-    (violation,) = run("CB202", "execute 'sudo apt-get -y install curl'\n")
+    (violation,) = run_check("CB202", "execute 'sudo apt-get -y install curl'\n")
     assert "apt-get install" in violation.message
 
 
 def test_heredoc_code_is_analysed_at_its_line_and_column() -> None:
     text = "bash 'x' do\n  code <<-EOH\n    set -e\n    systemctl restart app\n  EOH\nend\n"
-    (violation,) = run("CB203", text)
+    (violation,) = run_check("CB203", text)
     assert (violation.span.line, violation.span.column) == (4, 5)
 
 
 def test_guard_strings_are_not_commands_the_resource_runs() -> None:
     text = "execute 'true' do\n  not_if 'curl -fs http://localhost/health'\nend\n"
-    assert run("CB204", text) == []
+    assert run_check("CB204", text) == []
 
 
 def test_loop_resources_are_each_analysed_once_per_message() -> None:
@@ -169,14 +105,16 @@ def test_loop_resources_are_each_analysed_once_per_message() -> None:
 
 
 def test_cb204_pipe_to_shell_is_an_error() -> None:
-    (violation,) = run("CB204", "execute 'curl -fsSL https://x/install.sh | sudo bash'\n")
+    (violation,) = run_check("CB204", "execute 'curl -fsSL https://x/install.sh | sudo bash'\n")
     assert violation.severity == Severity.ERROR
-    (plain,) = run("CB204", "execute 'wget -q https://x/tool.tgz'\n")
+    (plain,) = run_check("CB204", "execute 'wget -q https://x/tool.tgz'\n")
     assert plain.severity is None
 
 
 def test_cb204_python_reading_code_from_argument_is_not_pipe_to_shell() -> None:
-    (violation,) = run("CB204", "execute \"curl -s https://x/a.json | python3 -c 'import sys'\"\n")
+    (violation,) = run_check(
+        "CB204", "execute \"curl -s https://x/a.json | python3 -c 'import sys'\"\n"
+    )
     assert violation.severity is None
 
 
@@ -189,7 +127,7 @@ def test_cb204_python_reading_code_from_argument_is_not_pipe_to_shell() -> None:
     ],
 )
 def test_cb205(command: str, flagged: bool) -> None:
-    assert bool(run("CB205", f"execute '{command}'\n")) is flagged
+    assert bool(run_check("CB205", f"execute '{command}'\n")) is flagged
 
 
 @pytest.mark.parametrize(
@@ -203,7 +141,7 @@ def test_cb205(command: str, flagged: bool) -> None:
     ],
 )
 def test_cb206(command: str, flagged: bool) -> None:
-    assert bool(run("CB206", f"execute '{command}'\n")) is flagged
+    assert bool(run_check("CB206", f"execute '{command}'\n")) is flagged
 
 
 @pytest.mark.parametrize(
@@ -216,7 +154,7 @@ def test_cb206(command: str, flagged: bool) -> None:
     ],
 )
 def test_cb203(command: str, flagged: bool) -> None:
-    assert bool(run("CB203", f"execute '{command}'\n")) is flagged
+    assert bool(run_check("CB203", f"execute '{command}'\n")) is flagged
 
 
 @pytest.mark.parametrize(
@@ -230,12 +168,12 @@ def test_cb203(command: str, flagged: bool) -> None:
     ],
 )
 def test_cb301(command: str, flagged: bool) -> None:
-    assert bool(run("CB301", f"execute '{command}'\n")) is flagged
+    assert bool(run_check("CB301", f"execute '{command}'\n")) is flagged
 
 
 def test_non_shell_interpreters_are_not_read_as_shell() -> None:
     text = "python 'x' do\n  code 'import os; os.system(\"apt-get install x\")'\nend\n"
-    assert run("CB202", text) == []
+    assert run_check("CB202", text) == []
 
 
 # --------------------------------------------------------------------------- 1xx
@@ -249,7 +187,7 @@ def test_cb101_and_cb102_with_loops_and_removal() -> None:
         "package 'e' do\n  version '1.0'\nend\n"
     )
     assert lines("CB101", text) == [3]
-    messages = [v.message for v in run("CB102", text)]
+    messages = [v.message for v in run_check("CB102", text)]
     assert messages == [
         "package 'a' has no version (set `version`)",
         "package 'b' has no version (set `version`)",
@@ -280,7 +218,7 @@ def test_cb103_local_and_url_sources() -> None:
 def test_cb104(revision: str | None, flagged: bool) -> None:
     line = f"  revision {revision}\n" if revision else ""
     text = f"git '/opt/app' do\n  repository 'https://x/app.git'\n{line}end\n"
-    assert bool(run("CB104", text)) is flagged
+    assert bool(run_check("CB104", text)) is flagged
 
 
 def test_cb105_metadata_and_berksfile() -> None:
@@ -299,16 +237,17 @@ def test_cb105_metadata_and_berksfile() -> None:
 
 def test_cb106_settings(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
-    (tmp_path / "Berksfile").write_text("metadata\n")
-    assert len(run("CB106", "metadata\n", "Berksfile", tmp_path)) == 1
+    berksfile = tmp_path / "Berksfile"
+    berksfile.write_text("metadata\n")
+    assert len(run_check("CB106", "metadata\n", path=berksfile)) == 1
     library = {"cookbook-kind": "library"}
-    assert run("CB106", "metadata\n", "Berksfile", tmp_path, library) == []
+    assert run_check("CB106", "metadata\n", path=berksfile, settings=library) == []
     (tmp_path / ".gitignore").write_text("Berksfile.lock\n")
-    assert run("CB106", "metadata\n", "Berksfile", tmp_path) == []
+    assert run_check("CB106", "metadata\n", path=berksfile) == []
     application = {"cookbook-kind": "application"}
-    assert len(run("CB106", "metadata\n", "Berksfile", tmp_path, application)) == 1
+    assert len(run_check("CB106", "metadata\n", path=berksfile, settings=application)) == 1
     (tmp_path / "Berksfile.lock").write_text("DEPENDENCIES\n")
-    assert run("CB106", "metadata\n", "Berksfile", tmp_path, application) == []
+    assert run_check("CB106", "metadata\n", path=berksfile, settings=application) == []
 
 
 def test_cb107_and_cb108() -> None:
@@ -318,7 +257,7 @@ def test_cb107_and_cb108() -> None:
         f"  checksum '{'a' * 64}'\nend\n"
     )
     assert lines("CB107", text) == [2, 6]
-    (weak,) = run("CB108", text)
+    (weak,) = run_check("CB108", text)
     assert weak.span.line == 3 and "6 characters" in weak.message
 
 
@@ -349,7 +288,7 @@ def test_cb207_compile_time_only() -> None:
 
 def test_cb207_not_in_custom_resource_actions() -> None:
     text = "action :run do\n  out = shell_out!('id')\nend\n"
-    assert run("CB207", text, "resources/thing.rb") == []
+    assert run_check("CB207", text, path="resources/thing.rb") == []
 
 
 def test_cb208_node_writes() -> None:
@@ -362,12 +301,12 @@ def test_cb209_and_cb210() -> None:
     text = "execute 'a' do\n  ignore_failure true\nend\napt_update 'u' do\n  action :update\nend\n"
     assert lines("CB209", text) == [2]
     assert lines("CB210", text) == [5]
-    assert run("CB210", "apt_update 'u'\n") == []
+    assert run_check("CB210", "apt_update 'u'\n") == []
 
 
 def test_cb302_config_and_resource() -> None:
     assert lines("CB302", "log_location '/var/log/chef/client.log'\n", "client.rb") == [1]
-    assert run("CB302", "log_location STDOUT\nlog_location :syslog\n", "client.rb") == []
+    assert run_check("CB302", "log_location STDOUT\nlog_location :syslog\n", path="client.rb") == []
     text = "chef_client_config 'client.rb' do\n  log_location '/var/log/c.log'\nend\n"
     assert lines("CB302", text) == [2]
 
@@ -376,11 +315,11 @@ def test_cb401() -> None:
     flagged = "template '/x' do\n  variables(db: { password: node['p'] })\nend\n"
     assert lines("CB401", flagged) == [1]
     masked = "user 'app' do\n  password '$6$x'\nend\n"
-    assert run("CB401", masked) == []
+    assert run_check("CB401", masked) == []
     marked = "mysql_user 'a' do\n  password 'x'\n  sensitive true\nend\n"
-    assert run("CB401", marked) == []
+    assert run_check("CB401", marked) == []
     empty = "mysql_user 'a' do\n  password nil\nend\n"
-    assert run("CB401", empty) == []
+    assert run_check("CB401", empty) == []
 
 
 def test_cb501_and_cb502() -> None:
@@ -398,7 +337,7 @@ def test_checks_tolerate_a_partial_document() -> None:
     text = "package 'a' do\n  action :upgrade\nend\ndef broken(\n  )) ]\nend\n"
     parsed = document(text)
     assert parsed.problems
-    for code, function in FUNCTIONS.items():
+    for code, function in checks_for("chef", rule_codes("chef")):
         list(function(parsed, CheckContext(code=code)))
     assert lines("CB101", text) == [2]
 
@@ -423,21 +362,21 @@ def test_fixture_cookbooks_through_the_engine() -> None:
 def test_cb207_system_property_of_user_resource_is_not_a_shell_out() -> None:
     text = "user 'app' do\n  system true\n  shell '/bin/false'\nend\n"
     text += "group 'g' do\n  system(true)\nend\n"
-    assert run("CB207", text) == []
+    assert run_check("CB207", text) == []
     assert lines("CB207", "system('reboot') if node['x']\n") == [1]
 
 
 def test_cb203_daemon_reload_is_not_service_control() -> None:
     text = "execute 'systemctl daemon-reload' do\n  action :nothing\nend\n"
-    assert run("CB203", text) == []
+    assert run_check("CB203", text) == []
 
 
 def test_cb103_verify_block_counts_as_integrity_check() -> None:
     text = "remote_file '/a' do\n  source 'https://x/a'\n  verify { |f| check(f) }\nend\n"
-    assert run("CB103", text) == []
+    assert run_check("CB103", text) == []
 
 
 def test_shell_positions_in_heredoc_count_code_points() -> None:
     text = "bash 'ünïcödé' do\n  code <<-EOH\n    echo 'é€' && apt-get install -y x\n  EOH\nend\n"
-    (violation,) = run("CB202", text)
+    (violation,) = run_check("CB202", text)
     assert (violation.span.line, violation.span.column) == (3, 18)  # 21 in UTF-8 bytes

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,32 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infralint import project_links
+from infralint.catalog import load_catalog
+from infralint.config import Config, rule_options
 from infralint.model import Violation
 from infralint.parsers import compose
-from infralint.project import Project
 from infralint.registry import CheckContext, checks_for
 from infralint.source import SourceFile
-from tests.helpers import lint_directory
+from tests.helpers import lint_directory, rule_codes, run_check
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "compose"
-ALL_DC = [f"DC{n}" for n in (101, 102, 103, 104, 105, 106, 201, 301, 302, 303, 304, 305)] + [
-    f"DC{n}" for n in (*range(401, 408), *range(501, 511))
-]
-
-
-def run(
-    text: str, code: str, path: Path | None = None, options: dict[str, object] | None = None
-) -> list[Violation]:
-    path = path or Path("/nonexistent/compose.yaml")
-    document = compose.parse(SourceFile(path, path.name, text, "compose"))
-    [(_, check)] = checks_for("compose", [code])
-    # The engine's project: reads stay inside the scanned tree, here the file's directory.
-    project = Project(path.parent, roots=(os.path.realpath(path.parent),))
-    # And its link stage: what checks quote from other files is read before they run.
-    project_links.read_compose_siblings(project, [path])
-    project_links.read_dockerfiles(project, project_links.build_project(path.parent, [document]))
-    return list(check(document, CheckContext(code, options or {}, project=project)))
+ALL_DC = rule_codes("compose")
+CATALOG = load_catalog()
 
 
 def lines(violations: Iterable[Violation]) -> list[int]:
@@ -67,11 +51,11 @@ ANCHORS = (FIXTURES / "anchors" / "compose.yaml").read_text()
     ],
 )
 def test_findings_point_at_real_lines_through_anchors(code: str, expected: list[int]) -> None:
-    assert lines(run(ANCHORS, code)) == expected
+    assert lines(run_check(code, ANCHORS)) == expected
 
 
 def test_merged_findings_say_via_merge() -> None:
-    [violation] = run(ANCHORS, "DC401")
+    [violation] = run_check("DC401", ANCHORS)
     assert violation.message.endswith("(via <<)")
 
 
@@ -103,28 +87,28 @@ services:
 
 
 def test_image_rules_split_the_cases() -> None:
-    assert lines(run(IMAGES, "DC101")) == [3, 9, 20]
-    assert lines(run(IMAGES, "DC102")) == [5]
-    assert lines(run(IMAGES, "DC104")) == [11, 13]
-    assert lines(run(IMAGES, "DC103")) == [3, 5, 7, 9, 20]
-    assert lines(run(IMAGES, "DC105")) == []
+    assert lines(run_check("DC101", IMAGES)) == [3, 9, 20]
+    assert lines(run_check("DC102", IMAGES)) == [5]
+    assert lines(run_check("DC104", IMAGES)) == [11, 13]
+    assert lines(run_check("DC103", IMAGES)) == [3, 5, 7, 9, 20]
+    assert lines(run_check("DC105", IMAGES)) == []
 
 
 def test_dc104_names_the_variable() -> None:
-    messages = [violation.message for violation in run(IMAGES, "DC104")]
+    messages = [violation.message for violation in run_check("DC104", IMAGES)]
     assert "${TAG}" in messages[0] and "${IMAGE}" in messages[1]
 
 
 def test_dotenv_resolves_images() -> None:
     path = FIXTURES / "dotenv" / "compose.yaml"
     text = path.read_text()
-    assert lines(run(text, "DC104", path)) == [7]
-    assert lines(run(text, "DC101", path)) == []
+    assert lines(run_check("DC104", text, path=path)) == [7]
+    assert lines(run_check("DC101", text, path=path)) == []
 
 
 def test_floating_tags_option() -> None:
     text = "services:\n  a:\n    image: app:dev\n  b:\n    image: app:latest\n"
-    assert lines(run(text, "DC102", options={"floating-tags": ["dev"]})) == [3]
+    assert lines(run_check("DC102", text, options={"floating-tags": ["dev"]})) == [3]
 
 
 # --------------------------------------------------------------------------- commands
@@ -157,7 +141,7 @@ services:
 
 
 def test_dc201_sees_real_commands_in_every_form() -> None:
-    found = [(v.span.line, v.span.column) for v in run(COMMANDS, "DC201")]
+    found = [(v.span.line, v.span.column) for v in run_check("DC201", COMMANDS)]
     assert found == [(3, 21), (3, 39), (5, 30), (8, 16), (10, 16), (22, 47)]
 
 
@@ -175,7 +159,7 @@ services:
   e:
     command: sh -c "wget https://example.com/data.csv && exec app"
 """
-    violations = run(text, "DC201")
+    violations = run_check("DC201", text)
     assert [(v.span.line, v.span.column) for v in violations] == [(7, 21), (9, 63), (11, 21)]
     assert "downloads into '/tmp/tool.tgz' with curl" in violations[0].message
     assert "unpacks a download with 'tar'" in violations[1].message
@@ -183,14 +167,14 @@ services:
 
 
 def test_dc201_message_names_the_command() -> None:
-    messages = [violation.message for violation in run(COMMANDS, "DC201")]
+    messages = [violation.message for violation in run_check("DC201", COMMANDS)]
     assert "'apt-get install'" in messages[1]
     assert "pipes a download into 'sh'" in messages[-1]
 
 
 def test_dc303_and_dc304_positions() -> None:
-    assert [(v.span.line, v.span.column) for v in run(COMMANDS, "DC303")] == [(5, 70)]
-    assert lines(run(COMMANDS, "DC304")) == [8, 15]
+    assert [(v.span.line, v.span.column) for v in run_check("DC303", COMMANDS)] == [(5, 70)]
+    assert lines(run_check("DC304", COMMANDS)) == [8, 15]
 
 
 # --------------------------------------------------------------------------- volumes and ports
@@ -218,10 +202,10 @@ volumes:
 
 
 def test_volume_rules() -> None:
-    assert lines(run(VOLUMES, "DC402")) == [4]
-    assert lines(run(VOLUMES, "DC302")) == [6, 7]
-    assert lines(run(VOLUMES, "DC406")) == [8, 10, 11]
-    assert lines(run(VOLUMES, "DC504")) == [15]
+    assert lines(run_check("DC402", VOLUMES)) == [4]
+    assert lines(run_check("DC302", VOLUMES)) == [6, 7]
+    assert lines(run_check("DC406", VOLUMES)) == [8, 10, 11]
+    assert lines(run_check("DC504", VOLUMES)) == [15]
 
 
 PORTS = """\
@@ -246,13 +230,13 @@ services:
 
 
 def test_duplicate_host_ports() -> None:
-    violations = run(PORTS, "DC505")
+    violations = run_check("DC505", PORTS)
     assert lines(violations) == [9, 10, 17]
     assert "service 'a' (line 4)" in violations[0].message
 
 
 def test_ssh_port_in_a_range() -> None:
-    assert lines(run(PORTS, "DC407")) == [14]
+    assert lines(run_check("DC407", PORTS)) == [14]
 
 
 # --------------------------------------------------------------------------- others
@@ -263,7 +247,7 @@ def test_privileged_truthy_words() -> None:
         f"  s{i}:\n    privileged: {value}\n"
         for i, value in enumerate(["true", "yes", '"on"', "Y", "false", '"no"'])
     )
-    assert lines(run(text, "DC401")) == [3, 5, 7, 9]
+    assert lines(run_check("DC401", text)) == [3, 5, 7, 9]
 
 
 def test_secrets_in_environment() -> None:
@@ -287,7 +271,7 @@ services:
 """
     # the `- X=1` line makes a's environment invalid YAML; use b's list and a's first lines
     text = text.replace("      - X=1\n", "")
-    violations = run(text, "DC405")
+    violations = run_check("DC405", text)
     assert lines(violations) == [4, 7, 13]
     assert all("s3cret" not in violation.message for violation in violations)
 
@@ -304,12 +288,12 @@ services:
     extends: nobase
     pid: "service:web"
 """
-    assert lines(run(text, "DC503")) == [3, 8]
+    assert lines(run_check("DC503", text)) == [3, 8]
     (tmp_path / "compose.yaml").write_text("services:\n  cache: {}\n  nobase: {}\n")
     override = tmp_path / "compose.override.yaml"
-    assert run(text, "DC503", override) == []
-    assert lines(run(text, "DC503", tmp_path / "docker-compose.yml")) == [3, 8]
-    assert run("include: [a.yaml]\n" + text, "DC503") == []
+    assert run_check("DC503", text, path=override) == []
+    assert lines(run_check("DC503", text, path=tmp_path / "docker-compose.yml")) == [3, 8]
+    assert run_check("DC503", "include: [a.yaml]\n" + text) == []
 
 
 def test_yaml11_words_only_in_boolean_fields() -> None:
@@ -332,21 +316,21 @@ services:
   b:
     read_only: True
 """
-    assert lines(run(text, "DC506")) == [3, 10, 13]
+    assert lines(run_check("DC506", text)) == [3, 10, 13]
 
 
 def test_duplicate_keys_and_the_rest_still_checked() -> None:
     text = "services:\n  a:\n    image: x\n    image: y\n    privileged: true\n"
-    assert lines(run(text, "DC502")) == [4]
-    assert lines(run(text, "DC401")) == [5]
+    assert lines(run_check("DC502", text)) == [4]
+    assert lines(run_check("DC401", text)) == [5]
 
 
 def test_version_key_and_legacy() -> None:
     legacy = (FIXTURES / "legacy" / "docker-compose.yml").read_text()
-    violations = run(legacy, "DC501")
+    violations = run_check("DC501", legacy)
     assert lines(violations) == [1] and "legacy" in violations[0].message
-    assert lines(run(legacy, "DC101")) == [2]
-    assert lines(run("version: '3'\nservices: {}\n", "DC507")) == [1]
+    assert lines(run_check("DC101", legacy)) == [2]
+    assert lines(run_check("DC507", "version: '3'\nservices: {}\n")) == [1]
 
 
 # --------------------------------------------------------------------------- Dockerfile links
@@ -356,16 +340,16 @@ def test_linked_dockerfile_rules(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "linked", tmp_path / "linked")
     path = tmp_path / "linked" / "compose.yaml"
     text = path.read_text()
-    [undeclared] = run(text, "DC508", path)
+    [undeclared] = run_check("DC508", text, path=path)
     assert undeclared.span.line == 8 and "'UNUSED'" in undeclared.message
-    assert run(text, "DC509", path) == []
-    assert run(text, "DC510", path) == []
+    assert run_check("DC509", text, path=path) == []
+    assert run_check("DC510", text, path=path) == []
     broken = text.replace("target: runtime", "target: Prod").replace(
         "dockerfile: Dockerfile", "dockerfile: Dockerfile.prod"
     )
-    assert lines(run(broken, "DC510", path)) == [5]
+    assert lines(run_check("DC510", broken, path=path)) == [5]
     (tmp_path / "linked" / "app" / "Dockerfile.prod").write_text("FROM alpine:3.20 AS prod\n")
-    assert run(broken, "DC509", path) == []
+    assert run_check("DC509", broken, path=path) == []
 
 
 def test_engine_lints_the_linked_dockerfile_with_compose_args(tmp_path: Path) -> None:
@@ -430,7 +414,8 @@ def test_checks_tolerate_any_service_shape(service: dict[str, object]) -> None:
     text = json.dumps({"version": 1, "services": {"s": service, "t": service}, "volumes": None})
     document = compose.parse(SourceFile(Path("/nonexistent/compose.yaml"), "c", text, "compose"))
     for code, check in checks_for("compose", ALL_DC):
-        for violation in check(document, CheckContext(code)):
+        options = rule_options(Config(), CATALOG.rules[code])  # as the engine passes them
+        for violation in check(document, CheckContext(code, options)):
             assert violation.span.line >= 1 and violation.message
 
 
@@ -444,13 +429,13 @@ services:
     healthcheck:
       test: ["CMD-SHELL", "curl -fsS http://localhost/health"]
 """
-    assert [(v.span.line, v.span.column) for v in run(text, "DC201")] == [(5, 32)]
+    assert [(v.span.line, v.span.column) for v in run_check("DC201", text)] == [(5, 32)]
 
 
 def test_positions_stay_exact_after_escapes_in_quoted_scalars() -> None:
     line = '    command: "sh -c \\"echo \\\\\\"hi\\\\\\" > /var/log/a.log\\""'
     text = f"services:\n  a:\n{line}\n"
-    [violation] = run(text, "DC303")
+    [violation] = run_check("DC303", text)
     assert violation.span.column == line.index(">") + 1
     assert violation.span.end_column == line.index(".log") + 5
 
@@ -472,16 +457,3 @@ def test_dc506_knows_every_boolean_key_of_the_schema() -> None:
         elif isinstance(current, list):
             pending.extend(current)
     assert found <= BOOLEAN_KEYS, sorted(found - BOOLEAN_KEYS)
-
-
-def test_compose_on_stdin_is_judged_by_the_dockerfile_it_builds(tmp_path: Path) -> None:
-    """The link stage reads the Dockerfile a compose file on stdin builds, as for a file."""
-    from tests.test_cli import run as run_cli
-
-    (tmp_path / "Dockerfile").write_text("FROM alpine AS base\nARG A\n")
-    text = "services:\n  w:\n    build:\n      context: .\n      args: {B: 1}\n      target: x\n"
-    args = ["check", "--no-cache", "--select", "DC508,DC509", "--stdin-filename", "compose.yaml"]
-    result = run_cli([*args, "-"], tmp_path, stdin=text)
-    assert result.returncode == 1, result.stderr
-    assert "passes the build arg 'B'" in result.stdout
-    assert "(stages: base)" in result.stdout

@@ -13,21 +13,13 @@ import pytest
 from infralint.checks.dockerfile.df113 import _expand, _fixed_ref
 from infralint.checks.dockerfile.df407 import _mode_grants_other_write
 from infralint.fixes import apply_edits
-from infralint.model import Violation
-from infralint.parsers.dockerfile import parse_text
-from infralint.registry import CheckContext, checks_for
+from tests.helpers import run_check
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "dockerfile_commands"
 
 
-def run(code: str, text: str) -> list[Violation]:
-    document = parse_text(text)
-    found = dict(checks_for("dockerfile", [code]))
-    return list(found[code](document, CheckContext(code)))
-
-
 def lines(code: str, text: str) -> list[int]:
-    return sorted(violation.span.line for violation in run(code, text))
+    return sorted(violation.span.line for violation in run_check(code, text))
 
 
 CASES: list[tuple[str, str, str, list[int]]] = [
@@ -424,7 +416,7 @@ CASES: list[tuple[str, str, str, list[int]]] = [
     ],
 )
 def test_case(code: str, text: str, expected: list[int]) -> None:
-    found = run(code, text)
+    found = run_check(code, text)
     assert sorted(v.span.line for v in found) == expected, [v.message for v in found]
 
 
@@ -433,34 +425,34 @@ def test_case(code: str, text: str, expected: list[int]) -> None:
 
 def test_df111_points_at_the_download_in_a_long_run() -> None:
     text = "FROM a\nRUN set -eux; \\\n    apk add curl; \\\n    curl -fsSLo /x https://e/x\n"
-    (violation,) = run("DF111", text)
+    (violation,) = run_check("DF111", text)
     assert (violation.span.line, violation.span.column) == (4, 5)
     assert "'https://e/x'" in violation.message and "'/x'" in violation.message
 
 
 def test_df113_points_at_the_branch_value() -> None:
     text = "FROM a\nRUN git clone \\\n      --branch develop https://e/r.git\n"
-    (violation,) = run("DF113", text)
+    (violation,) = run_check("DF113", text)
     assert (violation.span.line, violation.span.column) == (3, 16)
     assert "'develop'" in violation.message
 
 
 def test_df201_points_into_heredoc() -> None:
     text = "FROM a\nRUN <<EOF\nset -e\n  cd /src\nEOF\n"
-    (violation,) = run("DF201", text)
+    (violation,) = run_check("DF201", text)
     assert (violation.span.line, violation.span.column) == (4, 3)
 
 
 def test_df301_points_at_the_redirect_in_exec_form() -> None:
     text = 'FROM a\nCMD ["sh", "-c", "app >> /var/log/app.log"]\n'
-    (violation,) = run("DF301", text)
+    (violation,) = run_check("DF301", text)
     assert violation.span.column == text.splitlines()[1].index(">>") + 1
     assert "'/var/log/app.log'" in violation.message
 
 
 def test_df305_points_at_the_python_word_of_the_entrypoint() -> None:
     text = 'FROM a\nENTRYPOINT ["/usr/local/bin/python3.12"]\nCMD ["-m", "app"]\n'
-    (violation,) = run("DF305", text)
+    (violation,) = run_check("DF305", text)
     assert violation.span.line == 2 and "'python3.12'" in violation.message
 
 
@@ -468,18 +460,18 @@ def test_df305_points_at_the_python_word_of_the_entrypoint() -> None:
 
 
 def test_df304_suggests_the_json_form_for_a_simple_command() -> None:
-    (violation,) = run("DF304", "FROM a\nCMD node server.js --port 80\n")
+    (violation,) = run_check("DF304", "FROM a\nCMD node server.js --port 80\n")
     assert 'CMD ["node", "server.js", "--port", "80"]' in violation.message
 
 
 def test_df304_suggests_exec_for_shell_syntax() -> None:
-    (violation,) = run("DF304", "FROM a\nCMD envsubst < a > b && nginx\n")
+    (violation,) = run_check("DF304", "FROM a\nCMD envsubst < a > b && nginx\n")
     assert "exec" in violation.message and "[" in violation.message
 
 
 def _fixed(code: str, text: str) -> tuple[str, bool] | None:
     """The text after the first finding's fix, and whether that fix is safe; None: no fix."""
-    fixes = [violation.fix for violation in run(code, text) if violation.fix is not None]
+    fixes = [violation.fix for violation in run_check(code, text) if violation.fix is not None]
     if not fixes:
         return None
     return apply_edits(text, fixes[:1])[0], fixes[0].safe
@@ -586,29 +578,32 @@ def test_df201_fix(text: str, expected: tuple[str, bool] | None) -> None:
 
 def test_df516_fix_inserts_l_after_useradd() -> None:
     text = "FROM a\nRUN useradd -u 1000001 -m app\n"
-    (violation,) = run("DF516", text)
+    (violation,) = run_check("DF516", text)
     assert violation.fix is not None and violation.fix.safe
     line = text.splitlines()[violation.fix.span.line - 1]
     start, end = violation.fix.span.column - 1, violation.fix.span.end_column - 1
     fixed = line[:start] + violation.fix.replacement + line[end:]
     assert fixed == "RUN useradd -l -u 1000001 -m app"
-    assert run("DF516", "FROM a\n" + fixed + "\n") == []
+    assert run_check("DF516", "FROM a\n" + fixed + "\n") == []
 
 
 def test_df515_names_both_lines() -> None:
-    (violation,) = run("DF515", "FROM a\nRUN wget x\nRUN true\nRUN curl y\n")
+    (violation,) = run_check("DF515", "FROM a\nRUN wget x\nRUN true\nRUN curl y\n")
     assert "line 4" in violation.message and "line 2" in violation.message
 
 
 def test_messages_name_the_offending_thing() -> None:
     assert (
         "'openssh-server'"
-        in run("DF403", "FROM a\nRUN apt-get install -y openssh-server\n")[0].message
+        in run_check("DF403", "FROM a\nRUN apt-get install -y openssh-server\n")[0].message
     )
-    assert "'systemctl restart x'" in run("DF203", "FROM a\nRUN systemctl restart x\n")[0].message
-    assert "'/etc/hosts'" not in run("DF209", "FROM a\nRUN echo >> /etc/hosts\n")[0].message
-    assert "/etc/hosts" in run("DF209", "FROM a\nRUN echo >> /etc/hosts\n")[0].message
-    assert "chmod 777 '/x'" in run("DF407", "FROM a\nRUN chmod 777 /x\n")[0].message
+    assert (
+        "'systemctl restart x'"
+        in run_check("DF203", "FROM a\nRUN systemctl restart x\n")[0].message
+    )
+    assert "'/etc/hosts'" not in run_check("DF209", "FROM a\nRUN echo >> /etc/hosts\n")[0].message
+    assert "/etc/hosts" in run_check("DF209", "FROM a\nRUN echo >> /etc/hosts\n")[0].message
+    assert "chmod 777 '/x'" in run_check("DF407", "FROM a\nRUN chmod 777 /x\n")[0].message
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -678,20 +673,20 @@ def test_fixture_realistic_images() -> None:
             for code in line.split(":", 1)[1].split(",")
         )
         actual = sorted(
-            (code, violation.span.line) for code in CODES for violation in run(code, text)
+            (code, violation.span.line) for code in CODES for violation in run_check(code, text)
         )
         assert actual == expected, path.name
 
 
 def test_df304_unsafe_fix_for_a_plain_command() -> None:
     text = "FROM a\nCMD node server.js --port 80\n"
-    (violation,) = run("DF304", text)
+    (violation,) = run_check("DF304", text)
     assert violation.fix is not None and not violation.fix.safe
     line = text.splitlines()[1]
     span = violation.fix.span
     fixed = line[: span.column - 1] + violation.fix.replacement + line[span.end_column - 1 :]
     assert fixed == 'CMD ["node", "server.js", "--port", "80"]'
-    assert run("DF304", "FROM a\n" + fixed + "\n") == []
+    assert run_check("DF304", "FROM a\n" + fixed + "\n") == []
 
 
 @pytest.mark.parametrize(
@@ -707,5 +702,5 @@ def test_df304_unsafe_fix_for_a_plain_command() -> None:
     ],
 )
 def test_df304_no_fix_when_the_shell_matters(value: str) -> None:
-    (violation,) = run("DF304", f"FROM a\nCMD {value}\n")
+    (violation,) = run_check("DF304", f"FROM a\nCMD {value}\n")
     assert violation.fix is None

@@ -7,32 +7,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from infralint.checks.dockerfile.df104 import apt_package_unpinned
-from infralint.checks.dockerfile.df105 import apk_package_unpinned
-from infralint.checks.dockerfile.df107 import pip_package_unpinned
-from infralint.checks.dockerfile.df108 import npm_package_unpinned
-from infralint.checks.dockerfile.df110 import toolchain_install_unpinned
-from infralint.checks.dockerfile.df114 import install_without_lockfile
-from infralint.checks.dockerfile.df115 import in_image_upgrade
-from infralint.checks.dockerfile.df116 import package_index_update_alone
-from infralint.checks.dockerfile.df119 import apt_install_recommends
-from infralint.checks.dockerfile.df121 import requirements_without_hashes
-from infralint.checks.dockerfile.df204 import interactive_install
-from infralint.checks.dockerfile.df513 import package_cache_left
 from infralint.fixes import apply_edits
 from infralint.model import Fix, Span, Violation
-from infralint.parsers.dockerfile import DockerfileDocument, parse_text
 from infralint.project import Project
-from infralint.registry import CheckContext
-
-Check = Callable[[DockerfileDocument, CheckContext], Iterable[Violation]]
-
-
-def run(check: Check, text: str, path: str = "Dockerfile") -> list[Violation]:
-    return list(check(parse_text(text, path), CheckContext("TEST")))
+from tests.helpers import run_check
 
 
 def lines(violations: list[Violation]) -> list[int]:
@@ -52,7 +32,7 @@ def test_finding_points_at_the_package_deep_in_a_long_run() -> None:
         "        d=4 \\\n"
         "    && rm -rf /var/lib/apt/lists/*\n"
     )
-    found = run(apt_package_unpinned, text)
+    found = run_check("DF104", text)
     assert [v.span for v in found] == [Span(8, 9, 8, 17)]
     assert found[0].message == (
         "package 'unpinned' is not pinned (apt-get install unpinned=<version>)"
@@ -61,7 +41,7 @@ def test_finding_points_at_the_package_deep_in_a_long_run() -> None:
 
 def test_onbuild_run_is_checked() -> None:
     text = "FROM alpine:3.20\nONBUILD RUN apk add --no-cache curl\n"
-    found = run(apk_package_unpinned, text)
+    found = run_check("DF105", text)
     assert [(v.span.line, v.span.column) for v in found] == [
         (2, len("ONBUILD RUN apk add --no-cache ") + 1)
     ]
@@ -69,7 +49,7 @@ def test_onbuild_run_is_checked() -> None:
 
 def test_nested_shell_strings_are_read() -> None:
     text = "FROM alpine:3.20\nRUN sh -c \"bash -c 'apk add --no-cache jq'\"\n"
-    found = run(apk_package_unpinned, text)
+    found = run_check("DF105", text)
     assert len(found) == 1
     assert found[0].span.line == 2
     assert found[0].span.column == len("RUN sh -c \"bash -c 'apk add --no-cache ") + 1
@@ -77,7 +57,7 @@ def test_nested_shell_strings_are_read() -> None:
 
 def test_exec_form_shell_is_read() -> None:
     text = 'FROM python:3.12.5-slim\nRUN ["sh", "-c", "pip install --no-cache-dir flask"]\n'
-    assert lines(run(pip_package_unpinned, text)) == [2]
+    assert lines(run_check("DF107", text)) == [2]
 
 
 def test_heredoc_run_is_read() -> None:
@@ -90,8 +70,8 @@ def test_heredoc_run_is_read() -> None:
         "rm -rf /var/lib/apt/lists/*\n"
         "EOF\n"
     )
-    assert lines(run(apt_package_unpinned, text)) == [5]
-    assert run(package_cache_left, text) == []
+    assert lines(run_check("DF104", text)) == [5]
+    assert run_check("DF513", text) == []
 
 
 def test_non_posix_shell_is_not_read() -> None:
@@ -100,7 +80,7 @@ def test_non_posix_shell_is_not_read() -> None:
         'SHELL ["powershell", "-c"]\n'
         "RUN pip install flask\n"
     )
-    assert run(pip_package_unpinned, text) == []
+    assert run_check("DF107", text) == []
 
 
 def test_cache_rule_judges_final_and_base_stages_only() -> None:
@@ -113,7 +93,7 @@ def test_cache_rule_judges_final_and_base_stages_only() -> None:
         "COPY --from=builder /usr/bin/gcc /usr/bin/gcc\n"
         "RUN pip install flask==3.0.3\n"
     )
-    found = run(package_cache_left, text)
+    found = run_check("DF513", text)
     assert lines(found) == [4, 7]
     assert [v.peer for v in found] == ["DL3009", "DL3042"]
 
@@ -128,17 +108,17 @@ def test_cache_rule_accepts_mounts_and_env() -> None:
         "RUN --mount=type=cache,target=/root/.cache/yarn yarn install --frozen-lockfile\n"
         "RUN --mount=type=bind,target=/var/cache/apk apk add curl=1\n"
     )
-    assert lines(run(package_cache_left, text)) == [7]
+    assert lines(run_check("DF513", text)) == [7]
 
 
 def test_cleanup_must_come_after_the_install() -> None:
     text = "FROM rockylinux:9.3\nRUN dnf clean all && dnf install -y httpd-2.4.62\n"
-    assert lines(run(package_cache_left, text)) == [2]
+    assert lines(run_check("DF513", text)) == [2]
 
 
 def test_index_update_alone_counts_other_scripts_of_the_run() -> None:
     text = "FROM debian:12.7\nRUN apt-get update && sh -c 'apt-get install -y curl=1'\n"
-    assert run(package_index_update_alone, text) == []
+    assert run_check("DF116", text) == []
 
 
 def test_requirements_with_hashes_beside_the_dockerfile(tmp_path: Path) -> None:
@@ -162,12 +142,11 @@ def test_requirements_check_reads_only_the_project(tmp_path: Path) -> None:
         "RUN pip install -r /app/requirements.txt\n"
         "RUN pip install -r other.txt\n"
     )
-    document = parse_text(text, str(tmp_path / "Dockerfile"))
     project = Project(tmp_path, roots=(os.path.realpath(tmp_path),))
     project.hashed_requirements = {str(tmp_path / "app/requirements.txt"): True}
-    found = list(requirements_without_hashes(document, CheckContext("DF121", project=project)))
+    found = run_check("DF121", text, project=project, path=tmp_path / "Dockerfile")
     assert lines(found) == [3]
-    assert lines(requirements_without_hashes(document, CheckContext("DF121"))) == [2, 3]
+    assert lines(run_check("DF121", text, path=tmp_path / "Dockerfile")) == [2, 3]
 
 
 def test_requirements_change_is_seen_through_the_cache(tmp_path: Path) -> None:
@@ -203,11 +182,11 @@ def test_interactive_install_quiet_levels() -> None:
         "RUN apt-get -q install curl=1\n"
         "RUN apt-get -o APT::Get::Assume-Yes=true install curl=1\n"
     )
-    assert lines(run(interactive_install, text)) == [4]
+    assert lines(run_check("DF204", text)) == [4]
 
 
 def test_upgrade_messages_name_the_command() -> None:
-    found = run(in_image_upgrade, "FROM debian:12.7\nRUN sudo apt-get dist-upgrade -y\n")
+    found = run_check("DF115", "FROM debian:12.7\nRUN sudo apt-get dist-upgrade -y\n")
     assert len(found) == 1
     assert found[0].message.startswith("'apt-get dist-upgrade'")
 
@@ -221,18 +200,18 @@ def test_lockfile_rule_reads_env_from_the_base_stage() -> None:
         "RUN npm install --omit=dev\n"
         "RUN npm install -g pm2@5.4.2\n"
     )
-    assert lines(run(install_without_lockfile, text)) == [5]
+    assert lines(run_check("DF114", text)) == [5]
 
 
 def test_npm_latest_tag_is_a_moving_version() -> None:
-    found = run(npm_package_unpinned, "FROM node:20.16.0\nRUN npm i -g npm@latest\n")
+    found = run_check("DF108", "FROM node:20.16.0\nRUN npm i -g npm@latest\n")
     assert len(found) == 1
     assert "moving tag 'latest'" in found[0].message
 
 
 def test_broken_script_still_checked() -> None:
     text = 'FROM debian:12.7\nRUN apt-get install -y curl && echo "unterminated\n'
-    assert lines(run(apt_package_unpinned, text)) == [2]
+    assert lines(run_check("DF104", text)) == [2]
 
 
 def test_package_variables_are_expanded_from_env_and_assignments() -> None:
@@ -243,7 +222,7 @@ def test_package_variables_are_expanded_from_env_and_assignments() -> None:
         'RUN PKGS="make gcc=2" \\\n'
         " && apt-get install -y --no-install-recommends $PKGS ${DEPS} $EXTRA\n"
     )
-    found = run(apt_package_unpinned, text)
+    found = run_check("DF104", text)
     assert [(v.span.line, v.message) for v in found] == [
         (5, "package 'make' is not pinned (apt-get install make=<version>; from $PKGS)"),
         (5, "package 'curl' is not pinned (apt-get install curl=<version>; from $DEPS)"),
@@ -252,7 +231,7 @@ def test_package_variables_are_expanded_from_env_and_assignments() -> None:
 
 def test_reassigned_to_unknown_value_is_not_expanded() -> None:
     text = 'FROM alpine:3.20\nRUN P="curl" && P="$(cat list)" && apk add --no-cache $P\n'
-    assert run(apk_package_unpinned, text) == []
+    assert run_check("DF105", text) == []
 
 
 def test_apt_dist_clean_and_apk_no_network_count_as_cleanup() -> None:
@@ -262,18 +241,18 @@ def test_apt_dist_clean_and_apk_no_network_count_as_cleanup() -> None:
         "RUN apk add --no-network --virtual .rundeps so:libc.so\n"
         "RUN apt-get update && rm -rf /var/lib/apt/lists/* && apt-get update\n"
     )
-    assert lines(run(package_cache_left, text)) == [4]
+    assert lines(run_check("DF513", text)) == [4]
 
 
 def test_yarn_version_is_not_an_install() -> None:
     text = "FROM node:20.16.0\nRUN yarn --version && yarn\n"
-    assert lines(run(package_cache_left, text)) == [2]
-    assert len(run(install_without_lockfile, text)) == 1
+    assert lines(run_check("DF513", text)) == [2]
+    assert len(run_check("DF114", text)) == 1
 
 
 def test_go_install_tool_meta_package() -> None:
     text = "FROM golang:1.24.0\nRUN go install tool && go install example.com/x\n"
-    found = run(toolchain_install_unpinned, text)
+    found = run_check("DF110", text)
     assert [v.message for v in found] == [
         "go package 'example.com/x' is not pinned (go install example.com/x@<version>)"
     ]
@@ -282,21 +261,21 @@ def test_go_install_tool_meta_package() -> None:
 # --------------------------------------------------------------------------- fixes
 
 
-def fixes(check: Check, text: str) -> list[Fix | None]:
-    return [violation.fix for violation in run(check, text)]
+def fixes(code: str, text: str) -> list[Fix | None]:
+    return [violation.fix for violation in run_check(code, text)]
 
 
-def fixed(text: str, *found: Check) -> str:
+def fixed(text: str, *codes: str) -> str:
     """The text after one pass of every fix the checks offer."""
-    edits = [v.fix for check in found for v in run(check, text) if v.fix is not None]
+    edits = [v.fix for code in codes for v in run_check(code, text) if v.fix is not None]
     return apply_edits(text, edits)[0]
 
 
 def test_df204_fix_extends_the_install_word() -> None:
     text = "FROM debian:12.7\nRUN apt-get -q install --no-install-recommends curl=1\n"
-    (fix,) = fixes(interactive_install, text)
+    (fix,) = fixes("DF204", text)
     assert fix == Fix(Span(2, 16, 2, 23), "install -y", safe=True)
-    assert fixed(text, interactive_install).splitlines()[1] == (
+    assert fixed(text, "DF204").splitlines()[1] == (
         "RUN apt-get -q install -y --no-install-recommends curl=1"
     )
 
@@ -306,10 +285,10 @@ def test_df204_fix_for_rpm_tools_and_zypper() -> None:
         "FROM rockylinux:9.3\n"
         "RUN yum groupinstall x && sudo microdnf install y-1 && zypper in z=1\n"
     )
-    assert fixed(text, interactive_install).splitlines()[1] == (
+    assert fixed(text, "DF204").splitlines()[1] == (
         "RUN yum groupinstall -y x && sudo microdnf install -y y-1 && zypper -n in z=1"
     )
-    zypper = fixes(interactive_install, text)[2]
+    zypper = fixes("DF204", text)[2]
     assert zypper == Fix(Span(2, 56, 2, 62), "zypper -n")
 
 
@@ -321,14 +300,14 @@ def test_df204_no_fix_where_the_edit_is_not_trivial() -> None:
         "RUN apt-get inst\\\n"
         "all curl=1\n"
     )
-    found = run(interactive_install, text)
+    found = run_check("DF204", text)
     assert lines(found) == [2, 3, 4]
     assert [v.fix for v in found] == [None, None, None]
 
 
 def test_df119_fix_inserts_after_install() -> None:
     text = "FROM debian:12.7\nRUN apt install -y curl=1 && aptitude install -y git=1\n"
-    found = run(apt_install_recommends, text)
+    found = run_check("DF119", text)
     assert [v.fix for v in found] == [
         Fix(Span(2, 16, 2, 16), " --no-install-recommends"),
         None,  # aptitude spells it --without-recommends
@@ -343,8 +322,8 @@ def test_df204_df119_df513_fixes_on_one_command_apply_together() -> None:
         "        curl=1 \\\n"
         "        git=2\n"
     )
-    all_three = (interactive_install, apt_install_recommends)
-    after = fixed(text, *all_three, package_cache_left)
+    all_three = ("DF204", "DF119")
+    after = fixed(text, *all_three, "DF513")
     assert after == (
         "FROM debian:12.7\n"
         "RUN apt-get update \\\n"
@@ -356,7 +335,7 @@ def test_df204_df119_df513_fixes_on_one_command_apply_together() -> None:
 
 def test_df513_fix_inserts_no_cache_options() -> None:
     text = "FROM python:3.12.5-alpine\nRUN apk --update add curl=1 && python3 -m pip install x==1\n"
-    assert fixes(package_cache_left, text) == [
+    assert fixes("DF513", text) == [
         Fix(Span(2, 21, 2, 21), " --no-cache"),
         Fix(Span(2, 54, 2, 54), " --no-cache-dir"),
     ]
@@ -373,7 +352,7 @@ def test_df513_fix_appends_to_the_last_line_of_the_chain() -> None:
         "  && echo ok\n"
         "RUN dnf install -y f-1 && yum install -y g-1\n"
     )
-    assert fixed(text, package_cache_left) == (
+    assert fixed(text, "DF513") == (
         "FROM rockylinux:9.3\n"
         "RUN yum install -y a-1 && echo ok && yum clean all # done\n"
         "RUN dnf install -y c-1 && \\\n"
@@ -383,7 +362,7 @@ def test_df513_fix_appends_to_the_last_line_of_the_chain() -> None:
         "  && echo ok && dnf clean all\n"
         "RUN dnf install -y f-1 && yum install -y g-1\n"
     )
-    found = fixes(package_cache_left, text)
+    found = fixes("DF513", text)
     # Two dnf calls without a clean-up: one edit, offered by both findings; dnf and yum in one
     # RUN would append two different clean-ups at one place: none is offered.
     assert found[1] is not None and found[1] == found[2]
@@ -404,27 +383,25 @@ def test_df513_no_append_unless_the_run_is_a_plain_and_chain() -> None:
         "RUN apt-get update && apt-get install -y curl=1 && dnf install -y a-1\n"
         "RUN dnf install -y a-1 && dnf install\n"
     )
-    found = run(package_cache_left, text)
+    found = run_check("DF513", text)
     assert len(found) == 12
     assert [v.fix for v in found] == [None] * 12
 
 
 def test_df513_apt_clean_up_only_when_no_later_run_needs_the_lists() -> None:
     base = "FROM debian:12.7\nRUN apt-get update && apt-get install -y curl=1\n"
-    assert fixes(package_cache_left, base)[0] == Fix(
-        Span(2, 48, 2, 48), " && rm -rf /var/lib/apt/lists/*"
-    )
+    assert fixes("DF513", base)[0] == Fix(Span(2, 48, 2, 48), " && rm -rf /var/lib/apt/lists/*")
     for later in (
         "RUN apt-get install -y git=1\n",
         "RUN apt-cache policy git\n",
         'RUN ["apt-get", "install", "-y", "git=1"]\n',
         "ONBUILD RUN apt-get install -y git=1\n",
     ):
-        assert fixes(package_cache_left, base + later)[0] is None, later
+        assert fixes("DF513", base + later)[0] is None, later
     for later in (
         "RUN apt-get update && apt-get install -y git=1 && rm -rf /var/lib/apt/lists/*\n",
         "RUN apt-get purge -y curl && apt-get autoremove -y\n",
     ):
-        assert fixes(package_cache_left, base + later)[0] is not None, later
+        assert fixes("DF513", base + later)[0] is not None, later
     # An update that no install follows: removing the lists would make it pointless.
-    assert fixes(package_cache_left, "FROM debian:12.7\nRUN apt-get update\n") == [None]
+    assert fixes("DF513", "FROM debian:12.7\nRUN apt-get update\n") == [None]

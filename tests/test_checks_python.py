@@ -4,45 +4,20 @@ project run through the engine."""
 from __future__ import annotations
 
 import ast
-import os
 import textwrap
 from pathlib import Path
+from textwrap import dedent
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infralint import project_links
-from infralint.checks.python import py101, py201, py301
 from infralint.fixes_python import FIX_SAFE, fix_file_handlers
 from infralint.model import Severity, Violation
-from infralint.parsers.python import parse
-from infralint.project import Project
-from infralint.registry import CheckContext
-from infralint.source import SourceFile
+from tests.helpers import rule_codes, run_check
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "fixtures" / "python"
-CHECKS = {
-    "PY101": py101.deploy_package_latest,
-    "PY201": py201.imperative_shell_in_deploy,
-    "PY301": py301.logging_to_file,
-}
-
-
-def run(
-    code: str,
-    text: str,
-    name: str = "app.py",
-    reason: str = "python.paths",
-    directory: Path = Path("/project"),
-) -> list[Violation]:
-    src = SourceFile(directory / name, name, textwrap.dedent(text), "python", reason)
-    document = parse(src)
-    # As in the engine: the files a check reads must lie inside the scanned tree (`directory`).
-    project = Project(directory, roots=(os.path.realpath(directory),))
-    project_links.read_python_facts(project, [document])  # the engine's link stage
-    return list(CHECKS[code](document, CheckContext(code, project=project)))
 
 
 def lines(violations: list[Violation]) -> list[int]:
@@ -67,7 +42,7 @@ def lines(violations: list[Violation]) -> list[int]:
     ],
 )
 def test_file_handlers_through_every_import_form(text: str) -> None:
-    found = run("PY301", text)
+    found = run_check("PY301", dedent(text))
     assert len(found) == 1
     assert "'app.log'" in found[0].message
     assert "instead of stdout/stderr" in found[0].message
@@ -78,7 +53,7 @@ def test_handler_message_names_the_class_and_points_at_the_call() -> None:
     from logging.handlers import RotatingFileHandler as RFH
     handler = RFH("/var/log/app.log", maxBytes=1000)
     """
-    [violation] = run("PY301", text)
+    [violation] = run_check("PY301", dedent(text))
     assert violation.message.startswith("logging.handlers.RotatingFileHandler writes logs to")
     assert "'/var/log/app.log'" in violation.message
     assert (violation.span.line, violation.span.column) == (2, 11)
@@ -86,7 +61,7 @@ def test_handler_message_names_the_class_and_points_at_the_call() -> None:
 
 def test_a_local_function_named_like_a_handler_is_not_flagged() -> None:
     text = "def FileHandler(path):\n    return path\n\nFileHandler('app.log')\n"
-    assert run("PY301", text) == []
+    assert run_check("PY301", dedent(text)) == []
 
 
 @pytest.mark.parametrize(
@@ -110,7 +85,7 @@ def test_stream_destinations_are_accepted(argument: str) -> None:
     STREAM = "/dev/stdout"
     logging.FileHandler({argument})
     """
-    assert run("PY301", text) == []
+    assert run_check("PY301", dedent(text)) == []
 
 
 @pytest.mark.parametrize(
@@ -136,7 +111,7 @@ def test_file_destinations_are_named_in_the_message(argument: str, shown: str) -
     LOG_PATH = "/srv/app.log"
     logging.FileHandler({argument})
     """
-    [violation] = run("PY301", text)
+    [violation] = run_check("PY301", dedent(text))
     assert shown in violation.message
     assert violation.span.line == 5
 
@@ -150,7 +125,7 @@ def test_file_handler_subclasses_defined_in_the_file() -> None:
         pass
     Special("app.log")
     """
-    [violation] = run("PY301", text)
+    [violation] = run_check("PY301", dedent(text))
     assert violation.span.line == 6
     assert "Special (a logging.handlers.RotatingFileHandler)" in violation.message
 
@@ -163,7 +138,7 @@ def test_basic_config() -> None:
     logging.basicConfig(filename="/dev/stdout")
     logging.basicConfig(level=logging.DEBUG)
     """
-    found = run("PY301", text)
+    found = run_check("PY301", dedent(text))
     assert lines(found) == [2]
     assert "basicConfig(filename=…)" in found[0].message
 
@@ -183,7 +158,7 @@ def test_dict_config_reports_each_file_handler_entry() -> None:
     }
     logging.config.dictConfig(CONFIG)
     """
-    found = run("PY301", text)
+    found = run_check("PY301", dedent(text))
     assert lines(found) == [6, 8, 9]
     assert "dictConfig handler 'file' (logging.FileHandler)" in found[0].message
     assert "'/var/log/x.log'" in found[1].message
@@ -195,7 +170,7 @@ def test_dict_config_with_dict_calls_and_inline_literals() -> None:
     dictConfig(dict(version=1, handlers={"f": dict(filename="app.log")}))
     dictConfig({"version": 1, "handlers": {"g": {"class": "logging.FileHandler", "mode": "a"}}})
     """
-    assert lines(run("PY301", text)) == [2, 3]
+    assert lines(run_check("PY301", dedent(text))) == [2, 3]
 
 
 def test_django_logging_setting_is_read_once() -> None:
@@ -207,12 +182,12 @@ def test_django_logging_setting_is_read_once() -> None:
     }
     logging.config.dictConfig(LOGGING)
     """
-    assert lines(run("PY301", text)) == [4]
+    assert lines(run_check("PY301", dedent(text))) == [4]
 
 
 def test_file_config_without_a_readable_ini_is_a_note() -> None:
     text = "import logging.config\nlogging.config.fileConfig('logging.ini')\n"
-    [violation] = run("PY301", text)
+    [violation] = run_check("PY301", dedent(text))
     assert "note" in violation.message
     assert "fileConfig('logging.ini')" in violation.message
     assert violation.severity is Severity.NOTE
@@ -234,7 +209,7 @@ def test_file_config_ini_beside_the_module_is_read(tmp_path: Path) -> None:
     fileConfig("streams.ini")
     fileConfig("broken.ini")
     """
-    found = run("PY301", text, directory=tmp_path)
+    found = run_check("PY301", dedent(text), path=tmp_path / "app.py")
     assert lines(found) == [2, 4]
     assert "'rotating' (handlers.RotatingFileHandler)" in found[0].message
     assert found[0].severity is None
@@ -255,13 +230,13 @@ def test_loguru_sinks() -> None:
     logger.add(handler_function)
     logger.add("/dev/stdout")
     """
-    found = run("PY301", text)
+    found = run_check("PY301", dedent(text))
     assert lines(found) == [5, 6, 7]
     assert found[0].message.startswith("loguru logger.add() writes logs to 'app.log'")
 
 
 def test_a_non_loguru_add_is_ignored() -> None:
-    assert run("PY301", "items = set()\nitems.add('app.log')\n") == []
+    assert run_check("PY301", dedent("items = set()\nitems.add('app.log')\n")) == []
 
 
 def test_structlog_writing_to_opened_files() -> None:
@@ -277,7 +252,7 @@ def test_structlog_writing_to_opened_files() -> None:
     structlog.PrintLoggerFactory(file=open("/dev/stdout", "w"))
     structlog.PrintLoggerFactory()
     """
-    found = run("PY301", text)
+    found = run_check("PY301", dedent(text))
     assert lines(found) == [4, 5, 7]
     assert found[0].message.startswith("structlog.PrintLoggerFactory writes logs to a file")
 
@@ -293,7 +268,7 @@ def test_streams_that_are_opened_files() -> None:
     logging.basicConfig(stream=open("app.log", "w"))
     logger.add(open("loguru.log", "a"))
     """
-    found = run("PY301", text)
+    found = run_check("PY301", dedent(text))
     assert lines(found) == [4, 7, 8]
     assert found[0].message == (
         "logging.StreamHandler writes logs to a file opened from '/var/log/app.log' "
@@ -309,21 +284,21 @@ def test_gunicorn_config_log_files(name: str) -> None:
     accesslog = "/var/log/gunicorn/access.log"
     errorlog = os.environ.get("ERROR_LOG", "-")
     """
-    found = run("PY301", text, name)
+    found = run_check("PY301", dedent(text), path=name)
     assert lines(found) == [3]
     assert found[0].message.startswith("gunicorn accesslog writes logs to '/var/log/gunicorn")
 
 
 def test_gunicorn_streams_and_other_files_are_fine() -> None:
     text = 'accesslog = "-"\nerrorlog = "/dev/stderr"\n'
-    assert run("PY301", text, "gunicorn.conf.py") == []
-    assert run("PY301", 'accesslog = "/var/log/a.log"\n', "settings.py") == []
+    assert run_check("PY301", dedent(text), path="gunicorn.conf.py") == []
+    assert run_check("PY301", dedent('accesslog = "/var/log/a.log"\n'), path="settings.py") == []
 
 
 def test_py301_skips_files_only_in_scope_as_deploy_scripts() -> None:
     text = "import logging\nlogging.FileHandler('app.log')\n"
-    assert run("PY301", text, reason="deploy script (pyinfra/Fabric)") == []
-    assert len(run("PY301", text, reason="build context of svc/Dockerfile")) == 1
+    assert run_check("PY301", dedent(text), reason="deploy script (pyinfra/Fabric)") == []
+    assert len(run_check("PY301", dedent(text), reason="build context of svc/Dockerfile")) == 1
 
 
 def test_plain_streams_are_clean() -> None:
@@ -332,7 +307,7 @@ def test_plain_streams_are_clean() -> None:
     logging.getLogger().addHandler(logging.StreamHandler(sys.stdout))
     logging.getLogger().addHandler(logging.StreamHandler())
     """
-    assert run("PY301", text) == []
+    assert run_check("PY301", dedent(text)) == []
 
 
 # --------------------------------------------------------------------------- PY201
@@ -361,7 +336,7 @@ PYINFRA = "from pyinfra.operations import server\n"
     ],
 )
 def test_pyinfra_shell_commands(call: str, expected: str) -> None:
-    [violation] = run("PY201", PYINFRA + call + "\n", "deploy.py")
+    [violation] = run_check("PY201", dedent(PYINFRA + call + "\n"), path="deploy.py")
     assert violation.message.startswith("server.shell runs ")
     assert expected in violation.message
     assert violation.span.line == 2
@@ -377,7 +352,7 @@ def test_each_command_string_is_reported_where_it_is_written() -> None:
     ]
     srv.shell(name="Install", commands=COMMANDS)
     """
-    found = run("PY201", text, "deploy.py")
+    found = run_check("PY201", dedent(text), path="deploy.py")
     assert lines(found) == [3, 5]
     assert "'apt-get update', 'apt-get install'" in found[0].message
 
@@ -388,7 +363,9 @@ def test_each_command_string_is_reported_where_it_is_written() -> None:
      "git -C /srv pull", "apt-cache policy nginx"],
 )  # fmt: skip
 def test_harmless_commands_are_not_reported(command: str) -> None:
-    assert run("PY201", PYINFRA + f"server.shell({command!r})\n", "deploy.py") == []
+    assert (
+        run_check("PY201", dedent(PYINFRA + f"server.shell({command!r})\n"), path="deploy.py") == []
+    )
 
 
 def test_server_script_reads_the_local_script(tmp_path: Path) -> None:
@@ -400,14 +377,14 @@ def test_server_script_reads_the_local_script(tmp_path: Path) -> None:
         'server.script(src="files/clean.sh")\n'
         'server.script(src="files/missing.sh")\n'
     )
-    found = run("PY201", text, "deploy.py", directory=tmp_path)
+    found = run_check("PY201", dedent(text), path=tmp_path / "deploy.py")
     assert lines(found) == [2]
     assert found[0].message.startswith("server.script('files/setup.sh') runs 'yum install'")
 
 
 def test_pyinfra_calls_outside_deploy_scripts_are_not_judged() -> None:
     text = "import server\nserver.shell('apt-get install -y nginx')\n"
-    assert run("PY201", text, "app.py") == []
+    assert run_check("PY201", dedent(text), path="app.py") == []
 
 
 def test_fabric_tasks() -> None:
@@ -429,7 +406,7 @@ def test_fabric_tasks() -> None:
     subprocess.run("apt-get install -y x", shell=True)
     sudo("service nginx restart")
     """
-    found = run("PY201", text, "tasks.py")
+    found = run_check("PY201", dedent(text), path="tasks.py")
     assert lines(found) == [7, 8, 13, 14, 16]
     assert found[0].message.startswith("c.sudo() runs 'apt-get install'")
     assert "image build" in found[0].message
@@ -444,15 +421,15 @@ def test_fabric1_star_imports() -> None:
         sudo("systemctl restart nginx")
         local("apt-get install -y make")
     """
-    assert lines(run("PY201", text, "fabfile.py")) == [4, 5]
+    assert lines(run_check("PY201", dedent(text), path="fabfile.py")) == [4, 5]
 
 
 def test_invoke_tasks_and_fabfiles_are_deploy_scripts() -> None:
     invoke = "from invoke import task\n@task\ndef up(c):\n    c.run('apt-get install -y x')\n"
-    assert lines(run("PY201", invoke, "tasks.py")) == [4]
+    assert lines(run_check("PY201", dedent(invoke), path="tasks.py")) == [4]
     fabfile = "def up(c):\n    c.run('systemctl restart app')\n"
-    assert lines(run("PY201", fabfile, "fabfile.py")) == [2]
-    assert run("PY201", fabfile, "helpers.py") == []
+    assert lines(run_check("PY201", dedent(fabfile), path="fabfile.py")) == [2]
+    assert run_check("PY201", dedent(fabfile), path="helpers.py") == []
 
 
 # --------------------------------------------------------------------------- PY101
@@ -460,7 +437,7 @@ def test_invoke_tasks_and_fabfiles_are_deploy_scripts() -> None:
 
 def test_latest_true_is_reported_at_the_call() -> None:
     text = "from pyinfra.operations import apt\napt.packages(packages=['nginx=1.2'], latest=True)\n"
-    [violation] = run("PY101", text, "deploy.py")
+    [violation] = run_check("PY101", dedent(text), path="deploy.py")
     assert violation.span.line == 2
     assert "apt.packages(latest=True)" in violation.message
 
@@ -476,7 +453,7 @@ def test_unpinned_packages_are_reported_one_by_one() -> None:
     brew.packages(packages=["python@3.12", "jq"])
     apt.packages(["htop"])
     """
-    found = run("PY101", text, "deploy.py")
+    found = run_check("PY101", dedent(text), path="deploy.py")
     messages = [violation.message for violation in found]
     assert messages == [
         "package 'nginx' is not pinned (apt.packages: 'nginx=<version>')",
@@ -500,7 +477,7 @@ def test_removals_variables_and_non_package_operations_are_skipped() -> None:
     files.put(src="nginx", dest="/etc/nginx")
     server.packages(packages=["vim=2:9.0"])
     """
-    assert run("PY101", text, "deploy.py") == []
+    assert run_check("PY101", dedent(text), path="deploy.py") == []
 
 
 def test_a_package_list_bound_once_is_followed() -> None:
@@ -512,12 +489,12 @@ def test_a_package_list_bound_once_is_followed() -> None:
     )
     pkgs.packages(packages=BASE)
     """
-    assert lines(run("PY101", text, "deploy.py")) == [3]
+    assert lines(run_check("PY101", dedent(text), path="deploy.py")) == [3]
 
 
 def test_py101_needs_a_pyinfra_deploy() -> None:
     text = "from fabric import task\napt.packages(packages=['nginx'])\n"
-    assert run("PY101", text, "fabfile.py") == []
+    assert run_check("PY101", dedent(text), path="fabfile.py") == []
 
 
 # --------------------------------------------------------------------------- robustness
@@ -563,8 +540,8 @@ ODD_SNIPPETS = [
 def test_checks_tolerate_odd_code(snippets: list[str]) -> None:
     text = "".join(snippets)
     for name in ("app.py", "deploy.py", "fabfile.py", "gunicorn.conf.py"):
-        for code in CHECKS:
-            for violation in run(code, text, name):
+        for code in rule_codes("python"):
+            for violation in run_check(code, dedent(text), path=name):
                 assert violation.message
                 assert violation.span.line >= 1
     fix_file_handlers(text)
@@ -598,7 +575,7 @@ def test_fix_rewrites_file_handlers_and_adds_import_sys() -> None:
     )
     assert fix_file_handlers(before) == after
     assert fix_file_handlers(after) == after  # idempotent
-    assert run("PY301", after) == []
+    assert run_check("PY301", dedent(after)) == []
 
 
 def test_fix_adds_import_logging_when_the_handler_was_imported_by_name() -> None:
