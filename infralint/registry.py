@@ -11,7 +11,6 @@ import importlib
 import importlib.util
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from infralint.languages import BY_NAME, FILE_LANGUAGES, language_of
@@ -70,26 +69,15 @@ def rule_module(code: str) -> str:
     return f"{language_of(code).checks_package}.{code.lower()}"
 
 
-@cache
-def _is_package(name: str) -> bool:
-    """Whether `name` is a package (imports only its parents)."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except ModuleNotFoundError:  # a parent is missing or is a plain module
-        return False
-    return spec is not None and spec.submodule_search_locations is not None
-
-
 def load_rule(code: str) -> None:
     """Import the module of rule `code` (registering its check)."""
-    package = language_of(code).checks_package
-    if not _is_package(package):
-        _load_legacy(language_of(code).name)
-        return
     module = rule_module(code)
-    if importlib.util.find_spec(module) is None:
-        raise RuleModuleMissing(f"rule {code} has no check module {module}")
-    importlib.import_module(module)
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:  # a missing dependency is a real error
+            raise
+        raise RuleModuleMissing(f"rule {code} has no check module {module}") from None
 
 
 def load_language(language: str) -> None:
@@ -97,34 +85,9 @@ def load_language(language: str) -> None:
     import pkgutil  # only `rules`, docs and tests list every rule: a check run imports no more
 
     package = BY_NAME[language].checks_package
-    if not _is_package(package):
-        _load_legacy(language)
-        return
     for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
         if not info.name.startswith("_"):  # _common.py and friends hold helpers, not rules
             importlib.import_module(f"{package}.{info.name}")
-
-
-def _load_legacy(language: str) -> None:
-    """The check modules of a language not yet split into one module per rule.
-
-    Only for the transition: remove this function once every language is a package."""
-    modules = {
-        "dockerfile": (
-            "infralint.checks.dockerfile",
-            "infralint.checks.dockerfile_packages",
-            "infralint.checks.dockerfile_commands",
-        ),
-        "compose": ("infralint.checks.compose",),
-        "chef": ("infralint.checks.chef",),
-        "python": ("infralint.checks.python",),
-    }[language]
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:  # a missing dependency is a real error
-                raise
 
 
 def parser_module(language: str) -> Parser:

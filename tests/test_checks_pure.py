@@ -12,9 +12,6 @@ import pytest
 from tests.conftest import REPO
 
 CHECKS = REPO / "infralint" / "checks"
-# The Dockerfile checks are being moved into checks/dockerfile/ (and DF121's reads into the link
-# stage) on another branch; these legacy modules go away with that merge.
-LEGACY = {"dockerfile.py", "dockerfile_packages.py", "dockerfile_commands.py"}
 READS = {"open", "read_text", "read_bytes", "iterdir", "glob", "rglob", "stat", "lstat", "scandir"}
 PROBES = {"is_file", "is_dir", "exists"}
 # DC510 asks whether a build's context and Dockerfile exist; recording that in the link stage
@@ -23,9 +20,7 @@ PROBES_ALLOWED = {"compose/dc510.py"}
 
 
 def _modules() -> list[Path]:
-    return sorted(
-        path for path in CHECKS.rglob("*.py") if not (path.parent == CHECKS and path.name in LEGACY)
-    )
+    return sorted(CHECKS.rglob("*.py"))
 
 
 def _disk_access(tree: ast.AST, names: set[str]) -> list[str]:

@@ -66,21 +66,6 @@ def _copy_repository(target: Path) -> None:
         shutil.copy2(REPO / "tests" / name, target / "tests" / name)
 
 
-def _split_for_the_transition(copy: Path, language: str) -> bool:
-    """Until the per-rule split of `language` lands, its single check module becomes the
-    package's __init__ in the copy, so that the new rule's module can sit beside it.
-
-    True when that was needed: the copy then holds only the new rule's module, and the
-    examples run with only that rule selected."""
-    legacy = copy / "infralint" / "checks" / f"{language}.py"
-    if not legacy.is_file():
-        return False
-    package = copy / "infralint" / "checks" / language
-    package.mkdir(exist_ok=True)
-    legacy.rename(package / "__init__.py")
-    return True
-
-
 def _run(command: list[str], cwd: Path) -> str:
     environment = {**os.environ, "PYTHONPATH": str(cwd), "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
@@ -94,9 +79,8 @@ def test_the_scaffolded_rules_pass_ruff_mypy_and_their_examples(tmp_path: Path) 
     copy = tmp_path / "repo"
     copy.mkdir()
     _copy_repository(copy)
-    modules, codes, shimmed = [], [], False
+    modules, codes = [], []
     for language in FILE_LANGUAGES:
-        shimmed |= _split_for_the_transition(copy, language.name)
         code = f"{language.code_prefix}599"
         # CONTRIBUTING step 1, verbatim (with each language's code).
         command = ["tools/new_rule.py", code, "my-rule-name", "--language", language.name]
@@ -111,12 +95,12 @@ def test_the_scaffolded_rules_pass_ruff_mypy_and_their_examples(tmp_path: Path) 
     _run([str(BIN / "mypy"), "--strict", "--cache-dir", str(tmp_path / "mypy"), *modules], copy)
     for code in codes:
         assert "examples ok" in _run([sys.executable, "-c", EXAMPLE_RUNNER, code], copy)
-    if not shimmed:  # CONTRIBUTING step 4, verbatim, for every new rule at once
-        selected = " or ".join(codes)
-        pytest_args = ["-q", "-p", "no:cacheprovider", "tests/test_rule_examples.py", "-k"]
-        out = _run([sys.executable, "-m", "pytest", *pytest_args, selected], copy)
-        # Two examples and the flagged-and-clean test, per rule.
-        assert re.search(rf"\b{3 * len(codes)} passed", out), out
+    # CONTRIBUTING step 4, verbatim, for every new rule at once.
+    selected = " or ".join(codes)
+    pytest_args = ["-q", "-p", "no:cacheprovider", "tests/test_rule_examples.py", "-k"]
+    out = _run([sys.executable, "-m", "pytest", *pytest_args, selected], copy)
+    # Two examples and the flagged-and-clean test, per rule.
+    assert re.search(rf"\b{3 * len(codes)} passed", out), out
 
 
 def test_the_scaffold_refuses_a_code_of_the_wrong_language(tmp_path: Path) -> None:

@@ -26,11 +26,9 @@ def test_the_language_table_covers_every_rule() -> None:
 @pytest.mark.parametrize("rule", FILE_RULES, ids=lambda rule: rule.code)
 def test_every_rule_has_its_module_and_check(rule: Rule) -> None:
     code = rule.code
-    package = language_of(code).checks_package
-    if registry._is_package(package):  # the language is split: one module per rule
-        assert importlib.util.find_spec(registry.rule_module(code)) is not None
+    assert importlib.util.find_spec(registry.rule_module(code)) is not None
     registry.load_rule(code)
-    assert code in registry._CHECKS
+    assert registry._CHECKS[code].__module__ == registry.rule_module(code)
 
 
 def test_engine_rules_have_no_module() -> None:
@@ -62,7 +60,6 @@ def _fake_language(
     monkeypatch.setattr(registry, "language_of", lambda code: fake)
     monkeypatch.setattr(registry, "BY_NAME", {"fake": fake})
     monkeypatch.setattr(registry, "_CHECKS", {})
-    registry._is_package.cache_clear()
     for name in [name for name in sys.modules if name.startswith("fakechecks")]:
         monkeypatch.delitem(sys.modules, name)
 
@@ -93,7 +90,6 @@ def test_only_the_enabled_rules_modules_are_imported(
     assert "fakechecks.zz102" not in sys.modules
     registry.load_language("fake")
     assert set(registry._CHECKS) == {"ZZ101", "ZZ102"}
-    registry._is_package.cache_clear()
 
 
 def test_a_rule_without_its_module_is_an_error(
@@ -102,4 +98,3 @@ def test_a_rule_without_its_module_is_an_error(
     _fake_language(tmp_path, monkeypatch, {"zz101": RULE_MODULE.format(code="ZZ101")})
     with pytest.raises(registry.RuleModuleMissing, match="ZZ102"):
         registry.checks_for("fake", ["ZZ101", "ZZ102"])
-    registry._is_package.cache_clear()
