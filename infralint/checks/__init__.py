@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from infralint.model import Span, Violation
+from infralint.registry import CheckContext
 
 
 def unique(violations: Iterable[Violation]) -> Iterator[Violation]:
@@ -15,3 +16,8 @@ def unique(violations: Iterable[Violation]) -> Iterator[Violation]:
         if key not in seen:
             seen.add(key)
             yield violation
+
+
+def floating_words(ctx: CheckContext) -> frozenset[str]:
+    """The rule's `floating-tags` option (its default is in the rule document), lower case."""
+    return frozenset(str(word).lower() for word in ctx.options["floating-tags"])

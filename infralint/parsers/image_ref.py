@@ -73,13 +73,6 @@ def looks_like_image_reference(text: str) -> bool:
     return any(char in text for char in ":@/")
 
 
-# The `floating-tags` option's default (DF102, DC102, DC106): tags their publishers move.
-DEFAULT_FLOATING_TAGS = (
-    "latest", "stable", "edge", "nightly", "main", "master", "mainline", "lts", "current",
-    "rolling",
-)  # fmt: skip
-
-
 def is_floating(tag: str, floating_words: frozenset[str]) -> bool:
     """A tag equal to a floating word, or one with a variant suffix (`lts-alpine`); the words
     are lower case."""

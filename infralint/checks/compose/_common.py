@@ -15,7 +15,6 @@ from pathlib import Path
 from infralint.model import Span, Violation
 from infralint.parsers.compose import ComposeDocument, Service
 from infralint.parsers.compose_values import Image, service_image
-from infralint.parsers.image_ref import DEFAULT_FLOATING_TAGS
 from infralint.parsers.yaml_model import Entry, Mapping
 from infralint.project import DockerfileFacts, Project
 from infralint.project_links import MAX_SIBLINGS, ServiceBuild, service_builds, uses_siblings
@@ -45,11 +44,6 @@ def via(entry: Entry | None) -> str:
 def via_key(service: Service, key: str) -> str:
     """ " (via <<)" when the service's `key` came in through a merge key."""
     return via(service.entry_of(key))
-
-
-def floating_words(ctx: CheckContext) -> frozenset[str]:
-    words = ctx.options.get("floating-tags", DEFAULT_FLOATING_TAGS)
-    return frozenset(str(word).lower() for word in words)
 
 
 def external_images(document: ComposeDocument) -> list[tuple[Service, Image]]:

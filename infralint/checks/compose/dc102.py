@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import external_images, floating_words, unique, via
+from infralint.checks import floating_words
+from infralint.checks.compose._common import external_images, unique, via
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.image_ref import is_floating

@@ -31,8 +31,9 @@ def resolutions(document: DockerfileDocument, ctx: CheckContext) -> list[Resolut
     return found or [Resolution(document.stages, None)]
 
 
-def option_list(ctx: CheckContext, name: str, default: Sequence[str] = ()) -> list[str]:
-    value = ctx.options.get(name, default)
+def option_list(ctx: CheckContext, name: str) -> list[str]:
+    """A list option of the rule (the config layer fills its default from the rule document)."""
+    value = ctx.options[name]
     if isinstance(value, str):
         return [value]
     return [str(item) for item in value]

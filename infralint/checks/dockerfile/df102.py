@@ -6,21 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks import unique
+from infralint.checks import floating_words, unique
 from infralint.checks.dockerfile._common import (
-    option_list,
     provenance,
     resolutions,
 )
 from infralint.model import Violation
 from infralint.parsers.dockerfile import DockerfileDocument, image_span
-from infralint.parsers.image_ref import DEFAULT_FLOATING_TAGS, is_floating
+from infralint.parsers.image_ref import is_floating
 from infralint.registry import CheckContext, check
 
 
 @check("DF102")
 def base_image_floating_tag(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
-    words = frozenset(w.lower() for w in option_list(ctx, "floating-tags", DEFAULT_FLOATING_TAGS))
+    words = floating_words(ctx)
     found: list[Violation] = []
     for resolution in resolutions(document, ctx):
         for stage in resolution.stages:

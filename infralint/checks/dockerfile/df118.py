@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from infralint.checks import floating_words
 from infralint.checks.dockerfile._common import (
     copy_from_images,
-    option_list,
 )
 from infralint.model import Violation
 from infralint.parsers.dockerfile import DockerfileDocument
-from infralint.parsers.image_ref import DEFAULT_FLOATING_TAGS, is_floating, parse_image_ref
+from infralint.parsers.image_ref import is_floating, parse_image_ref
 from infralint.registry import CheckContext, check
 
 
@@ -20,7 +20,7 @@ from infralint.registry import CheckContext, check
 def copy_from_image_unpinned(
     document: DockerfileDocument, ctx: CheckContext
 ) -> Iterator[Violation]:
-    words = frozenset(w.lower() for w in option_list(ctx, "floating-tags", DEFAULT_FLOATING_TAGS))
+    words = floating_words(ctx)
     for instruction, reference, span in copy_from_images(document):
         ref = parse_image_ref(reference)
         if ref is None or ref.digest is not None:
