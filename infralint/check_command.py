@@ -2,7 +2,7 @@
 
 The typer command in cli.py and the start-up fast path in entry.py both build a CheckOptions and
 call run_check, so the two ways in cannot drift apart. Nothing here imports typer: importing it
-and building its command tree costs more than linting a small Dockerfile (see issue 8).
+and building its command tree costs more than linting a small Dockerfile.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ THRESHOLDS = ("error", "warning", "note", "never")
 
 if TYPE_CHECKING:
     from infralint.baseline import Entry
+    from infralint.catalog import Catalog
+    from infralint.config import Config
+    from infralint.engine import RunResult
     from infralint.fixing import FixReport
 
 
@@ -39,7 +42,7 @@ def warn(message: str) -> None:
 
 
 class CheckOptions(NamedTuple):
-    """Every option of `infralint check`, as INTERFACES.md lists them."""
+    """Every option of `infralint check`, as docs/interfaces.md lists them."""
 
     paths: list[str] | None = None
     format: list[str] | None = None
@@ -272,7 +275,7 @@ def load_settings(
     extend_select: list[str] | None,
     ignore: list[str] | None,
     verbose: bool = False,
-) -> tuple[Any, Any, set[str]]:
+) -> tuple[Catalog, Config, set[str]]:
     """The catalogue, the effective config and the enabled codes (UsageError when invalid)."""
     from infralint.catalog import load_catalog
     from infralint.config import ConfigError, enabled_codes, find_config, load_config
@@ -302,7 +305,7 @@ def load_settings(
     return catalog, config, enabled
 
 
-def _with_hadolint_config(config: Any, catalog: Any, verbose: bool) -> Any:
+def _with_hadolint_config(config: Config, catalog: Catalog, verbose: bool) -> Config:
     """Teams coming from hadolint keep their .hadolint.yaml (see infralint/hadolint.py)."""
     from infralint import hadolint
     from infralint.discovery import find_git_root
@@ -406,7 +409,7 @@ def _report_fixes(report: FixReport, write: bool) -> None:
         warn(f"infralint: fixed {report.applied} findings in {report.changed_files} files")
 
 
-def exit_status(result: Any, threshold: str) -> int:
+def exit_status(result: RunResult, threshold: str) -> int:
     from infralint.model import Severity
 
     if result.missing_paths:

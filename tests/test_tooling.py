@@ -40,13 +40,6 @@ def test_every_nox_session_installs_the_pinned_ruff() -> None:
 # Comments must cite what is in the repository (docs/interfaces.md, docs/RULES.md, rules/),
 # not a spec or an issue tracker a reader of the code does not have.
 OUTSIDE_REFERENCE = re.compile(r'\bINTERFACES\.md|(?<!docs/)(?<!")\bRULES\.md|\b[Ii]ssue \d+')
-# Files of other changes under way; remove each entry when its file cites docs/ instead.
-KNOWN_OUTSIDE_REFERENCES = {
-    "infralint/check_command.py",
-    "infralint/reporters/json_report.py",
-    "infralint/checks/chef.py",
-    "infralint/checks/chef/_common.py",  # where chef.py's module comment moves in the split
-}
 
 
 def test_code_cites_nothing_outside_the_repository() -> None:
@@ -55,7 +48,7 @@ def test_code_cites_nothing_outside_the_repository() -> None:
         relative = path.relative_to(REPO).as_posix()
         if OUTSIDE_REFERENCE.search(path.read_text(encoding="utf-8")):
             offenders.add(relative)
-    assert offenders <= KNOWN_OUTSIDE_REFERENCES, sorted(offenders - KNOWN_OUTSIDE_REFERENCES)
+    assert not offenders, sorted(offenders)
     assert OUTSIDE_REFERENCE.search("as INTERFACES.md lists them")
     assert OUTSIDE_REFERENCE.search("(see issue 8)")
     assert not OUTSIDE_REFERENCE.search("docs/RULES.md: every rule, docs/interfaces.md")

@@ -1,4 +1,4 @@
-"""`--format json`: the stable contract of INTERFACES.md."""
+"""`--format json`: the stable contract of docs/interfaces.md."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """Helpers shared by several Chef cookbook rules (CB). Each check is a small function over a
 `ChefDocument`, in its own module `cbNNN.py`.
 
-Severity is per rule; where RULES.md asks for a lower or higher level for one kind of finding
-(CB201 under a Ruby conditional is a note, CB204 piping into a shell is an error), the message
-says so and `Violation.severity` carries the level (a level the user configured still wins).
+Severity is per rule; where a rule's document (rules/CBNNN.md) asks for a lower or higher level
+for one kind of finding (CB201 under a Ruby conditional is a note, CB204 piping into a shell is
+an error), the message says so and `Violation.severity` carries the level (a level the user
+configured still wins).
 """
 
 from __future__ import annotations
