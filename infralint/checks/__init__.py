@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from infralint.model import Span, Violation
+from infralint.model import Violation
 from infralint.registry import CheckContext
 
+Check = Callable[[Any, CheckContext], Iterator[Violation]]
 
-def unique(violations: Iterable[Violation]) -> Iterator[Violation]:
-    """Each (position, message) once: several stages or resolutions may find the same thing."""
-    seen: set[tuple[Span, str]] = set()
+
+def unique(violations: Iterable[Violation], *, per_position: bool = False) -> Iterator[Violation]:
+    """Each violation once. A check that reaches one place several ways (several stages or ARG
+    resolutions, a YAML alias shared by several services, a Chef loop unrolled per item) reports
+    it once: by position and message, or by position alone with `per_position` (where the
+    messages differ only in which way led there)."""
+    seen: set[object] = set()
     for violation in violations:
-        key = (violation.span, violation.message)
+        key = violation.span if per_position else (violation.span, violation.message)
         if key not in seen:
             seen.add(key)
             yield violation
+
+
+def once_per_position(func: Check) -> Check:
+    """A whole check through `unique(per_position=True)`."""
+
+    @functools.wraps(func)
+    def wrapper(document: Any, ctx: CheckContext) -> Iterator[Violation]:
+        return unique(func(document, ctx), per_position=True)
+
+    return wrapper
 
 
 def floating_words(ctx: CheckContext) -> frozenset[str]:

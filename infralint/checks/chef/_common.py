@@ -10,7 +10,7 @@ configured still wins).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from infralint.model import Severity, Span, Violation
@@ -22,16 +22,6 @@ if TYPE_CHECKING:  # the shell model is imported only when a script is analysed
 
 def _violation(span: Span, message: str, severity: Severity | None = None) -> Violation:
     return Violation(span, message, severity=severity)
-
-
-def _unique(violations: Iterable[Violation]) -> Iterator[Violation]:
-    """An unrolled loop gives one resource per item, all running the same script text: report
-    each place of that text once."""
-    seen: set[Span] = set()
-    for violation in violations:
-        if violation.span not in seen:
-            seen.add(violation.span)
-            yield violation
 
 
 def _resources(doc: ChefDocument) -> list[Resource]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from infralint.checks.chef._common import _name, _shell_findings, _unique, _verb, _violation
+from infralint.checks import unique
+from infralint.checks.chef._common import _name, _shell_findings, _verb, _violation
 from infralint.model import Violation
 from infralint.parsers.chef import ChefDocument, Resource
 from infralint.registry import CheckContext, check
@@ -61,4 +62,4 @@ def shell_package_management(doc: ChefDocument, ctx: CheckContext) -> Iterator[V
             hint = "use the package resource"
         yield _violation(command.span, f"{_name(resource)} runs `{argv[0]} {verb}` ({hint})")
 
-    yield from _unique(_shell_findings(doc, judge))
+    yield from unique(_shell_findings(doc, judge), per_position=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from infralint.checks.chef._common import _name, _shell_findings, _unique, _violation
+from infralint.checks import unique
+from infralint.checks.chef._common import _name, _shell_findings, _violation
 from infralint.model import Violation
 from infralint.parsers.chef import ChefDocument, Resource
 from infralint.registry import CheckContext, check
@@ -56,4 +57,4 @@ def shell_service_control(doc: ChefDocument, ctx: CheckContext) -> Iterator[Viol
             command.span, f"{_name(resource)} runs `{shown}` (use the service resource)"
         )
 
-    yield from _unique(_shell_findings(doc, judge))
+    yield from unique(_shell_findings(doc, judge), per_position=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from infralint.checks import unique
 from infralint.checks.chef._common import (
     _name,
     _shell_findings,
-    _unique,
     _violation,
     effective_argv,
 )
@@ -72,4 +72,4 @@ def shell_download(doc: ChefDocument, ctx: CheckContext) -> Iterator[Violation]:
             f"{_name(resource)} downloads with {argv[0]} (use remote_file with a checksum)",
         )
 
-    yield from _unique(_shell_findings(doc, judge))
+    yield from unique(_shell_findings(doc, judge), per_position=True)

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from infralint.checks.chef._common import _name, _shell_findings, _unique, _violation
+from infralint.checks import unique
+from infralint.checks.chef._common import _name, _shell_findings, _violation
 from infralint.model import Violation
 from infralint.parsers.chef import ChefDocument, Resource
 from infralint.registry import CheckContext, check
@@ -44,4 +45,4 @@ def command_output_to_log_file(doc: ChefDocument, ctx: CheckContext) -> Iterator
                         f"{_name(resource)} copies output into log file '{word.text}' with tee",
                     )
 
-    yield from _unique(_shell_findings(doc, judge))
+    yield from unique(_shell_findings(doc, judge), per_position=True)

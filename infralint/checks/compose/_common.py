@@ -2,39 +2,21 @@
 ComposeDocument, in its own module `dcNNN.py`.
 
 Aliases make one YAML node appear under several services; every check therefore reports a
-position at most once (`unique`), and keys that came in through a `<<` merge say "via <<".
+position at most once (`once_per_position`), and keys that came in through a `<<` merge say
+"via <<".
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from infralint.model import Span, Violation
 from infralint.parsers.compose import ComposeDocument, Service
 from infralint.parsers.compose_values import Image, service_image
 from infralint.parsers.yaml_model import Entry, Mapping
 from infralint.project import DockerfileFacts, Project
 from infralint.project_links import MAX_SIBLINGS, ServiceBuild, service_builds, uses_siblings
 from infralint.registry import CheckContext
-
-CheckFn = Callable[[ComposeDocument, CheckContext], Iterable[Violation]]
-
-
-def unique(func: CheckFn) -> Callable[[ComposeDocument, CheckContext], Iterator[Violation]]:
-    """Report each position once: an aliased node is shared by every service that uses it."""
-
-    @functools.wraps(func)
-    def wrapper(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
-        seen: set[Span] = set()
-        for violation in func(document, ctx):
-            if violation.span not in seen:
-                seen.add(violation.span)
-                yield violation
-
-    return wrapper
 
 
 def via(entry: Entry | None) -> str:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import external_images, unique, via
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import external_images, via
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.registry import CheckContext, check
 
 
 @check("DC101")
-@unique
+@once_per_position
 def image_untagged(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service, image in external_images(document):
         ref = image.ref

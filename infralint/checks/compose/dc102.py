@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks import floating_words
-from infralint.checks.compose._common import external_images, unique, via
+from infralint.checks import floating_words, once_per_position
+from infralint.checks.compose._common import external_images, via
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.image_ref import is_floating
@@ -14,7 +14,7 @@ from infralint.registry import CheckContext, check
 
 
 @check("DC102")
-@unique
+@once_per_position
 def image_floating_tag(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     words = floating_words(ctx)
     for service, image in external_images(document):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import external_images, unique, via_key
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import external_images, via_key
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.registry import CheckContext, check
 
 
 @check("DC103")
-@unique
+@once_per_position
 def image_without_digest(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service, image in external_images(document):
         if image.ref is not None and image.ref.digest is None:

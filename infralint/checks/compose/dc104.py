@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import external_images, unique, via_key
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import external_images, via_key
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.registry import CheckContext, check
 
 
 @check("DC104")
-@unique
+@once_per_position
 def image_from_variable(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service, image in external_images(document):
         if image.ref is None and image.unresolved:

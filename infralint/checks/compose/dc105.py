@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique, via
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import via
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.registry import CheckContext, check
 
 
 @check("DC105")
-@unique
+@once_per_position
 def build_without_image_name(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         entry = service.entry_of("build")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique
+from infralint.checks import once_per_position
 from infralint.model import Violation
 from infralint.parsers.commands import (
     apk,
@@ -76,7 +76,7 @@ def _piped_downloads(script: Script) -> Iterator[tuple[Command, Command]]:
 
 
 @check("DC201")
-@unique
+@once_per_position
 def runtime_provisioning(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         for script in service_scripts(document, service):

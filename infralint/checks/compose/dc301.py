@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import _logging, unique, via
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import _logging, via
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.registry import CheckContext, check
 
 
 @check("DC301")
-@unique
+@once_per_position
 def logging_disabled(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         logging, entry = _logging(service)

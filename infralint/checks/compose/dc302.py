@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique, via_key
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import via_key
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.compose_values import normalize_path, service_mounts
@@ -22,7 +23,7 @@ def _is_log_path(path: str) -> bool:
 
 
 @check("DC302")
-@unique
+@once_per_position
 def logs_to_volume(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         for mount in service_mounts(document, service):

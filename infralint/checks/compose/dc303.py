@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique
+from infralint.checks import once_per_position
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.compose_values import service_scripts
@@ -26,7 +26,7 @@ def _is_log_target(path: str) -> bool:
 
 
 @check("DC303")
-@unique
+@once_per_position
 def log_to_file(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         for script in service_scripts(document, service):

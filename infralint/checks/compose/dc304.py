@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique
+from infralint.checks import once_per_position
 from infralint.model import Violation
 from infralint.parsers.commands import keeps_alive, unwrap
 from infralint.parsers.compose import ComposeDocument
@@ -24,7 +24,7 @@ def _keeps_alive(command: Command) -> str | None:
 
 
 @check("DC304")
-@unique
+@once_per_position
 def pid1_not_the_app(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         for script in service_scripts(document, service):

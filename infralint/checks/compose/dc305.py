@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import _logging, unique, via
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import _logging, via
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.yaml_model import Mapping
@@ -12,7 +13,7 @@ from infralint.registry import CheckContext, check
 
 
 @check("DC305")
-@unique
+@once_per_position
 def log_rotation_missing(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         logging, entry = _logging(service)

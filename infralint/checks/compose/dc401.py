@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique, via
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import via
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.compose_values import truthy
@@ -12,7 +13,7 @@ from infralint.registry import CheckContext, check
 
 
 @check("DC401")
-@unique
+@once_per_position
 def privileged(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         entry = service.entry_of("privileged")

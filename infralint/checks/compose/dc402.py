@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import _is_docker_socket, unique, via_key
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import _is_docker_socket, via_key
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.compose_values import service_mounts
@@ -12,7 +13,7 @@ from infralint.registry import CheckContext, check
 
 
 @check("DC402")
-@unique
+@once_per_position
 def docker_socket_mounted(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         for mount in service_mounts(document, service):

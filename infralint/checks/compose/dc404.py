@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique, via_key
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import via_key
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument, iter_scalars
 from infralint.registry import CheckContext, check
@@ -18,7 +19,7 @@ _UNCONFINED = re.compile(r"^(seccomp|apparmor)\s*[:=]\s*unconfined$", re.IGNOREC
 
 
 @check("DC404")
-@unique
+@once_per_position
 def dangerous_capabilities(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         for item in iter_scalars(service.get("cap_add")):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique, via_key
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import via_key
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.compose_values import service_environment
@@ -54,7 +55,7 @@ def _secret_kind(name: str, value: str) -> str | None:
 
 
 @check("DC405")
-@unique
+@once_per_position
 def secret_in_environment(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         for variable in service_environment(service):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import _is_docker_socket, unique, via_key
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import _is_docker_socket, via_key
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.compose_values import normalize_path, service_mounts
@@ -18,7 +19,7 @@ SENSITIVE_TREES = ("/proc/", "/sys/", "/root/", "/var/lib/docker/")
 
 
 @check("DC406")
-@unique
+@once_per_position
 def sensitive_host_mount(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for service in document.services:
         for mount in service_mounts(document, service):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import _known_names, unique
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import _known_names
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument, Service, iter_scalars
 from infralint.parsers.yaml_model import Mapping, Node, Scalar, Sequence
@@ -40,7 +41,7 @@ def _references(document: ComposeDocument, service: Service) -> Iterator[tuple[s
 
 
 @check("DC503")
-@unique
+@once_per_position
 def unknown_service_reference(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     known = _known_names(document, ctx.project)
     if known is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import _known_names, unique
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import _known_names
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument, Service, iter_scalars
 from infralint.parsers.compose_values import service_mounts
@@ -24,7 +25,7 @@ def _service_networks(service: Service) -> Iterator[tuple[str, Node]]:
 
 
 @check("DC504")
-@unique
+@once_per_position
 def undefined_network_or_volume(
     document: ComposeDocument, ctx: CheckContext
 ) -> Iterator[Violation]:

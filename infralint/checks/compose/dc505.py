@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique
+from infralint.checks import once_per_position
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument, Service, iter_scalars
 from infralint.parsers.compose_values import Port, service_ports
@@ -39,7 +39,7 @@ def _port_text(port: Port) -> str:
 
 
 @check("DC505")
-@unique
+@once_per_position
 def duplicate_host_port(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     published: list[tuple[Service, Port, set[str]]] = []
     seen_nodes: set[int] = set()

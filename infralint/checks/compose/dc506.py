@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import unique
+from infralint.checks import once_per_position
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.compose_values import FALSE_WORDS, TRUE_WORDS
@@ -25,7 +25,7 @@ _OCTAL = re.compile(r"^[-+]?0[0-7]+$")
 
 
 @check("DC506")
-@unique
+@once_per_position
 def yaml11_boolean(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     roots: list[Node | None] = []
     for section in ("services", "networks", "volumes", "secrets", "configs"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import _dockerfile, _dockerfile_name, _linked_builds, unique
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import _dockerfile, _dockerfile_name, _linked_builds
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.registry import CheckContext, check
@@ -18,7 +19,7 @@ PROXY_ARGS = frozenset(
 
 
 @check("DC508")
-@unique
+@once_per_position
 def build_arg_undeclared(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for build in _linked_builds(document, ctx):
         if not build.args:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.compose._common import _dockerfile_name, _linked_builds, unique
+from infralint.checks import once_per_position
+from infralint.checks.compose._common import _dockerfile_name, _linked_builds
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.registry import CheckContext, check
 
 
 @check("DC510")
-@unique
+@once_per_position
 def dockerfile_missing(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     for build in _linked_builds(document, ctx):
         context = build.context
