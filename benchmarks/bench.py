@@ -61,8 +61,9 @@ def hadolint_batches(files: list[Path], jobs: int) -> list[str]:
     return [
         "sh",
         "-c",
-        f'xargs -0 -n 50 -P {jobs} hadolint --no-fail > /dev/null < "$0"',
+        f'xargs -0 -n 50 -P {jobs} "$1" --no-fail > /dev/null < "$0"',
         str(_nul_list(files)),
+        HADOLINT,  # the binary HADOLINT names, not whatever `hadolint` is on PATH
     ]
 
 
