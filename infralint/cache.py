@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from infralint import __version__
 from infralint.model import FileResult, Finding, Fix, Notification, Severity, Span
-from infralint.project import BuildLink, BuildQuery
+from infralint.project import BuildLink, BuildQuery, LinkBasis
 from infralint.writer import write_atomic
 
 if TYPE_CHECKING:
@@ -207,9 +207,12 @@ class Cache:
         dotenv = self.digest(str(Path(path).parent / ".env"))
         return self._keyed("links", __version__, str(self.project_root), path, text, dotenv)
 
-    def get_links(self, path: str, text: str) -> tuple[list[BuildLink], list[BuildQuery]] | None:
-        """A compose file's build links and the disk queries of its builds, when the file is
-        unchanged since they were cached (the answers to the queries are never cached)."""
+    def get_links(
+        self, path: str, text: str
+    ) -> tuple[list[BuildLink], list[BuildQuery], list[LinkBasis]] | None:
+        """A compose file's build links, the disk queries of its builds and what the disk
+        answered when the links were built (the engine asks again, and compares), when the
+        file is unchanged since they were cached."""
         key = self._links_key(path, text)
         data = self._links.get(key) if key else None
         if data is None:
@@ -217,18 +220,26 @@ class Cache:
         try:
             entry = _typed(data, dict)
             links = [_link_from_json(item) for item in _typed(entry["links"], list)]
-            return links, [_query_from_json(item) for item in _typed(entry["queries"], list)]
+            queries = [_query_from_json(item) for item in _typed(entry["queries"], list)]
+            basis = [_basis_from_json(item) for item in _typed(entry["basis"], list)]
+            return links, queries, basis
         except (KeyError, TypeError, ValueError):
             return None
 
     def put_links(
-        self, path: str, text: str, links: list[BuildLink], queries: list[BuildQuery]
+        self,
+        path: str,
+        text: str,
+        links: list[BuildLink],
+        queries: list[BuildQuery],
+        basis: list[LinkBasis],
     ) -> None:
         key = self._links_key(path, text)
         if key is not None:
             self._links[key] = {
                 "links": [_link_to_json(link) for link in links],
                 "queries": [query._asdict() for query in queries],
+                "basis": [list(answer) for answer in basis],
             }
             self._dirty = True
 
@@ -577,6 +588,11 @@ def _query_from_json(item: Any) -> BuildQuery:
         dockerfile=_optional(data["dockerfile"], str),
         needs_dockerfile=_typed(data["needs_dockerfile"], bool),
     )
+
+
+def _basis_from_json(item: Any) -> LinkBasis:
+    context, dockerfile, kind = _typed(item, list)  # ValueError unless three
+    return _optional(context, str), _optional(dockerfile, str), _typed(kind, str)
 
 
 def _result_to_json(result: FileResult) -> dict[str, Any]:

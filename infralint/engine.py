@@ -30,7 +30,7 @@ from infralint.model import (
     Span,
     Violation,
 )
-from infralint.project import BuildLink, Project
+from infralint.project import BuildLink, BuildQuery, Project
 from infralint.source import Document, SourceFile
 from infralint.suppressions import (
     Coverage,
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from infralint.baseline import Entry
     from infralint.cache import Cache
     from infralint.fixing import FixReport, FixRequest
+    from infralint.project_links import DiskPaths
 
 # code, severity, message, span, anchor, and the violation (None for engine findings).
 RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
@@ -578,8 +579,11 @@ def _link_compose(
     from infralint import project_links
     from infralint.parsers import compose
 
-    # What the build rules ask of the disk is recorded on Project, afresh each run (never cached).
-    probe = project_links.DiskPaths.of(project) if settings.enabled & BUILD_PATH_RULES else None
+    # What the build rules ask of the disk is recorded on Project, afresh each run (never
+    # cached); without them it is asked all the same (links name existing Dockerfiles only),
+    # but kept off Project and so out of the results cache key.
+    recorded = settings.enabled & BUILD_PATH_RULES
+    disk = project_links.DiskPaths.of(project if recorded else None)
     for candidate in candidates:
         if candidate.language != "compose":
             continue
@@ -588,7 +592,7 @@ def _link_compose(
             text = read_text(absolute, settings.config.max_file_size, project.roots)
         except ParseError:
             continue  # reported when the file itself is checked
-        cached = store.get_links(absolute, text) if store else None
+        cached = _unchanged_links(store, absolute, text, disk) if store else None
         if cached is not None:
             links, queries = cached
         else:
@@ -602,12 +606,13 @@ def _link_compose(
             except Exception:  # a parser bug: reported when the file itself is checked
                 continue
             parsed[absolute] = document
-            links = project_links.build_project(settings.project_root, [document], probe)
+            links = project_links.build_project(settings.project_root, [document], disk)
             queries = project_links.build_queries(document)
             if store is not None:
-                store.put_links(absolute, text, links, queries)
-        if probe is not None:
-            project_links.probe_builds(probe, queries)
+                basis = project_links.link_basis(disk, queries)
+                store.put_links(absolute, text, links, queries, basis)
+        if recorded:
+            project_links.probe_builds(disk, queries)
         # Links into directories outside the scanned tree are dropped: nothing there is read.
         project.links.extend(link for link in links if _link_inside(link, project.roots))
         if settings.enabled & {"DC508", "DC509"}:  # what they quote from each build's Dockerfile
@@ -622,6 +627,22 @@ def _link_compose(
             extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
             known.add(str(dockerfile))
     return candidates + extra
+
+
+def _unchanged_links(
+    store: Cache, absolute: str, text: str, disk: DiskPaths
+) -> tuple[list[BuildLink], list[BuildQuery]] | None:
+    """The cached links and build queries of a compose file, unless the disk now answers its
+    builds' queries differently (a Dockerfile created, removed or re-pointed)."""
+    from infralint import project_links
+
+    cached = store.get_links(absolute, text)
+    if cached is None:
+        return None
+    links, queries, basis = cached
+    if project_links.link_basis(disk, queries) != basis:
+        return None
+    return links, queries
 
 
 def _link_requirements(jobs: list[FileJob], settings: Settings, project: Project) -> None:

@@ -36,6 +36,11 @@ class BuildQuery(NamedTuple):
     needs_dockerfile: bool  # False for dockerfile_inline or an unresolvable build.dockerfile
 
 
+# What a compose file's links were built from, per BuildQuery: (resolved context, resolved
+# Dockerfile, its kind); cached with the links, which are stale once it differs on disk.
+LinkBasis = tuple[str | None, str | None, str]
+
+
 class ComposeNames(NamedTuple):
     """The names one compose file declares, sorted (a set's order would change every run)."""
 

@@ -40,6 +40,7 @@ from infralint.project import (
     BuildQuery,
     ComposeNames,
     DockerfileFacts,
+    LinkBasis,
     Project,
     ScriptStep,
 )
@@ -175,6 +176,22 @@ def probe_builds(paths: DiskPaths, queries: Iterable[BuildQuery]) -> None:
         for path in (context, dockerfile):
             if path is not None:
                 paths.kind(path)
+
+
+def link_basis(paths: RecordedPaths, queries: Iterable[BuildQuery]) -> list[LinkBasis]:
+    """What the disk says of each build's paths (its links name only existing Dockerfiles,
+    resolved): cached with the links, so a Dockerfile created, removed or re-pointed since is
+    a cache miss."""
+    basis: list[LinkBasis] = []
+    for query in queries:
+        context, dockerfile = build_paths(paths, query)
+        kind = paths.kind(dockerfile) if dockerfile is not None else ""
+        basis.append((_optional_str(context), _optional_str(dockerfile), kind))
+    return basis
+
+
+def _optional_str(path: Path | None) -> str | None:
+    return None if path is None else str(path)
 
 
 class _Section(NamedTuple):

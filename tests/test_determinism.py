@@ -124,6 +124,24 @@ def test_cache_sees_a_build_dockerfile_appear_and_disappear(tmp_path: Path) -> N
     assert _cached_run(project, home, *args) == (status, output)
 
 
+def test_cached_links_see_a_build_dockerfile_appear(tmp_path: Path) -> None:
+    """A compose file's links (cached with it) name only existing Dockerfiles: one created
+    since must reach DC508, which quotes the ARGs it declares."""
+    project, home = tmp_path / "project", tmp_path / "xdg"
+    (project / "app").mkdir(parents=True)
+    (project / "compose.yaml").write_text(
+        "services:\n  web:\n    build:\n      context: ./app\n      args: {NOPE: '1'}\n"
+    )
+    args = ("--select", "DC508", ".")
+    assert _cached_run(project, home, *args)[0] == 0
+    (project / "app" / "Dockerfile").write_text("FROM alpine:3.20\n")
+    status, output = _cached_run(project, home, *args)
+    assert status == 1
+    assert "passes the build arg 'NOPE', which Dockerfile does not declare" in output
+    (project / "app" / "Dockerfile").unlink()
+    assert _cached_run(project, home, *args)[0] == 0
+
+
 def test_cache_sees_a_change_of_a_script_a_deploy_uploads(tmp_path: Path) -> None:
     project, home = tmp_path / "project", tmp_path / "xdg"
     project.mkdir()
