@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from infralint import __version__
 from infralint.model import FileResult, Finding, Fix, Notification, Severity, Span
-from infralint.project import BuildLink
+from infralint.project import BuildLink, BuildQuery, LinkBasis
 from infralint.writer import write_atomic
 
 if TYPE_CHECKING:
@@ -207,21 +207,40 @@ class Cache:
         dotenv = self.digest(str(Path(path).parent / ".env"))
         return self._keyed("links", __version__, str(self.project_root), path, text, dotenv)
 
-    def get_links(self, path: str, text: str) -> list[BuildLink] | None:
-        """A compose file's build links, when the file is unchanged since they were cached."""
+    def get_links(
+        self, path: str, text: str
+    ) -> tuple[list[BuildLink], list[BuildQuery], list[LinkBasis]] | None:
+        """A compose file's build links, the disk queries of its builds and what the disk
+        answered when the links were built (the engine asks again, and compares), when the
+        file is unchanged since they were cached."""
         key = self._links_key(path, text)
         data = self._links.get(key) if key else None
         if data is None:
             return None
         try:
-            return [_link_from_json(item) for item in _typed(data, list)]
+            entry = _typed(data, dict)
+            links = [_link_from_json(item) for item in _typed(entry["links"], list)]
+            queries = [_query_from_json(item) for item in _typed(entry["queries"], list)]
+            basis = [_basis_from_json(item) for item in _typed(entry["basis"], list)]
+            return links, queries, basis
         except (KeyError, TypeError, ValueError):
             return None
 
-    def put_links(self, path: str, text: str, links: list[BuildLink]) -> None:
+    def put_links(
+        self,
+        path: str,
+        text: str,
+        links: list[BuildLink],
+        queries: list[BuildQuery],
+        basis: list[LinkBasis],
+    ) -> None:
         key = self._links_key(path, text)
         if key is not None:
-            self._links[key] = [_link_to_json(link) for link in links]
+            self._links[key] = {
+                "links": [_link_to_json(link) for link in links],
+                "queries": [query._asdict() for query in queries],
+                "basis": [list(answer) for answer in basis],
+            }
             self._dirty = True
 
     def save(self) -> None:
@@ -559,6 +578,21 @@ def _link_from_json(item: Any) -> BuildLink:
         span=_span_from_json(data["span"]),
         inline=_optional(data["inline"], str),
     )
+
+
+def _query_from_json(item: Any) -> BuildQuery:
+    data = _typed(item, dict)
+    return BuildQuery(
+        base=_typed(data["base"], str),
+        context=_typed(data["context"], str),
+        dockerfile=_optional(data["dockerfile"], str),
+        needs_dockerfile=_typed(data["needs_dockerfile"], bool),
+    )
+
+
+def _basis_from_json(item: Any) -> LinkBasis:
+    context, dockerfile, kind = _typed(item, list)  # ValueError unless three
+    return _optional(context, str), _optional(dockerfile, str), _typed(kind, str)
 
 
 def _result_to_json(result: FileResult) -> dict[str, Any]:

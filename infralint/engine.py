@@ -30,7 +30,7 @@ from infralint.model import (
     Span,
     Violation,
 )
-from infralint.project import BuildLink, Project
+from infralint.project import BuildLink, BuildQuery, Project
 from infralint.source import Document, SourceFile
 from infralint.suppressions import (
     Coverage,
@@ -46,11 +46,14 @@ if TYPE_CHECKING:
     from infralint.baseline import Entry
     from infralint.cache import Cache
     from infralint.fixing import FixReport, FixRequest
+    from infralint.project_links import DiskPaths
 
 # code, severity, message, span, anchor, and the violation (None for engine findings).
 RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
 
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
+# The compose rules that ask whether a build's paths exist, recorded by the link stage.
+BUILD_PATH_RULES = frozenset({"DC508", "DC509", "DC510"})
 COMMENT_LANGUAGES = {language.name for language in LANGUAGES if language.comment}
 
 
@@ -576,6 +579,11 @@ def _link_compose(
     from infralint import project_links
     from infralint.parsers import compose
 
+    # What the build rules ask of the disk is recorded on Project, afresh each run (never
+    # cached); without them it is asked all the same (links name existing Dockerfiles only),
+    # but kept off Project and so out of the results cache key.
+    recorded = settings.enabled & BUILD_PATH_RULES
+    disk = project_links.DiskPaths.of(project if recorded else None)
     for candidate in candidates:
         if candidate.language != "compose":
             continue
@@ -584,8 +592,10 @@ def _link_compose(
             text = read_text(absolute, settings.config.max_file_size, project.roots)
         except ParseError:
             continue  # reported when the file itself is checked
-        links: list[BuildLink] | None = store.get_links(absolute, text) if store else None
-        if links is None:
+        cached = _unchanged_links(store, absolute, text, disk) if store else None
+        if cached is not None:
+            links, queries = cached
+        else:
             source = SourceFile(
                 Path(absolute), display_path(candidate.path, settings.cwd), text, "compose"
             )
@@ -596,9 +606,13 @@ def _link_compose(
             except Exception:  # a parser bug: reported when the file itself is checked
                 continue
             parsed[absolute] = document
-            links = list(project_links.build_project(settings.project_root, [document]))
+            links = project_links.build_project(settings.project_root, [document], disk)
+            queries = project_links.build_queries(document)
             if store is not None:
-                store.put_links(absolute, text, links)
+                basis = project_links.link_basis(disk, queries)
+                store.put_links(absolute, text, links, queries, basis)
+        if recorded:
+            project_links.probe_builds(disk, queries)
         # Links into directories outside the scanned tree are dropped: nothing there is read.
         project.links.extend(link for link in links if _link_inside(link, project.roots))
         if settings.enabled & {"DC508", "DC509"}:  # what they quote from each build's Dockerfile
@@ -613,6 +627,22 @@ def _link_compose(
             extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
             known.add(str(dockerfile))
     return candidates + extra
+
+
+def _unchanged_links(
+    store: Cache, absolute: str, text: str, disk: DiskPaths
+) -> tuple[list[BuildLink], list[BuildQuery]] | None:
+    """The cached links and build queries of a compose file, unless the disk now answers its
+    builds' queries differently (a Dockerfile created, removed or re-pointed)."""
+    from infralint import project_links
+
+    cached = store.get_links(absolute, text)
+    if cached is None:
+        return None
+    links, queries, basis = cached
+    if project_links.link_basis(disk, queries) != basis:
+        return None
+    return links, queries
 
 
 def _link_requirements(jobs: list[FileJob], settings: Settings, project: Project) -> None:
@@ -669,17 +699,22 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
 
     enabled = settings.enabled
     compose = [job for job in jobs if job.language == "compose"]
-    if compose and enabled & {"DC503", "DC504", "DC508", "DC509"}:
+    if compose and enabled & {"DC503", "DC504", *BUILD_PATH_RULES}:
         from infralint import project_links  # imports the YAML parser: only for compose runs
 
         paths = [Path(job.path or job.display_path) for job in compose]
         if enabled & {"DC503", "DC504"}:
             project_links.read_compose_siblings(project, [p for p in paths if p.is_absolute()])
-        if enabled & {"DC508", "DC509"}:
+        if enabled & BUILD_PATH_RULES:
             # The builds of compose files were read by _link_compose; stdin's are read here.
-            stdin = [parse(job, job.text) for job in compose if job.text is not None]
-            links = project_links.build_project(settings.project_root, filter(None, stdin))
-            project_links.read_dockerfiles(project, links)
+            parsed = (parse(job, job.text) for job in compose if job.text is not None)
+            stdin = [document for document in parsed if document is not None]
+            probe = project_links.DiskPaths.of(project)
+            links = project_links.build_project(settings.project_root, stdin, probe)
+            for document in stdin:
+                project_links.probe_builds(probe, project_links.build_queries(document))
+            if enabled & {"DC508", "DC509"}:
+                project_links.read_dockerfiles(project, links)
     if not enabled & {"PY201", "PY301"}:
         return
     documents = []

@@ -26,6 +26,21 @@ class BuildLink(NamedTuple):
     inline: str | None = None
 
 
+class BuildQuery(NamedTuple):
+    """What one service's build asks of the disk, known from the compose file alone: cached
+    with its links (cache.py), so a warm run probes the same paths without parsing the file."""
+
+    base: str  # the compose file's directory
+    context: str  # build.context as interpolated
+    dockerfile: str | None  # build.dockerfile as interpolated; None: the default names
+    needs_dockerfile: bool  # False for dockerfile_inline or an unresolvable build.dockerfile
+
+
+# What a compose file's links were built from, per BuildQuery: (resolved context, resolved
+# Dockerfile, its kind); cached with the links, which are stale once it differs on disk.
+LinkBasis = tuple[str | None, str | None, str]
+
+
 class ComposeNames(NamedTuple):
     """The names one compose file declares, sorted (a set's order would change every run)."""
 
@@ -77,6 +92,11 @@ class Project:
     scripts: dict[str, tuple[ScriptStep, ...] | None] = field(default_factory=dict)  # PY201
     # fileConfig INI file -> its file handlers as (name, class) (PY301).
     ini_handlers: dict[str, tuple[tuple[str, str], ...] | None] = field(default_factory=dict)
+    # What the disk says of the paths compose builds name (DC508-DC510), probed afresh each run
+    # (project_links.DiskPaths): a path as named, joined to its base -> where it resolves (None:
+    # not a path here); and a resolved path -> "dir", "file" or "" (anything else, or missing).
+    resolved_paths: dict[str, str | None] = field(default_factory=dict)
+    path_kinds: dict[str, str] = field(default_factory=dict)
 
     _by_dockerfile: dict[Path, list[BuildLink]] | None = field(
         default=None, repr=False, compare=False

@@ -2,7 +2,8 @@
 from other files.
 
     build_project(root, compose_documents) -> list[BuildLink]
-    service_builds(document) -> list[ServiceBuild]   (every build, remote and missing ones too)
+    service_builds(document, paths) -> list[ServiceBuild]   (every build, remote and missing too)
+    probe_builds(DiskPaths.of(project), build_queries(document)) -> what the disk says of builds
     read_dockerfiles / read_compose_siblings / read_python_facts(project, ...) -> facts on Project
 
 Checks never touch the disk: every other file a check needs is read here, once, through
@@ -21,12 +22,28 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from infralint.model import ParseError, Span
 from infralint.parsers.compose import ComposeDocument, Service, parse
-from infralint.parsers.yaml_model import MAX_BYTES, Mapping, Node, Scalar, Sequence, empty_mapping
-from infralint.project import BuildLink, ComposeNames, DockerfileFacts, Project, ScriptStep
+from infralint.parsers.yaml_model import (
+    MAX_BYTES,
+    Entry,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    empty_mapping,
+)
+from infralint.project import (
+    BuildLink,
+    BuildQuery,
+    ComposeNames,
+    DockerfileFacts,
+    LinkBasis,
+    Project,
+    ScriptStep,
+)
 from infralint.reader import read_text_or_none
 from infralint.source import SourceFile
 
@@ -86,24 +103,117 @@ def _args(
     return values, nodes
 
 
-def _resolve(base: Path, text: str) -> Path | None:
-    """`text` against `base`, absolute; None when the text cannot be a path here (NUL, lone
-    surrogates, a symlink loop) or names a home directory: `~` is never expanded, so nothing
-    in the user's home is ever looked at."""
-    if text.startswith("~"):
-        return None
-    try:
-        return (base / Path(text)).resolve()
-    except (OSError, ValueError, RuntimeError):
+class RecordedPaths:
+    """Answers about build paths from what the link stage recorded (Project.resolved_paths and
+    .path_kinds), so checks never touch the disk. A path never recorded counts as missing, and
+    is not recorded: the Project, part of the cache key, does not change while checking."""
+
+    def __init__(self, resolved: dict[str, str | None], kinds: dict[str, str]) -> None:
+        self.resolved = resolved
+        self.kinds = kinds
+
+    @classmethod
+    def of(cls, project: Project | None) -> Self:
+        return cls({}, {}) if project is None else cls(project.resolved_paths, project.path_kinds)
+
+    def resolve(self, base: Path, text: str) -> Path | None:
+        """`text` against `base`, absolute; None when the text cannot be a path here (NUL, lone
+        surrogates, a symlink loop) or names a home directory: `~` is never expanded, so
+        nothing in the user's home is ever looked at."""
+        if text.startswith("~"):
+            return None
+        named = str(base / Path(text))
+        found = self.resolved[named] if named in self.resolved else self._resolve_unrecorded(named)
+        return None if found is None else Path(found)
+
+    def kind(self, path: Path) -> str:
+        """ "dir", "file" or "" (missing, or anything else)."""
+        key = str(path)
+        return self.kinds[key] if key in self.kinds else self._kind_unrecorded(path)
+
+    def _resolve_unrecorded(self, named: str) -> str | None:
         return None
 
+    def _kind_unrecorded(self, path: Path) -> str:
+        return ""
 
-def service_build(document: ComposeDocument, service: Service) -> ServiceBuild | None:
+
+class DiskPaths(RecordedPaths):
+    """The link stage's probe: asks the disk once per path and records the answer."""
+
+    def _resolve_unrecorded(self, named: str) -> str | None:
+        try:
+            found: str | None = str(Path(named).resolve())
+        except (OSError, ValueError, RuntimeError):
+            found = None
+        self.resolved[named] = found
+        return found
+
+    def _kind_unrecorded(self, path: Path) -> str:
+        kind = "dir" if path.is_dir() else "file" if path.is_file() else ""
+        self.kinds[str(path)] = kind
+        return kind
+
+
+def build_paths(paths: RecordedPaths, query: BuildQuery) -> tuple[Path | None, Path | None]:
+    """(context, Dockerfile) of a build, resolved; the Dockerfile may not exist. Without
+    build.dockerfile the first default name that is a file is used, else the first."""
+    context = paths.resolve(Path(query.base), query.context)
+    if context is None or not query.needs_dockerfile:
+        return context, None
+    if query.dockerfile:
+        return context, paths.resolve(context, query.dockerfile)
+    candidates = [context / name for name in DEFAULT_DOCKERFILES]
+    found = (path for path in candidates if paths.kind(path) == "file")
+    return context, next(found, candidates[0])
+
+
+def probe_builds(paths: DiskPaths, queries: Iterable[BuildQuery]) -> None:
+    """Record (through `paths`, on Project) everything DC508-DC510 ask of the disk about these
+    builds: where their paths resolve, and whether each context and Dockerfile exists."""
+    for query in queries:
+        context, dockerfile = build_paths(paths, query)
+        for path in (context, dockerfile):
+            if path is not None:
+                paths.kind(path)
+
+
+def link_basis(paths: RecordedPaths, queries: Iterable[BuildQuery]) -> list[LinkBasis]:
+    """What the disk says of each build's paths (its links name only existing Dockerfiles,
+    resolved): cached with the links, so a Dockerfile created, removed or re-pointed since is
+    a cache miss."""
+    basis: list[LinkBasis] = []
+    for query in queries:
+        context, dockerfile = build_paths(paths, query)
+        kind = paths.kind(dockerfile) if dockerfile is not None else ""
+        basis.append((_optional_str(context), _optional_str(dockerfile), kind))
+    return basis
+
+
+def _optional_str(path: Path | None) -> str | None:
+    return None if path is None else str(path)
+
+
+class _Section(NamedTuple):
+    """A service's `build:` as written, and what it asks of the disk (None: nothing, for a
+    remote or unresolvable context)."""
+
+    entry: Entry
+    section: Mapping
+    context_text: str | None
+    context_node: Node | None
+    dockerfile_text: str | None
+    dockerfile_node: Node | None
+    inline: str | None
+    remote: bool
+    query: BuildQuery | None
+
+
+def _section(document: ComposeDocument, service: Service) -> _Section | None:
     entry = service.entry_of("build")
     if entry is None:
         return None
     build = entry.value
-    base = document.directory
     if isinstance(build, Scalar):
         section = empty_mapping(build.span)
         context_node: Node | None = build
@@ -116,59 +226,85 @@ def service_build(document: ComposeDocument, service: Service) -> ServiceBuild |
     if context_node is None:
         context_text = "."
     remote = bool(context_text and _REMOTE.match(context_text))
-    context: Path | None = None
-    if context_text is not None and context_ok and not remote:
-        context = _resolve(base, context_text)
     dockerfile_node = section.get("dockerfile")
     dockerfile_text, dockerfile_ok = _text(document, dockerfile_node)
     inline_node = section.get("dockerfile_inline")
     inline = inline_node.text if isinstance(inline_node, Scalar) else None
-    dockerfile: Path | None = None
-    if inline is None and context is not None and dockerfile_ok:
-        if dockerfile_text:
-            dockerfile = _resolve(context, dockerfile_text)
-        else:
-            candidates = [context / name for name in DEFAULT_DOCKERFILES]
-            dockerfile = next((path for path in candidates if path.is_file()), candidates[0])
+    query = None
+    if context_text is not None and context_ok and not remote:
+        needs_dockerfile = inline is None and dockerfile_ok
+        query = BuildQuery(str(document.directory), context_text, dockerfile_text, needs_dockerfile)
+    return _Section(
+        entry,
+        section,
+        context_text if context_ok else None,
+        context_node,
+        dockerfile_text,
+        dockerfile_node,
+        inline,
+        remote,
+        query,
+    )
+
+
+def build_queries(document: ComposeDocument) -> list[BuildQuery]:
+    """What the builds of a compose file ask of the disk, in service order."""
+    sections = (_section(document, service) for service in document.services)
+    return [section.query for section in sections if section and section.query]
+
+
+def service_build(
+    document: ComposeDocument, service: Service, paths: RecordedPaths
+) -> ServiceBuild | None:
+    found = _section(document, service)
+    if found is None:
+        return None
+    context, dockerfile = build_paths(paths, found.query) if found.query else (None, None)
+    section = found.section
     args, args_nodes = _args(document, section.get("args"))
     target_node = section.get("target")
     target, _ = _text(document, target_node)
     return ServiceBuild(
         service,
-        entry.key_node.span,
-        context_text if context_ok else None,
-        context_node,
+        found.entry.key_node.span,
+        found.context_text,
+        found.context_node,
         context,
-        dockerfile_text,
-        dockerfile_node,
+        found.dockerfile_text,
+        found.dockerfile_node,
         dockerfile,
-        inline,
+        found.inline,
         args,
         args_nodes,
         target,
         target_node,
-        remote,
+        found.remote,
     )
 
 
-def service_builds(document: ComposeDocument) -> list[ServiceBuild]:
+def service_builds(document: ComposeDocument, paths: RecordedPaths) -> list[ServiceBuild]:
     builds = []
     for service in document.services:
-        build = service_build(document, service)
+        build = service_build(document, service, paths)
         if build is not None:
             builds.append(build)
     return builds
 
 
-def build_project(root: Path, compose_documents: Iterable[ComposeDocument]) -> list[BuildLink]:
-    """One BuildLink per compose service whose Dockerfile exists (or is inline)."""
+def build_project(
+    root: Path, compose_documents: Iterable[ComposeDocument], paths: RecordedPaths | None = None
+) -> list[BuildLink]:
+    """One BuildLink per compose service whose Dockerfile exists (or is inline). The disk is
+    asked through `paths` (a fresh DiskPaths when not given)."""
+    if paths is None:
+        paths = DiskPaths({}, {})
     links: list[BuildLink] = []
     for document in compose_documents:
-        for build in service_builds(document):
+        for build in service_builds(document, paths):
             if build.context is None:
                 continue
             if build.inline is None and (
-                build.dockerfile is None or not build.dockerfile.is_file()
+                build.dockerfile is None or paths.kind(build.dockerfile) != "file"
             ):
                 continue
             links.append(

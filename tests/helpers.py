@@ -97,6 +97,8 @@ def _link(project: Project, document: Any, path: Path) -> None:
 
     if document.source.language == "compose":
         project_links.read_compose_siblings(project, [path])
+        probe = project_links.DiskPaths.of(project)
+        project_links.probe_builds(probe, project_links.build_queries(document))
         links = project_links.build_project(path.parent, [document])
         project_links.read_dockerfiles(project, links)
     elif document.source.language == "python":

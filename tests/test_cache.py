@@ -17,7 +17,7 @@ import pytest
 
 from infralint import cache
 from infralint.model import Finding, Fix, Severity, Span
-from infralint.project import BuildLink, Project
+from infralint.project import BuildLink, BuildQuery, Project
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +99,7 @@ def test_a_cache_in_a_symlinked_directory_is_off_and_says_why(root: Path) -> Non
     assert store.notes == [
         f"cache not used: {cache.CACHE_DIR} is a symbolic link or not a directory"
     ]
-    store.put_links(str(root / "compose.yaml"), "services: {}\n", [])
+    store.put_links(str(root / "compose.yaml"), "services: {}\n", [], [], [])
     store.save()
     assert list(outside.iterdir()) == []
 
@@ -109,15 +109,17 @@ def test_a_saved_cache_is_read_back(root: Path) -> None:
     link = BuildLink(
         root / "compose.yaml", "web", root, root / "Dockerfile", {"A": None}, None, Span(3)
     )
+    query = BuildQuery(str(root), "./app", None, True)
+    basis = (str(root / "app"), str(root / "app" / "Dockerfile"), "file")
     store = _open(root)
-    store.put_links(compose, "text", [link])
+    store.put_links(compose, "text", [link], [query], [basis])
     store.save()
     assert store.notes == []
     assert (root / cache.CACHE_DIR / ".gitignore").read_text().endswith("*\n")
     assert (root / cache.CACHE_DIR / "CACHEDIR.TAG").read_text().startswith("Signature: ")
     again = _open(root)
     assert again.notes == []
-    assert again.get_links(compose, "text") == [link]
+    assert again.get_links(compose, "text") == ([link], [query], [basis])
     assert again.get_links(compose, "other text") is None
 
 
@@ -166,7 +168,7 @@ def test_an_index_with_a_section_of_the_wrong_type_is_discarded(
 
 def test_a_corrupt_index_on_disk_is_discarded_with_a_note(root: Path) -> None:
     store = _open(root)
-    store.put_links(str(root / "compose.yaml"), "text", [])
+    store.put_links(str(root / "compose.yaml"), "text", [], [], [])
     store.save()
     index = root / cache.CACHE_DIR / cache.FORMAT / cache.INDEX
     index.write_bytes(index.read_bytes()[:-1])

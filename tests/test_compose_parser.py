@@ -23,7 +23,7 @@ from infralint.parsers.yaml_model import (
 from infralint.parsers.yaml_model import (
     compose as compose_yaml,
 )
-from infralint.project_links import build_project, service_builds
+from infralint.project_links import DiskPaths, build_project, service_builds
 from infralint.source import SourceFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "compose"
@@ -327,7 +327,7 @@ def test_build_forms_and_missing_dockerfiles(tmp_path: Path) -> None:
     assert links["inline"].dockerfile is None
     assert links["inline"].inline == "FROM alpine:3.20"
     assert links["inline"].args == {"A": "1", "B": None}
-    builds = {build.service.name: build for build in service_builds(document)}
+    builds = {build.service.name: build for build in service_builds(document, DiskPaths({}, {}))}
     assert builds["remote"].remote and builds["remote"].context is None
     assert builds["missing"].context == (tmp_path / "nowhere").resolve()
 

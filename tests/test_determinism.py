@@ -108,6 +108,40 @@ def test_cache_sees_a_sibling_compose_file_change(tmp_path: Path) -> None:
     assert "names the service 'db', which is not defined" in output
 
 
+def test_cache_sees_a_build_dockerfile_appear_and_disappear(tmp_path: Path) -> None:
+    """DC510 reports a build whose Dockerfile is missing: creating it (the compose file is
+    unchanged) must reach a cached result, and so must removing it again."""
+    project, home = tmp_path / "project", tmp_path / "xdg"
+    (project / "app").mkdir(parents=True)
+    (project / "compose.yaml").write_text("services:\n  web:\n    build: ./app\n")
+    args = ("--select", "DC510", ".")
+    status, output = _cached_run(project, home, *args)
+    assert status == 1
+    assert "builds with 'Dockerfile', which does not exist" in output
+    (project / "app" / "Dockerfile").write_text("FROM alpine:3.20\n")
+    assert _cached_run(project, home, *args)[0] == 0
+    (project / "app" / "Dockerfile").unlink()
+    assert _cached_run(project, home, *args) == (status, output)
+
+
+def test_cached_links_see_a_build_dockerfile_appear(tmp_path: Path) -> None:
+    """A compose file's links (cached with it) name only existing Dockerfiles: one created
+    since must reach DC508, which quotes the ARGs it declares."""
+    project, home = tmp_path / "project", tmp_path / "xdg"
+    (project / "app").mkdir(parents=True)
+    (project / "compose.yaml").write_text(
+        "services:\n  web:\n    build:\n      context: ./app\n      args: {NOPE: '1'}\n"
+    )
+    args = ("--select", "DC508", ".")
+    assert _cached_run(project, home, *args)[0] == 0
+    (project / "app" / "Dockerfile").write_text("FROM alpine:3.20\n")
+    status, output = _cached_run(project, home, *args)
+    assert status == 1
+    assert "passes the build arg 'NOPE', which Dockerfile does not declare" in output
+    (project / "app" / "Dockerfile").unlink()
+    assert _cached_run(project, home, *args)[0] == 0
+
+
 def test_cache_sees_a_change_of_a_script_a_deploy_uploads(tmp_path: Path) -> None:
     project, home = tmp_path / "project", tmp_path / "xdg"
     project.mkdir()

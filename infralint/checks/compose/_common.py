@@ -15,7 +15,13 @@ from infralint.parsers.compose import ComposeDocument, Service
 from infralint.parsers.compose_values import Image, service_image
 from infralint.parsers.yaml_model import Entry, Mapping
 from infralint.project import DockerfileFacts, Project
-from infralint.project_links import MAX_SIBLINGS, ServiceBuild, service_builds, uses_siblings
+from infralint.project_links import (
+    MAX_SIBLINGS,
+    RecordedPaths,
+    ServiceBuild,
+    service_builds,
+    uses_siblings,
+)
 from infralint.registry import CheckContext
 
 
@@ -127,7 +133,14 @@ def _dockerfile(
 
 
 def _linked_builds(document: ComposeDocument, ctx: CheckContext) -> list[ServiceBuild]:
-    return [build for build in service_builds(document) if build.context is not None]
+    """The builds with a local context, their paths as the link stage found them on disk."""
+    paths = RecordedPaths.of(ctx.project)
+    return [build for build in service_builds(document, paths) if build.context is not None]
+
+
+def _path_kind(path: Path, ctx: CheckContext) -> str:
+    """ "dir", "file" or "" (missing), as the link stage found it."""
+    return RecordedPaths.of(ctx.project).kind(path)
 
 
 def _dockerfile_name(build: ServiceBuild) -> str:

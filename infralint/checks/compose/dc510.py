@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infralint.checks import once_per_position
-from infralint.checks.compose._common import _dockerfile_name, _linked_builds
+from infralint.checks.compose._common import _dockerfile_name, _linked_builds, _path_kind
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.registry import CheckContext, check
@@ -17,7 +17,7 @@ def dockerfile_missing(document: ComposeDocument, ctx: CheckContext) -> Iterator
     for build in _linked_builds(document, ctx):
         context = build.context
         assert context is not None
-        if not context.is_dir():
+        if _path_kind(context, ctx) != "dir":
             node = build.context_node
             yield Violation(
                 node.span if node is not None else build.span,
@@ -25,7 +25,9 @@ def dockerfile_missing(document: ComposeDocument, ctx: CheckContext) -> Iterator
                 " which is not a directory",
             )
             continue
-        if build.inline is not None or build.dockerfile is None or build.dockerfile.is_file():
+        if build.inline is not None or build.dockerfile is None:
+            continue
+        if _path_kind(build.dockerfile, ctx) == "file":
             continue
         node = build.dockerfile_node
         yield Violation(
