@@ -150,8 +150,8 @@ def run_check(options: CheckOptions) -> int:
         source_lines=_read_lines,
     )
     for name, target in outputs:
-        report.options["tty"] = target is None and sys.stdout.isatty()
-        chunks = render_chunks(name, report)
+        tty = target is None and sys.stdout.isatty()
+        chunks = render_chunks(name, report._replace(options={**report.options, "tty": tty}))
         if target is None:
             # Undecodable file names are written back as the bytes they were (like `ls`).
             reconfigure = getattr(sys.stdout, "reconfigure", None)  # not on a replaced stdout

@@ -454,8 +454,7 @@ def repo_path(path: Path | str, root: Path | str) -> str:
     return display_path(path, root)
 
 
-@dataclass
-class Collected:
+class Collected(NamedTuple):
     """The files a run will check, and what discovery learned on the way."""
 
     jobs: list[FileJob]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 from infralint.languages import BY_NAME, FILE_LANGUAGES, language_of
 from infralint.model import Violation
@@ -38,16 +38,15 @@ class Parser(Protocol):
     def parse(self, source: SourceFile) -> Document: ...
 
 
-@dataclass
-class CheckContext:
+class CheckContext(NamedTuple):
     """What a check may know besides its document."""
 
     code: str
     # Every option the rule document declares, with its default unless configured
     # (config.rule_options): a check reads `options[name]` and repeats no default.
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = MappingProxyType({})
     project: Project | None = None
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: Mapping[str, Any] = MappingProxyType({})
     # True under --fix/--diff: checks whose fix is costly (a libcst codemod) compute it only then.
     want_fixes: bool = False
 

@@ -283,9 +283,9 @@ def test_text_excerpt_shows_escapes_and_the_caret_follows_them(
     monkeypatch.setenv("NO_COLOR", "1")
     source = 'RUN echo "\x1b[2J" && curl x | sh\n'
     finding = Finding("DF112", "pipe-to-shell", Severity.ERROR, "m", "D\x1b", Span(1, 20, 1, 29))
-    report = sample_report(findings=[finding], notifications=[])
-    report.options.update(tty=True, quiet=True)
-    report.source_lines = lambda _path: [source]
+    report = sample_report(findings=[finding], notifications=[])._replace(
+        options={"tty": True, "quiet": True}, source_lines=lambda _path: [source]
+    )
     line, excerpt, caret = render("text", report).splitlines()
     assert line.startswith("D\\x1b:1:20:")
     assert excerpt.endswith('RUN echo "\\x1b[2J" && curl x | sh')

@@ -333,7 +333,7 @@ def test_suppressed_findings_are_results_with_suppressions() -> None:
 
 def test_suppressed_finding_listed_twice_is_reported_once() -> None:
     report = sample_report()
-    report.findings = [*report.findings, report.suppressed[0]]
+    report = report._replace(findings=[*report.findings, report.suppressed[0]])
     results = json.loads(render("sarif", report))["runs"][0]["results"]
     assert len(results) == 7
 
@@ -387,7 +387,7 @@ def test_uris_are_percent_encoded_and_files_outside_the_root_absolute() -> None:
 
 def test_rule_of_a_finding_outside_the_enabled_rules_is_still_described() -> None:
     report = sample_report()
-    report.rules = [rule for rule in report.rules if rule.code != "CB101"]
+    report = report._replace(rules=[rule for rule in report.rules if rule.code != "CB101"])
     rules = json.loads(render("sarif", report))["runs"][0]["tool"]["driver"]["rules"]
     assert "CB101" in [rule["id"] for rule in rules]
 
@@ -442,7 +442,7 @@ def test_sample_passes_check_sarif_strict(tmp_path: Path) -> None:
         fix=Fix(Span(1, 6, 1, 11), "nginx:1.27"),
     )
     report = sample_report(options={"sarif_category": "x"})
-    report.findings = [*report.findings, fixed]
+    report = report._replace(findings=[*report.findings, fixed])
     path.write_text(render("sarif", report), "utf-8")
     outcome = check_sarif(path)
     assert outcome.returncode == 0, outcome.stdout + outcome.stderr

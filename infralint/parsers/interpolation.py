@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 UNRESOLVED = "\x00"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -51,8 +52,7 @@ class ExpansionBudget:
         return True
 
 
-@dataclass(frozen=True)
-class Interpolated:
+class Interpolated(NamedTuple):
     value: str  # what compose would use (unresolved variables become empty)
     marked: str  # the same, with UNRESOLVED in place of each unresolved variable
     unresolved: tuple[str, ...]  # names of variables without a value

@@ -8,10 +8,10 @@ is tens of megabytes more at its peak otherwise).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from infralint.catalog import Catalog, Rule
 from infralint.model import Finding, Notification
@@ -31,8 +31,7 @@ def _no_lines(_path: str) -> list[str]:
     return []
 
 
-@dataclass
-class Report:
+class Report(NamedTuple):
     """A finished run, as every reporter receives it."""
 
     findings: list[Finding]
@@ -45,7 +44,7 @@ class Report:
     project_root: Path
     cwd: Path
     tool_version: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = MappingProxyType({})
     source_lines: Callable[[str], list[str]] = _no_lines
 
 

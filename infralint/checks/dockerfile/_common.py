@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from infralint.model import Span
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage, Token
@@ -13,8 +13,7 @@ from infralint.parsers.image_ref import ImageRef, looks_like_image_reference
 from infralint.registry import CheckContext
 
 
-@dataclass
-class Resolution:
+class Resolution(NamedTuple):
     """One way the file is built: its stages, and where build args came from (None: defaults)."""
 
     stages: list[Stage]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from infralint.checks.dockerfile._scripts import _base, _exec_unwrap
 from infralint.model import Violation
@@ -22,8 +22,7 @@ PYTHON_SERVERS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "celer
 RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm", "hatch", "rye"})
 
 
-@dataclass
-class _Argv:
+class _Argv(NamedTuple):
     """A command's words after `env`/`sudo` wrappers, with its assignments."""
 
     words: list[Word | Token]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from infralint.checks import unique
 from infralint.checks.dockerfile._packages import (
@@ -132,8 +132,7 @@ def _chain_point(run: Run) -> Span | None:
     return point
 
 
-@dataclass(frozen=True)
-class Mount:
+class Mount(NamedTuple):
     """A RUN --mount: its type and target."""
 
     type: str
@@ -330,8 +329,7 @@ def _lists_used_later(document: DockerfileDocument, run: Run) -> bool:
     return relying.onbuild - (1 if here in relying.onbuild_positions else 0) > 0
 
 
-@dataclass(frozen=True)
-class _Relying:
+class _Relying(NamedTuple):
     """The RUNs that rely on apt lists left by an earlier RUN, read once per document (asked
     for every `apt-get update`, a pass over the file each made n RUNs cost n^2)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from infralint.model import ParseProblem, Span
 
@@ -152,8 +153,7 @@ def _word(text: str, raw: str, static: bool, offset: int, end: int, origin: Posi
     return word
 
 
-@dataclass(frozen=True)
-class Redirect:
+class Redirect(NamedTuple):
     """One redirection of a command (`> file`, `2>&1`, a heredoc)."""
 
     operator: str  # ">", ">>", "<", "&>", "&>>", ">&", "<<", "<<-", "<<<", ">|", "<&", "<>"
