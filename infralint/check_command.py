@@ -307,13 +307,15 @@ def load_settings(
 
 def _with_hadolint_config(config: Config, catalog: Catalog, verbose: bool) -> Config:
     """Teams coming from hadolint keep their .hadolint.yaml (see infralint/hadolint.py)."""
-    from infralint import hadolint
+    from infralint.config import find_hadolint_config
     from infralint.discovery import find_git_root
 
     cwd = Path.cwd()
-    path = hadolint.find_hadolint_config(cwd, find_git_root(cwd))
+    path = find_hadolint_config(cwd, find_git_root(cwd))
     if path is None:
         return config
+    from infralint import hadolint
+
     translation = hadolint.translate(hadolint.load_yaml(path), path, catalog, config)
     if verbose:
         for code in translation.unmapped:

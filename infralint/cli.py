@@ -454,11 +454,11 @@ def migrate_hadolint(
     """Print the [tool.infralint] block equivalent to a .hadolint.yaml."""
     from infralint import hadolint
     from infralint.catalog import load_catalog
-    from infralint.config import ConfigError
+    from infralint.config import ConfigError, find_hadolint_config
     from infralint.discovery import find_git_root
 
     cwd = Path.cwd()
-    path = file or hadolint.find_hadolint_config(cwd, find_git_root(cwd))
+    path = file or find_hadolint_config(cwd, find_git_root(cwd))
     if path is None or not path.is_file():
         _fail("no .hadolint.yaml found")
     try:

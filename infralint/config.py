@@ -94,6 +94,21 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+HADOLINT_FILE_NAMES = (".hadolint.yaml", ".hadolint.yml")
+
+
+def find_hadolint_config(start: Path, stop: Path | None) -> Path | None:
+    """The nearest .hadolint.yaml from START up to STOP (here, not in hadolint.py, so a run
+    without one never imports the translator)."""
+    for directory in (start, *start.parents):
+        for name in HADOLINT_FILE_NAMES:
+            if (directory / name).is_file():
+                return directory / name
+        if stop is not None and directory == stop:
+            break
+    return None
+
+
 def _has_tool_table(pyproject: Path) -> bool:
     try:
         text = read_config_text(pyproject)

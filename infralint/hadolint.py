@@ -14,7 +14,6 @@ from infralint.catalog import Catalog
 from infralint.config import Config, ConfigError, read_config_text
 from infralint.textsafe import brief_repr, visible
 
-FILE_NAMES = (".hadolint.yaml", ".hadolint.yml")
 # hadolint's levels -> ours; hadolint's "info" and "style" are both advice.
 LEVELS = {"error": "error", "warning": "warning", "info": "note", "style": "note"}
 THRESHOLDS = {**LEVELS, "ignore": "never", "none": "never"}
@@ -27,16 +26,6 @@ class Translation:
     config: Config
     unmapped: list[str] = field(default_factory=list)  # hadolint codes we have no rule for
     notes: list[str] = field(default_factory=list)
-
-
-def find_hadolint_config(start: Path, stop: Path | None) -> Path | None:
-    for directory in (start, *start.parents):
-        for name in FILE_NAMES:
-            if (directory / name).is_file():
-                return directory / name
-        if stop is not None and directory == stop:
-            break
-    return None
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
