@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
-    from infralint.project import Project
+    pass
 
 Roots = tuple[str, ...]  # resolved absolute paths: directories and explicit files
 
@@ -52,11 +52,6 @@ def scan_roots(paths: Iterable[str | os.PathLike[str]]) -> Roots:
         except (OSError, ValueError):
             continue
     return tuple(dict.fromkeys(roots))
-
-
-def roots_of(project: Project | None) -> Roots:
-    """The scanned roots a check may read in; none (nothing is read) without a project."""
-    return project.roots if project is not None else ()
 
 
 def inside(path: str | os.PathLike[str], roots: Roots) -> bool:

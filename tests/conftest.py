@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,19 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """An empty project directory (for the cache and the file writer)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    return project
+
+
+@pytest.fixture
+def directory_fd(root: Path) -> Iterator[int]:
+    """An open descriptor of `root`, as the writer and the cache work relative to one."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    yield fd
+    os.close(fd)

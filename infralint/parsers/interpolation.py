@@ -76,10 +76,6 @@ def interpolate(
     return Interpolated(value, marked, tuple(unresolved), tuple(variables), budget.exceeded)
 
 
-def has_variables(text: str) -> bool:
-    return bool(interpolate(text, {}).variables)
-
-
 def _expand(
     text: str, env: Mapping[str, str], depth: int, budget: ExpansionBudget
 ) -> tuple[str, str, list[str], list[str]]:
