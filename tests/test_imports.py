@@ -63,3 +63,39 @@ def test_python_outside_build_contexts_never_loads_libcst(tmp_path: Path) -> Non
     (tmp_path / "tool.py").write_text("print('hi')\n")
     (tmp_path / ".dockerignore").write_text("*.py\n")
     assert "libcst" not in imported(tmp_path, ".")
+
+
+def test_a_plain_check_does_not_load_openssl(tmp_path: Path) -> None:
+    # hashlib loads OpenSSL's _hashlib, a fifth of a one-file run's import time; finding
+    # fingerprints use the interpreter's built-in SHA-256 instead.
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN apk add curl\n")
+    assert not (imported(tmp_path, "-f", "json", ".") & {"hashlib", "_hashlib"})
+
+
+GC_PROBE = """
+import gc, sys
+sys.argv = ["infralint", *sys.argv[1:]]
+import infralint.cli
+seen = []
+infralint.cli.app = lambda: seen.append(gc.isenabled())
+from infralint.entry import main
+main()
+print("ENABLED=" + str(seen))
+"""
+
+
+def test_the_collector_is_back_on_for_every_command(tmp_path: Path) -> None:
+    # entry.main turns the collector off for start-up; a long-lived command (the language
+    # server, --watch) must not run without it.
+    result = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, "rules"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "ENABLED=[True]" in result.stdout, result.stderr
+    check = "import gc, sys\nsys.argv=['infralint','check','--no-cache','-q','--exit-zero','.']\n"
+    check += "from infralint.entry import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+    check += "print('ENABLED=' + str(gc.isenabled()))\n"
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "ENABLED=True" in result.stdout, result.stderr
