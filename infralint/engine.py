@@ -852,15 +852,24 @@ def _execute(
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(context,)
-        ) as pool:
+        from infralint.interrupts import stop_pool
+
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(context, os.getpid())
+        )
+        try:
             batch = [jobs[i] for i in pending]
             chunk = max(1, min(32, len(batch) // (workers * 8)))
             # map() submits every chunk at once: the workers start before the local checks.
             results_iter = pool.map(_check_one, batch, chunksize=chunk)
             check_local()
             computed = _with_progress(results_iter, len(jobs), len(jobs) - len(pending), settings)
+        except BaseException:
+            # Interrupted (or failed): leaving a `with` block would first finish every queued
+            # file, and a worker outliving us keeps our output pipe open.
+            stop_pool(pool)
+            raise
+        pool.shutdown()
     else:
         check_local()
         computed = _with_progress(
@@ -911,7 +920,10 @@ def _with_progress(
 _WORKER: dict[str, WorkerContext] = {}
 
 
-def _start_worker(context: WorkerContext) -> None:
+def _start_worker(context: WorkerContext, parent_pid: int) -> None:
+    from infralint.interrupts import start_worker
+
+    start_worker(parent_pid)
     _WORKER["context"] = context
     tune_gc()
 

@@ -29,6 +29,9 @@ def main() -> None:
 
     _utf8_output()
     argv = sys.argv[1:]
+    from infralint import interrupts
+
+    interrupts.install_parent_handlers()
     try:
         options = parse_check_argv(argv[1:]) if argv[:1] == ["check"] else None
         if options is None:
@@ -41,9 +44,8 @@ def main() -> None:
     except UsageError as error:
         warn(f"infralint: error: {error}")
         sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        print("infralint: interrupted", file=sys.stderr)
-        sys.exit(130)
+    except (KeyboardInterrupt, interrupts.Terminated) as stop:
+        sys.exit(interrupts.report(stop))
     except SystemExit:
         raise
     except Exception as error:  # pragma: no cover - the last line of defence
