@@ -36,6 +36,7 @@ from infralint.suppressions import (
     Coverage,
     Suppression,
     SuppressionProblem,
+    check_directive,
     parse_suppressions,
     unused,
 )
@@ -388,6 +389,11 @@ def _finish(
             construct_end,
             hadolint_pragmas=job.language == "dockerfile" and config.hadolint_pragmas,
         )
+    raised: frozenset[str] = frozenset()
+    if job.language == "dockerfile" and lines and "check" in getattr(document, "directives", ()):
+        directive = check_directive(lines, catalog)
+        suppressions += [directive.skipped] if directive.skipped else []
+        raised = directive.errors
     fingerprints = _Fingerprints(job.repo_path)
     coverage = Coverage(suppressions)
     for code, severity, message, span, anchor, violation in sorted(
@@ -397,7 +403,7 @@ def _finish(
         finding = Finding(
             code=code,
             name=catalog.rules[code].name,
-            severity=severity,
+            severity=Severity.ERROR if code in raised else severity,
             message=message,
             path=job.display_path,
             span=span,

@@ -1,0 +1,86 @@
+"""BuildKit's checks as DF rules: the `# check=` directive and the hard cases of each rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infralint.model import Severity
+from tests.helpers import lint_directory, run_check
+
+MIXED = "FROM alpine:3.20 as base\nrun echo hi\nRUN echo a\nRUN echo b\n"
+
+
+def _lint(tmp_path: Path, text: str) -> list[tuple[str, int, Severity]]:
+    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
+    result = lint_directory(tmp_path, select=["DF521", "DF522", "DF523", "DF530"])
+    return [(f.code, f.span.line, f.severity) for f in result.findings]
+
+
+def test_without_directive_the_peer_rules_report(tmp_path: Path) -> None:
+    assert [code for code, _, _ in _lint(tmp_path, MIXED)] == ["DF522", "DF523"]
+
+
+def test_check_skip_suppresses_the_peer_rules(tmp_path: Path) -> None:
+    text = "# check=skip=FromAsCasing\n" + MIXED
+    assert [code for code, _, _ in _lint(tmp_path, text)] == ["DF523"]
+    text = "# syntax=docker/dockerfile:1\n#check = skip=fromascasing,ConsistentInstructionCasing\n"
+    assert _lint(tmp_path, text + MIXED) == []
+    assert _lint(tmp_path, "# check=skip=all\n" + MIXED) == []
+
+
+def test_check_directive_only_counts_in_the_directive_block(tmp_path: Path) -> None:
+    text = "# a comment ends the directives\n# check=skip=all\n" + MIXED
+    assert [code for code, _, _ in _lint(tmp_path, text)] == ["DF522", "DF523"]
+
+
+def test_check_error_true_raises_the_peer_rules_to_errors(tmp_path: Path) -> None:
+    found = _lint(tmp_path, "# check=skip=FromAsCasing;error=true\n" + MIXED)
+    assert found == [("DF523", 3, Severity.ERROR)]
+    found = _lint(tmp_path, "# check=error=false\n" + MIXED)
+    assert {severity for _, _, severity in found} == {Severity.NOTE}
+
+
+def test_stage_name_casing_fix_lowercases_only_the_name() -> None:
+    (violation,) = run_check("DF521", "FROM alpine:3.20 AS Build_Stage\n")
+    assert violation.fix is not None and violation.fix.replacement == "build_stage"
+    assert (violation.span.column, violation.span.end_column) == (21, 32)
+
+
+def test_from_as_casing_leaves_mixed_case_from_to_df523() -> None:
+    assert run_check("DF522", "From alpine:3.20 as base\n") == []
+    assert run_check("DF522", "FROM alpine:3.20\n") == []
+
+
+def test_instruction_casing_tie_counts_as_upper_case() -> None:
+    (violation,) = run_check("DF523", "from alpine:3.20\nRUN true\n")
+    assert violation.span.line == 1 and "upper case ('FROM')" in violation.message
+
+
+def test_empty_continuation_counts_only_blank_lines_between_pieces() -> None:
+    text = "FROM alpine:3.20\nRUN a \\\n\n   \n  b \\\n  # note\n  c\n\nRUN d \\\n"
+    (violation,) = run_check("DF524", text)
+    assert violation.span.line == 3 and "(and 1 more)" in violation.message
+    assert run_check("DF524", "FROM alpine:3.20\nRUN a \\\n  b\n\nRUN c\n") == []
+
+
+def test_empty_continuation_under_backtick_escape() -> None:
+    text = "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN a `\n\n  b\n"
+    assert [v.span.line for v in run_check("DF524", text)] == [4]
+
+
+def test_legacy_key_value_fix_quotes_values_with_spaces() -> None:
+    (violation,) = run_check("DF528", "FROM alpine:3.20\nENV GREETING hello  world\n")
+    assert violation.fix is not None
+    assert violation.fix.replacement == 'GREETING="hello  world"'
+    (violation,) = run_check("DF528", 'FROM alpine:3.20\nLABEL quoted "a b"\n')
+    assert violation.fix is None
+
+
+def test_arg_with_two_valid_names_is_not_legacy() -> None:
+    assert run_check("DF528", "ARG A B\nFROM alpine:3.20\nARG C=1 D\n") == []
+
+
+def test_expose_protocol_casing_fix() -> None:
+    (violation,) = run_check("DF530", "FROM nginx:1.27.0\nEXPOSE 8000-8010/TCP\n")
+    assert violation.fix is not None and violation.fix.replacement == "8000-8010/tcp"
+    assert run_check("DF530", "FROM nginx:1.27.0\nEXPOSE $PORT/tcp 80\n") == []
