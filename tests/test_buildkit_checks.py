@@ -84,3 +84,39 @@ def test_expose_protocol_casing_fix() -> None:
     (violation,) = run_check("DF530", "FROM nginx:1.27.0\nEXPOSE 8000-8010/TCP\n")
     assert violation.fix is not None and violation.fix.replacement == "8000-8010/tcp"
     assert run_check("DF530", "FROM nginx:1.27.0\nEXPOSE $PORT/tcp 80\n") == []
+
+
+def test_variable_uses_skip_quotes_escapes_and_template_syntax() -> None:
+    from infralint.checks.dockerfile._common import variable_uses
+
+    uses = variable_uses("a-$A '$B' \"$C\" \\$D ${E:-x} ${F:+y} ${G:imageVariant} $1 ${H}")
+    assert [(u.name, u.has_default, u.conditional) for u in uses] == [
+        ("A", False, False),
+        ("C", False, False),
+        ("E", True, False),
+        ("F", False, True),
+        ("H", False, False),
+    ]
+
+
+def test_undefined_variable_inherits_through_stages_and_skips_run() -> None:
+    text = (
+        "FROM alpine:3.20 AS base\nENV APP=/srv\nFROM base\nWORKDIR $APP\nRUN echo $NOPE\n"
+        "FROM scratch AS final\nCOPY --chown=$UID:0 --from=base /srv /srv\n"
+    )
+    (violation,) = run_check("DF525", text)
+    assert violation.span.line == 7 and "$UID is not defined" in violation.message
+
+
+def test_undefined_arg_in_from_checks_the_platform_flag() -> None:
+    (violation,) = run_check("DF526", "FROM --platform=$PLATFORM alpine:3.20\n")
+    assert violation.span.line == 1 and "$PLATFORM" in violation.message
+    assert run_check("DF526", "ARG P\nFROM --platform=$P alpine:3.20\n") == []
+
+
+def test_invalid_default_arg_accepts_stage_names_and_digests() -> None:
+    text = "ARG STAGE\nFROM alpine:3.20 AS base\nFROM base${STAGE}\n"
+    assert run_check("DF527", text) == []
+    digest = "sha256:" + "a" * 64
+    assert run_check("DF527", f"ARG T\nFROM alpine${{T}}@{digest}\n") == []
+    assert len(run_check("DF527", "ARG T\nFROM Alpine:$T\n")) == 1
