@@ -720,6 +720,11 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
                 project_links.probe_builds(probe, project_links.build_queries(document))
             if enabled & {"DC508", "DC509"}:
                 project_links.read_dockerfiles(project, links)
+    if "DF529" in enabled:
+        from infralint import dockerignore
+
+        dockerfiles = [Path(job.path) for job in jobs if job.language == "dockerfile" and job.path]
+        dockerignore.read_dockerignores(project, [p for p in dockerfiles if p.is_absolute()])
     if not enabled & {"PY201", "PY301"}:
         return
     documents = []

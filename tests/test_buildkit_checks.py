@@ -120,3 +120,32 @@ def test_invalid_default_arg_accepts_stage_names_and_digests() -> None:
     digest = "sha256:" + "a" * 64
     assert run_check("DF527", f"ARG T\nFROM alpine${{T}}@{digest}\n") == []
     assert len(run_check("DF527", "ARG T\nFROM Alpine:$T\n")) == 1
+
+
+def test_dockerignore_matching_is_anchored_and_covers_parents() -> None:
+    from infralint.dockerignore import excluded_by
+
+    assert excluded_by(["node_modules"], "node_modules/x/y.js") == "node_modules"
+    assert excluded_by(["node_modules"], "web/node_modules") is None
+    assert excluded_by(["**/node_modules"], "web/node_modules/a") == "**/node_modules"
+    assert excluded_by(["/build/*.o"], "./build/main.o") == "/build/*.o"
+    assert excluded_by(["*.md"], "docs/a.md") is None
+    assert excluded_by(["**/**/**/**/x"], "a" * 5000 + "/y") is None
+    assert excluded_by(["[abc"], "a") is None
+
+
+def test_copy_ignored_file_uses_the_dockerfile_specific_ignore_file(tmp_path: Path) -> None:
+    (tmp_path / ".dockerignore").write_text("src\n", encoding="utf-8")
+    (tmp_path / "Dockerfile.dockerignore").write_text("secrets\n", encoding="utf-8")
+    text = "FROM alpine:3.20\nCOPY src /src\nCOPY secrets/key /k\nCOPY *.txt /t/\n"
+    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
+    result = lint_directory(tmp_path, select=["DF529"])
+    assert [(f.span.line, f.message.split(" of ")[-1]) for f in result.findings] == [
+        (3, "Dockerfile.dockerignore: it is not in the build context")
+    ]
+
+
+def test_copy_ignored_file_skips_ignore_files_with_exceptions(tmp_path: Path) -> None:
+    (tmp_path / ".dockerignore").write_text("dist\n!dist/app.js\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPY dist/app.js /\n")
+    assert lint_directory(tmp_path, select=["DF529"]).findings == []
