@@ -55,6 +55,8 @@ RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
 # The compose rules that ask whether a build's paths exist, recorded by the link stage.
 BUILD_PATH_RULES = frozenset({"DC508", "DC509", "DC510"})
+# Rules that read the names sibling compose files declare (services, volumes, secrets...).
+SIBLING_RULES = frozenset({"DC503", "DC504", "DC511", "DC514"})
 COMMENT_LANGUAGES = {language.name for language in LANGUAGES if language.comment}
 
 
@@ -704,11 +706,11 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
 
     enabled = settings.enabled
     compose = [job for job in jobs if job.language == "compose"]
-    if compose and enabled & {"DC503", "DC504", *BUILD_PATH_RULES}:
+    if compose and enabled & {*SIBLING_RULES, *BUILD_PATH_RULES}:
         from infralint import project_links  # imports the YAML parser: only for compose runs
 
         paths = [Path(job.path or job.display_path) for job in compose]
-        if enabled & {"DC503", "DC504"}:
+        if enabled & SIBLING_RULES:
             project_links.read_compose_siblings(project, [p for p in paths if p.is_absolute()])
         if enabled & BUILD_PATH_RULES:
             # The builds of compose files were read by _link_compose; stdin's are read here.

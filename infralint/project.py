@@ -49,6 +49,7 @@ class ComposeNames(NamedTuple):
     volumes: tuple[str, ...]
     secrets: tuple[str, ...]
     configs: tuple[str, ...]
+    containers: tuple[tuple[str, str], ...] = ()  # (container_name, service), sorted (DC514)
 
 
 class DockerfileFacts(NamedTuple):

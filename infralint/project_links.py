@@ -418,13 +418,27 @@ def _compose_names(path: Path, project: Project) -> ComposeNames | None:
 
 
 def declared_names(document: ComposeDocument) -> ComposeNames:
+    def section(name: str) -> tuple[str, ...]:
+        return tuple(sorted(document.declared(name)))
+
     return ComposeNames(
         tuple(sorted({service.name for service in document.services})),
-        *(
-            tuple(sorted(document.declared(section)))
-            for section in ("networks", "volumes", "secrets", "configs")
-        ),
+        section("networks"),
+        section("volumes"),
+        section("secrets"),
+        section("configs"),
+        tuple(sorted(set(container_names(document)))),
     )
+
+
+def container_names(document: ComposeDocument) -> Iterable[tuple[str, str]]:
+    """(container_name, service) of each service that sets a literal or resolvable name."""
+    for service in document.services:
+        node = service.get("container_name")
+        if isinstance(node, Scalar) and node.value is not None:
+            result = document.interpolate(node.text)
+            if result.resolved and result.value:
+                yield result.value, service.name
 
 
 def read_python_facts(project: Project, documents: Iterable[PythonDocument]) -> None:
