@@ -85,17 +85,32 @@ def pattern_regex(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
-def excluded_by(patterns: Iterable[str], path: str) -> str | None:
+@lru_cache(maxsize=64)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One expression for all patterns: a path is tried once, not once per pattern."""
+    parts = [regex.pattern for regex in map(pattern_regex, map(clean, patterns)) if regex]
+    if not parts:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{part})" for part in parts))
+    except re.error:
+        return None
+
+
+def excluded_by(patterns: tuple[str, ...], path: str) -> str | None:
     """The pattern that excludes `path` (or one of its parent directories), if any. Callers skip
     files with `!` exceptions: what they re-include cannot be decided without the disk."""
+    combined = _combined(patterns)
+    if combined is None:
+        return None
     cleaned = clean(path)
     parts = cleaned.split("/")
     prefixes = ["/".join(parts[: count + 1]) for count in range(len(parts))]
-    for pattern in patterns:
+    matched = [prefix for prefix in prefixes if combined.fullmatch(prefix)]
+    if not matched:
+        return None
+    for pattern in patterns:  # which one, for the message: only for a path that is excluded
         regex = pattern_regex(clean(pattern))
-        if regex is None:
-            continue
-        for prefix in prefixes:
-            if regex.fullmatch(prefix):
-                return pattern
+        if regex is not None and any(regex.fullmatch(prefix) for prefix in matched):
+            return pattern
     return None

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from infralint.model import Severity
 from tests.helpers import lint_directory, run_check
@@ -125,13 +130,13 @@ def test_invalid_default_arg_accepts_stage_names_and_digests() -> None:
 def test_dockerignore_matching_is_anchored_and_covers_parents() -> None:
     from infralint.dockerignore import excluded_by
 
-    assert excluded_by(["node_modules"], "node_modules/x/y.js") == "node_modules"
-    assert excluded_by(["node_modules"], "web/node_modules") is None
-    assert excluded_by(["**/node_modules"], "web/node_modules/a") == "**/node_modules"
-    assert excluded_by(["/build/*.o"], "./build/main.o") == "/build/*.o"
-    assert excluded_by(["*.md"], "docs/a.md") is None
-    assert excluded_by(["**/**/**/**/x"], "a" * 5000 + "/y") is None
-    assert excluded_by(["[abc"], "a") is None
+    assert excluded_by(("node_modules",), "node_modules/x/y.js") == "node_modules"
+    assert excluded_by(("node_modules",), "web/node_modules") is None
+    assert excluded_by(("**/node_modules",), "web/node_modules/a") == "**/node_modules"
+    assert excluded_by(("/build/*.o",), "./build/main.o") == "/build/*.o"
+    assert excluded_by(("*.md",), "docs/a.md") is None
+    assert excluded_by(("**/**/**/**/x",), "a" * 5000 + "/y") is None
+    assert excluded_by(("[abc",), "a") is None
 
 
 def test_copy_ignored_file_uses_the_dockerfile_specific_ignore_file(tmp_path: Path) -> None:
@@ -149,3 +154,61 @@ def test_copy_ignored_file_skips_ignore_files_with_exceptions(tmp_path: Path) ->
     (tmp_path / ".dockerignore").write_text("dist\n!dist/app.js\n", encoding="utf-8")
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPY dist/app.js /\n")
     assert lint_directory(tmp_path, select=["DF529"]).findings == []
+
+
+def _scaling(code: str, build: Callable[[int], str], n: int, **kwargs: Any) -> None:
+    def timed(size: int) -> float:
+        text = build(size)
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            run_check(code, text, **kwargs)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = timed(n), timed(2 * n)
+    assert large <= 2.6 * small + 0.25, (code, small, large)
+
+
+SCALING = {
+    "DF523": (lambda n: "FROM alpine:3.20\n" + "run true\nRUN true\n" * n, 4000),
+    "DF524": (lambda n: "FROM alpine:3.20\nRUN a \\\n" + "\n  b \\\n" * n + "  c\n", 8000),
+    "DF525": (
+        lambda n: (
+            "FROM alpine:3.20 AS s0\n"
+            + "".join(f"FROM s{i} AS s{i + 1}\nENV V{i}=1\nCOPY $W{i} /\n" for i in range(n))
+        ),
+        2000,
+    ),
+    "DF526": (
+        lambda n: (
+            "".join(f"ARG A{i}=1\n" for i in range(n))
+            + "".join(f"FROM alpine:$B{i}\n" for i in range(n))
+        ),
+        2000,
+    ),
+    "DF528": (lambda n: "FROM alpine:3.20\nARG " + " 1.0" * n + "\n", 8000),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", sorted(SCALING))
+def test_new_rules_scale_linearly(code: str) -> None:
+    build, n = SCALING[code]
+    _scaling(code, build, n)
+
+
+@pytest.mark.slow
+def test_copy_ignored_file_scales_with_sources_and_patterns(tmp_path: Path) -> None:
+    from infralint.project import Project
+
+    dockerfile = tmp_path / "Dockerfile"
+    project = Project(tmp_path)
+    project.dockerignores[str(tmp_path / ".dockerignore")] = tuple(
+        f"dir{i}/**/*.tmp" for i in range(2000)
+    )
+
+    def build(n: int) -> str:
+        return "FROM alpine:3.20\n" + "".join(f"COPY src/a{i}/b/c.txt /x/\n" for i in range(n))
+
+    _scaling("DF529", build, 1000, project=project, path=dockerfile)

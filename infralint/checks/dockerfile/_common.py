@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import NamedTuple
 
 from infralint.model import Span
@@ -236,3 +238,25 @@ def variable_uses(text: str, escape: str = "\\") -> list[VariableUse]:
             uses.append(VariableUse(text[i + 1 : j], i, j, False, False))
         i = max(j, i + 1)
     return uses
+
+
+class Suggestions:
+    """Spelling suggestions, bounded: each compares against few names, and a file gets a limited
+    number of them (a file of thousands of undefined names must not cost names x uses)."""
+
+    BUDGET = 200
+    CANDIDATES = 500
+
+    def __init__(self) -> None:
+        self.left = self.BUDGET
+
+    def near(self, name: str, groups: list[set[str]]) -> str | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        near_length = (
+            other for group in groups for other in group if abs(len(other) - len(name)) <= 2
+        )
+        candidates = list(islice(near_length, self.CANDIDATES))
+        close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.8)
+        return close[0] if close else None

@@ -3,12 +3,12 @@ not define at that point."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from infralint.checks.dockerfile._common import (
     AUTOMATIC_PLATFORM_ARGS,
     PREDEFINED_ARGS,
+    Suggestions,
     variable_uses,
 )
 from infralint.model import Violation
@@ -21,41 +21,49 @@ EXPANDED_FLAGS = ("chown", "chmod")
 
 
 class _Scope:
-    """What a stage defines so far. `closed`: the stage is rooted in scratch, so nothing comes
-    from a base image's ENV and every undefined name is a finding; otherwise the base image may
-    define names infralint cannot see, and only the certain cases are reported."""
+    """What a stage defines so far: its own ARG/ENV names, and those of the stages it is built
+    on (shared, not copied: a chain of thousands of stages must not copy growing sets).
+    `closed`: the stage is rooted in scratch, so nothing comes from a base image's ENV and every
+    undefined name is a finding; otherwise the base image may define names infralint cannot
+    see, and only the certain cases are reported."""
 
-    def __init__(self, names: set[str], closed: bool, later: dict[str, int]) -> None:
-        self.names = names
+    def __init__(
+        self,
+        own: set[str],
+        parents: list[set[str]],
+        closed: bool,
+        later: dict[str, int],
+        suggestions: Suggestions,
+    ) -> None:
+        self.own = own
+        self.parents = parents
         self.closed = closed
         self.later = later  # name -> line of its ARG/ENV further down the stage
+        self.suggestions = suggestions
+
+    def defines(self, name: str) -> bool:
+        return name in self.own or any(name in names for names in self.parents)
+
+    def suggest(self, name: str) -> str | None:
+        return self.suggestions.near(name, [self.own, *self.parents])
 
 
 @check("DF525")
 def undefined_variable(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
     global_args = _global_args(document)
-    ends: list[set[str]] = []  # per stage: the names defined at its end
+    suggestions = Suggestions()
+    owns: list[set[str]] = []  # per stage: the names its own ARGs and ENVs define
     for stage in document.stages:
-        inherited, closed = _start(stage, document, ends)
-        scope = _Scope(set(inherited), closed, _definitions(stage))
+        own: set[str] = set()
+        owns.append(own)
+        chain = stage.ancestry()
+        root = chain[-1]
+        if root.base_stage is not None:
+            continue  # deeper than the ancestry limit: what the chain defines is not known
+        parents = [owns[each.index] for each in chain[1:] if each.index < len(owns)]
+        scope = _Scope(own, parents, root.is_scratch, _definitions(stage), suggestions)
         for instruction in stage.instructions:
             yield from _check_instruction(instruction, scope, global_args)
-        ends.append(scope.names)
-
-
-def _start(
-    stage: Stage, document: DockerfileDocument, ends: list[set[str]]
-) -> tuple[set[str], bool]:
-    if stage.base_stage is not None and stage.base_stage < len(ends):
-        parent = document.stages[stage.base_stage]
-        return ends[stage.base_stage], _is_closed(parent, document)
-    return set(), stage.is_scratch
-
-
-def _is_closed(stage: Stage, document: DockerfileDocument) -> bool:
-    return all(each.is_scratch or each.base_stage is not None for each in stage.ancestry()) and any(
-        each.is_scratch for each in stage.ancestry()
-    )
 
 
 def _check_instruction(
@@ -72,7 +80,7 @@ def _check_instruction(
                     found = _judge(use.name, use.has_default or use.conditional, scope, global_args)
                     if found:
                         yield Violation(pair.span, found)
-            scope.names.add(pair.key)
+            scope.own.add(pair.key)
             scope.later.pop(pair.key, None)
         return
     if keyword not in EXPANDED and keyword != "WORKDIR":
@@ -96,7 +104,7 @@ def _check_instruction(
 
 def _judge(name: str, guarded: bool, scope: _Scope, global_args: dict[str, int]) -> str | None:
     """The message for a use of `name`, or None when it is (or may be) defined."""
-    if guarded or name in scope.names or name in PREDEFINED_ARGS:
+    if guarded or name in PREDEFINED_ARGS or scope.defines(name):
         return None
     if name in AUTOMATIC_PLATFORM_ARGS:
         return (
@@ -111,9 +119,9 @@ def _judge(name: str, guarded: bool, scope: _Scope, global_args: dict[str, int])
         )
     if name in scope.later:
         return f"${name} is used before line {scope.later[name]} defines it"
-    close = difflib.get_close_matches(name, sorted(scope.names), n=1, cutoff=0.8)
+    close = scope.suggest(name)
     if close:
-        return f"${name} is not defined here (did you mean ${close[0]}?)"
+        return f"${name} is not defined here (did you mean ${close}?)"
     if scope.closed:
         return f"${name} is not defined here: no ARG or ENV of the build sets it"
     return None

@@ -3,12 +3,12 @@ declares."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from infralint.checks.dockerfile._common import (
     AUTOMATIC_PLATFORM_ARGS,
     PREDEFINED_ARGS,
+    Suggestions,
     variable_uses,
 )
 from infralint.model import Violation
@@ -21,6 +21,7 @@ def undefined_arg_in_from(document: DockerfileDocument, ctx: CheckContext) -> It
     declared = set(_global_args(document))
     known = declared | AUTOMATIC_PLATFORM_ARGS | PREDEFINED_ARGS
     in_stages = _stage_args(document)
+    suggestions = Suggestions()
     for stage in document.stages:
         instruction = stage.from_instruction
         platform = instruction.flag("platform")
@@ -28,21 +29,22 @@ def undefined_arg_in_from(document: DockerfileDocument, ctx: CheckContext) -> It
             if use.name in known or use.has_default:
                 continue
             span = instruction.value_span(use.start, use.end)
-            yield Violation(span, _message(use.name, declared, in_stages))
+            yield Violation(span, _message(use.name, declared, in_stages, suggestions))
         if platform is not None and platform.value:
             for use in variable_uses(platform.value, instruction.escape):
                 if use.name not in known and not use.has_default:
-                    yield Violation(platform.span, _message(use.name, declared, in_stages))
+                    message = _message(use.name, declared, in_stages, suggestions)
+                    yield Violation(platform.span, message)
 
 
-def _message(name: str, declared: set[str], in_stages: set[str]) -> str:
+def _message(name: str, declared: set[str], in_stages: set[str], suggestions: Suggestions) -> str:
     if name in in_stages:
         return (
             f"FROM uses ${name}, but ARG {name} is declared inside a stage: FROM sees only the "
             f"ARGs declared before the first FROM, so it expands to nothing here"
         )
-    close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.75)
-    hint = f" (did you mean {close[0]}?)" if close else ""
+    close = suggestions.near(name, [declared])
+    hint = f" (did you mean {close}?)" if close else ""
     return (
         f"FROM uses ${name}, which no ARG before the first FROM declares{hint}: it expands to "
         "nothing"

@@ -22,12 +22,13 @@ def copy_ignored_file(document: DockerfileDocument, ctx: CheckContext) -> Iterat
     found = ctx.project.dockerignore_for(document.source.path)
     if found is None:
         return
-    ignore_file, patterns = found
+    ignore_file, patterns = found[0], tuple(found[1])
     if any(pattern.startswith("!") for pattern in patterns):
         return  # re-included files cannot be told apart without the context on disk
     from infralint.dockerignore import clean, excluded_by
 
     shown = _shown(ignore_file, document.source.path)
+    root_excluded = bool(_ROOT_PATTERNS & set(patterns))
     for instruction in document.all_instructions():
         if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:
             continue
@@ -36,7 +37,7 @@ def copy_ignored_file(document: DockerfileDocument, ctx: CheckContext) -> Iterat
             path = _matchable(token.text)
             if path is None:
                 continue
-            if clean(path) == "." and not _ROOT_PATTERNS & set(patterns):
+            if clean(path) == "." and not root_excluded:
                 continue
             pattern = excluded_by(patterns, path)
             if pattern is not None:
