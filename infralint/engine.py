@@ -722,6 +722,8 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
                 project_links.probe_builds(probe, project_links.build_queries(document))
             if enabled & {"DC508", "DC509"}:
                 project_links.read_dockerfiles(project, links)
+    if compose and "DC512" in enabled:
+        _link_env_files(compose, settings, project)
     if "DF529" in enabled:
         from infralint import dockerignore
 
@@ -745,6 +747,64 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         from infralint import project_links
 
         project_links.read_python_facts(project, filter(None, documents))
+
+
+def _link_env_files(compose: list[FileJob], settings: Settings, project: Project) -> None:
+    """Whether the env files compose files name exist (DC512), asked here, inside the scanned
+    tree only: a path outside it is not looked at, and the check does not judge it."""
+    from infralint import project_links
+    from infralint.parsers import compose as compose_parser
+
+    documents = []
+    for job in compose:
+        if not job.path:
+            continue  # stdin: its env files are relative to no directory we know
+        document = project.parsed.get(job.path)
+        if document is None:
+            try:
+                text = read_text(job.path, settings.config.max_file_size, project.roots)
+            except ParseError:
+                continue  # reported when the file itself is checked
+            if "env_file" not in text:
+                continue
+            source = SourceFile(Path(job.path), job.display_path, text, "compose", job.reason)
+            try:
+                document = compose_parser.parse(source)
+            except Exception:  # a parse error or parser bug: reported when the file is checked
+                continue
+            project.parsed[job.path] = document
+        documents.append(document)
+    probe = project_links.DiskPaths.of(project)
+    for document in documents:
+        for entry in project_links.env_files(document):
+            path = entry.path
+            if not entry.required or path is None or not reader.inside(path, project.roots):
+                continue
+            if probe.kind(path) == "" and str(path) not in project.gitignored:
+                project.gitignored[str(path)] = _gitignored(path, settings.project_root)
+
+
+def _gitignored(path: Path, root: Path) -> bool:
+    """Whether the .gitignore files from `root` down to `path` exclude it: an env file created
+    on each machine (and kept out of git) is missing from a checkout on purpose."""
+    from infralint.discovery import IgnoreRules
+
+    absolute = os.path.normpath(os.path.abspath(path))
+    top = os.path.abspath(root)
+    relative = os.path.relpath(os.path.dirname(absolute), top)
+    if relative.startswith(".."):
+        return False
+    specs = []
+    directory = top
+    for part in [] if relative == "." else relative.split(os.sep):
+        spec = IgnoreRules.load(directory)
+        if spec is not None:
+            specs.append((directory, spec))
+        directory = os.path.join(directory, part)
+    spec = IgnoreRules.load(directory)
+    if spec is not None:
+        specs.append((directory, spec))
+    return IgnoreRules.gitignored(absolute, False, specs)
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

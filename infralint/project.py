@@ -134,6 +134,9 @@ class Project:
     def linked_dockerfiles(self) -> set[Path]:
         return {link.dockerfile for link in self.links if link.dockerfile}
 
+    # DC512: a missing env file (absolute path) -> .gitignore excludes it (made on each machine).
+    gitignored: dict[str, bool] = field(default_factory=dict)
+
     # DF529: an ignore file of a Dockerfile's build context (absolute path) -> its patterns.
     # Only files that were read are here (see dockerignore_candidates).
     dockerignores: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -74,3 +74,33 @@ def test_invalid_container_name_skips_unresolved_values() -> None:
     text += "    container_name: a\n"
     (violation,) = run_check("DC515", text)
     assert violation.span.line == 7
+
+
+def test_env_file_outside_the_tree_or_unresolved_is_not_judged(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "dir.env").mkdir()
+    text = (
+        "services:\n  a:\n    image: x:1\n    env_file:\n      - ../outside.env\n"
+        "      - ${UNSET}/x.env\n      - ~/.app.env\n      - dir.env\n"
+    )
+    (project / "compose.yaml").write_text(text, encoding="utf-8")
+    findings = lint_directory(project, select=["DC512"]).findings
+    assert [(f.span.line, "is a directory" in f.message) for f in findings] == [(8, True)]
+
+
+def test_env_file_found_on_a_second_cached_run(tmp_path: Path) -> None:
+    text = "services:\n  a:\n    image: x:1\n    env_file: app.env\n"
+    (tmp_path / "compose.yaml").write_text(text, encoding="utf-8")
+    assert len(lint_directory(tmp_path, select=["DC512"]).findings) == 1
+    (tmp_path / "app.env").write_text("A=1\n", encoding="utf-8")
+    assert lint_directory(tmp_path, select=["DC512"]).findings == []
+
+
+def test_env_file_kept_out_of_git_is_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / ".gitignore").write_text("secrets.env\n", encoding="utf-8")
+    text = "services:\n  a:\n    image: x:1\n    env_file: [secrets.env, typo.env]\n"
+    (tmp_path / "deploy" / "compose.yaml").write_text(text, encoding="utf-8")
+    findings = lint_directory(tmp_path, select=["DC512"]).findings
+    assert ["typo.env" in f.message for f in findings] == [True]
