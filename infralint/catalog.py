@@ -29,7 +29,7 @@ CONCERNS = {
     "4": "security",
     "5": "correctness",
 }
-PEER_TOOLS = ("hadolint", "checkov", "kics", "cookstyle", "shellcheck", "dclint")
+PEER_TOOLS = ("hadolint", "checkov", "kics", "cookstyle", "shellcheck", "dclint", "buildkit")
 FIX_KINDS = ("none", "safe", "unsafe")
 PRECISIONS = ("very-high", "high", "medium", "low")
 OPTION_TYPES = ("string", "list", "bool", "int")

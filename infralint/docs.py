@@ -48,6 +48,21 @@ def hadolint_table(catalog: Catalog) -> str:
     return "\n".join(out) + "\n"
 
 
+def peer_table(catalog: Catalog, tool: str) -> str:
+    """Every check of `tool` -> the rules that cover it, or why none does."""
+    from infralint.peers import PEER_TABLES
+
+    title, checks, not_ported = PEER_TABLES[tool]
+    mapping = catalog.peer_map(tool)
+    out = [f"| {title} | infralint |", "|---|---|"]
+    for name in checks:
+        if name in mapping:
+            out.append(f"| {name} | {', '.join(sorted(mapping[name]))} |")
+        else:
+            out.append(f"| {name} | not ported: {not_ported.get(name, 'no rule yet')} |")
+    return "\n".join(out) + "\n"
+
+
 def _replace_between(text: str, start: str, end: str, body: str) -> str:
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     return pattern.sub(lambda _m: f"{start}\n{body}{end}", text)
@@ -55,7 +70,11 @@ def _replace_between(text: str, start: str, end: str, body: str) -> str:
 
 def render_readme(readme: str, catalog: Catalog) -> str:
     text = _replace_between(readme, START, END, rules_table(catalog))
-    return _replace_between(text, PEER_START, PEER_END, hadolint_table(catalog))
+    text = _replace_between(text, PEER_START, PEER_END, hadolint_table(catalog))
+    for tool in ("buildkit", "dclint"):
+        start, end = f"<!-- {tool}:start -->", f"<!-- {tool}:end -->"
+        text = _replace_between(text, start, end, peer_table(catalog, tool))
+    return text
 
 
 def render_rules_reference(catalog: Catalog) -> str:

@@ -36,6 +36,7 @@ from infralint.suppressions import (
     Coverage,
     Suppression,
     SuppressionProblem,
+    check_directive,
     parse_suppressions,
     unused,
 )
@@ -52,6 +53,8 @@ RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
 # The compose rules that ask whether a build's paths exist, recorded by the link stage.
 BUILD_PATH_RULES = frozenset({"DC508", "DC509", "DC510"})
+# Rules that read the names sibling compose files declare (services, volumes, secrets...).
+SIBLING_RULES = frozenset({"DC503", "DC504", "DC511", "DC514"})
 COMMENT_LANGUAGES = {language.name for language in LANGUAGES if language.comment}
 
 
@@ -384,6 +387,11 @@ def _finish(
             construct_end,
             hadolint_pragmas=job.language == "dockerfile" and config.hadolint_pragmas,
         )
+    raised: frozenset[str] = frozenset()
+    if job.language == "dockerfile" and lines and "check" in getattr(document, "directives", ()):
+        directive = check_directive(lines, catalog)
+        suppressions += [directive.skipped] if directive.skipped else []
+        raised = directive.errors
     fingerprints = _Fingerprints(job.repo_path)
     coverage = Coverage(suppressions)
     for code, severity, message, span, anchor, violation in sorted(
@@ -393,7 +401,7 @@ def _finish(
         finding = Finding(
             code=code,
             name=catalog.rules[code].name,
-            severity=severity,
+            severity=Severity.ERROR if code in raised else severity,
             message=message,
             path=job.display_path,
             span=span,
@@ -694,11 +702,11 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
 
     enabled = settings.enabled
     compose = [job for job in jobs if job.language == "compose"]
-    if compose and enabled & {"DC503", "DC504", *BUILD_PATH_RULES}:
+    if compose and enabled & {*SIBLING_RULES, *BUILD_PATH_RULES}:
         from infralint import project_links  # imports the YAML parser: only for compose runs
 
         paths = [Path(job.path or job.display_path) for job in compose]
-        if enabled & {"DC503", "DC504"}:
+        if enabled & SIBLING_RULES:
             project_links.read_compose_siblings(project, [p for p in paths if p.is_absolute()])
         if enabled & BUILD_PATH_RULES:
             # The builds of compose files were read by _link_compose; stdin's are read here.
@@ -710,6 +718,13 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
                 project_links.probe_builds(probe, project_links.build_queries(document))
             if enabled & {"DC508", "DC509"}:
                 project_links.read_dockerfiles(project, links)
+    if compose and "DC512" in enabled:
+        _link_env_files(compose, settings, project)
+    if "DF529" in enabled:
+        from infralint import dockerignore
+
+        dockerfiles = [Path(job.path) for job in jobs if job.language == "dockerfile" and job.path]
+        dockerignore.read_dockerignores(project, [p for p in dockerfiles if p.is_absolute()])
     if not enabled & {"PY201", "PY301"}:
         return
     documents = []
@@ -728,6 +743,64 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         from infralint import project_links
 
         project_links.read_python_facts(project, filter(None, documents))
+
+
+def _link_env_files(compose: list[FileJob], settings: Settings, project: Project) -> None:
+    """Whether the env files compose files name exist (DC512), asked here, inside the scanned
+    tree only: a path outside it is not looked at, and the check does not judge it."""
+    from infralint import project_links
+    from infralint.parsers import compose as compose_parser
+
+    documents = []
+    for job in compose:
+        if not job.path:
+            continue  # stdin: its env files are relative to no directory we know
+        document = project.parsed.get(job.path)
+        if document is None:
+            try:
+                text = read_text(job.path, settings.config.max_file_size, project.roots)
+            except ParseError:
+                continue  # reported when the file itself is checked
+            if "env_file" not in text:
+                continue
+            source = SourceFile(Path(job.path), job.display_path, text, "compose", job.reason)
+            try:
+                document = compose_parser.parse(source)
+            except Exception:  # a parse error or parser bug: reported when the file is checked
+                continue
+            project.parsed[job.path] = document
+        documents.append(document)
+    probe = project_links.DiskPaths.of(project)
+    for document in documents:
+        for entry in project_links.env_files(document):
+            path = entry.path
+            if not entry.required or path is None or not reader.inside(path, project.roots):
+                continue
+            if probe.kind(path) == "" and str(path) not in project.gitignored:
+                project.gitignored[str(path)] = _gitignored(path, settings.project_root)
+
+
+def _gitignored(path: Path, root: Path) -> bool:
+    """Whether the .gitignore files from `root` down to `path` exclude it: an env file created
+    on each machine (and kept out of git) is missing from a checkout on purpose."""
+    from infralint.discovery import IgnoreRules
+
+    absolute = os.path.normpath(os.path.abspath(path))
+    top = os.path.abspath(root)
+    relative = os.path.relpath(os.path.dirname(absolute), top)
+    if relative.startswith(".."):
+        return False
+    specs = []
+    directory = top
+    for part in [] if relative == "." else relative.split(os.sep):
+        spec = IgnoreRules.load(directory)
+        if spec is not None:
+            specs.append((directory, spec))
+        directory = os.path.join(directory, part)
+    spec = IgnoreRules.load(directory)
+    if spec is not None:
+        specs.append((directory, spec))
+    return IgnoreRules.gitignored(absolute, False, specs)
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

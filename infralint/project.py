@@ -49,6 +49,7 @@ class ComposeNames(NamedTuple):
     volumes: tuple[str, ...]
     secrets: tuple[str, ...]
     configs: tuple[str, ...]
+    containers: tuple[tuple[str, str], ...] = ()  # (container_name, service), sorted (DC514)
 
 
 class DockerfileFacts(NamedTuple):
@@ -132,6 +133,30 @@ class Project:
 
     def linked_dockerfiles(self) -> set[Path]:
         return {link.dockerfile for link in self.links if link.dockerfile}
+
+    # DC512: a missing env file (absolute path) -> .gitignore excludes it (made on each machine).
+    gitignored: dict[str, bool] = field(default_factory=dict)
+
+    # DF529: an ignore file of a Dockerfile's build context (absolute path) -> its patterns.
+    # Only files that were read are here (see dockerignore_candidates).
+    dockerignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def dockerignore_candidates(self, dockerfile: Path) -> list[Path]:
+        """Where the builder looks for the ignore file of a build of `dockerfile`, first match
+        wins: `<name>.dockerignore` beside it, then `.dockerignore` at the root of each context
+        a compose file builds it with, else of its own directory (`docker build .`)."""
+        contexts = [link.context for link in self.links_to(dockerfile)] or [dockerfile.parent]
+        candidates = [dockerfile.parent / f"{dockerfile.name}.dockerignore"]
+        candidates += [context / ".dockerignore" for context in contexts]
+        return candidates
+
+    def dockerignore_for(self, dockerfile: Path) -> tuple[Path, tuple[str, ...]] | None:
+        """The ignore file the build of `dockerfile` uses and its patterns, if one was read."""
+        for candidate in self.dockerignore_candidates(dockerfile):
+            patterns = self.dockerignores.get(str(candidate))
+            if patterns is not None:
+                return candidate, patterns
+        return None
 
     # DF121: requirements file (as a Dockerfile's `-r` names it, unresolved) -> it pins hashes.
     # Read in the link stage (engine._link_requirements); a file that could not be read is absent.

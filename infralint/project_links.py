@@ -370,6 +370,37 @@ def _declared_args(parsed: Any) -> set[str]:
     return names
 
 
+class EnvFile(NamedTuple):
+    """One `env_file` entry of a service, resolved against the compose file's directory."""
+
+    service: str
+    node: Node  # the path's scalar
+    text: str  # as interpolated
+    path: Path | None  # None: not a path here (home directory, invalid)
+    required: bool
+
+
+def env_files(document: ComposeDocument) -> list[EnvFile]:
+    """Every env_file entry whose path is known (interpolation resolved), in service order."""
+    found: list[EnvFile] = []
+    for service in document.services:
+        node = service.get("env_file")
+        items = node.items if isinstance(node, Sequence) else [node] if node is not None else []
+        for item in items:
+            path_node: Node | None = item
+            required = True
+            if isinstance(item, Mapping):
+                path_node = item.get("path")
+                flag = item.get("required")
+                required = not (isinstance(flag, Scalar) and flag.value is False)
+            text, resolved = _text(document, path_node)
+            if path_node is None or text is None or not resolved or not text:
+                continue
+            path = None if text.startswith("~") or "\x00" in text else document.directory / text
+            found.append(EnvFile(service.name, path_node, text, path, required))
+    return found
+
+
 def uses_siblings(name: str) -> bool:
     """A compose file with a non-default name (compose.prod.yaml) or an override file is combined
     with the other compose files of its directory, so their names count too."""
@@ -418,13 +449,27 @@ def _compose_names(path: Path, project: Project) -> ComposeNames | None:
 
 
 def declared_names(document: ComposeDocument) -> ComposeNames:
+    def section(name: str) -> tuple[str, ...]:
+        return tuple(sorted(document.declared(name)))
+
     return ComposeNames(
         tuple(sorted({service.name for service in document.services})),
-        *(
-            tuple(sorted(document.declared(section)))
-            for section in ("networks", "volumes", "secrets", "configs")
-        ),
+        section("networks"),
+        section("volumes"),
+        section("secrets"),
+        section("configs"),
+        tuple(sorted(set(container_names(document)))),
     )
+
+
+def container_names(document: ComposeDocument) -> Iterable[tuple[str, str]]:
+    """(container_name, service) of each service that sets a literal or resolvable name."""
+    for service in document.services:
+        node = service.get("container_name")
+        if isinstance(node, Scalar) and node.value is not None:
+            result = document.interpolate(node.text)
+            if result.resolved and result.value:
+                yield result.value, service.name
 
 
 def read_python_facts(project: Project, documents: Iterable[PythonDocument]) -> None:

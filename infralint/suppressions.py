@@ -266,3 +266,53 @@ def unused(suppressions: Iterable[Suppression], enabled: set[str]) -> list[Suppr
             message = f"unused suppression of {', '.join(idle)}: nothing here to suppress"
             problems.append(SuppressionProblem("IL002", span, message))
     return problems
+
+
+class CheckDirective(NamedTuple):
+    """What BuildKit's `# check=skip=...;error=true` parser directive says, in our codes."""
+
+    skipped: Suppression | None  # a file-level suppression of the skipped checks' rules
+    errors: frozenset[str]  # rules whose findings become errors (`error=true`)
+
+
+def check_directive(lines: list[str], catalog: Catalog) -> CheckDirective:
+    """Read the `# check=` directive of a Dockerfile's parser-directive block.
+
+    `skip=A,B` (or `skip=all`) suppresses, for the whole file, the rules whose `buildkit:` peers
+    are those checks; `error=true` makes the other rules with a BuildKit peer report errors,
+    as the build itself would fail on them. Options are `;`-separated, names case-insensitive;
+    unknown options and names are ignored, as BuildKit does with names it does not know.
+    """
+    from infralint.parsers.dockerfile_reader import read_directives
+
+    directives, where = read_directives(lines)
+    value = directives.get("check")
+    if value is None:
+        return CheckDirective(None, frozenset())
+    peers = {name.lower(): codes for name, codes in catalog.peer_map("buildkit").items()}
+    every = {code for codes in peers.values() for code in codes}
+    skipped: set[str] = set()
+    error = False
+    for option in value.split(";"):
+        key, _, setting = option.partition("=")
+        key = key.strip().lower()
+        if key == "skip":
+            for name in (part.strip().lower() for part in setting.split(",")):
+                skipped |= every if name == "all" else set(peers.get(name, ()))
+        elif key == "error":
+            error = setting.strip().lower() == "true"
+    line = where["check"]
+    suppression = None
+    if skipped:
+        suppression = Suppression(
+            line=line,
+            column=1,
+            end_column=len(lines[line - 1]) + 1,
+            first=1,
+            last=len(lines),
+            codes=skipped,
+            reason="# check=skip directive",
+            file_level=True,
+            foreign=True,
+        )
+    return CheckDirective(suppression, frozenset(every - skipped) if error else frozenset())

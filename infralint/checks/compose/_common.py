@@ -68,6 +68,8 @@ class Names:
     services: frozenset[str] = frozenset()
     networks: frozenset[str] = frozenset()
     volumes: frozenset[str] = frozenset()
+    secrets: frozenset[str] = frozenset()
+    configs: frozenset[str] = frozenset()
 
 
 def _names(document: ComposeDocument) -> Names:
@@ -75,6 +77,8 @@ def _names(document: ComposeDocument) -> Names:
         frozenset(service.name for service in document.services),
         frozenset(document.declared("networks")),
         frozenset(document.declared("volumes")),
+        frozenset(document.declared("secrets")),
+        frozenset(document.declared("configs")),
     )
 
 
@@ -84,6 +88,8 @@ def _sibling_names(directory: Path, exclude: str, project: Project | None) -> Na
     services: set[str] = set()
     networks: set[str] = set()
     volumes: set[str] = set()
+    secrets: set[str] = set()
+    configs: set[str] = set()
     listed = project.compose_siblings.get(str(directory), ()) if project is not None else ()
     siblings = [names for name, names in listed if name != exclude][:MAX_SIBLINGS]
     for names in siblings:
@@ -92,7 +98,9 @@ def _sibling_names(directory: Path, exclude: str, project: Project | None) -> Na
         services.update(names.services)
         networks.update(names.networks)
         volumes.update(names.volumes)
-    return Names(frozenset(services), frozenset(networks), frozenset(volumes))
+        secrets.update(names.secrets)
+        configs.update(names.configs)
+    return Names(*(frozenset(found) for found in (services, networks, volumes, secrets, configs)))
 
 
 def _known_names(document: ComposeDocument, project: Project | None) -> Names | None:
@@ -114,6 +122,8 @@ def _known_names(document: ComposeDocument, project: Project | None) -> Names | 
         own.services | others.services,
         own.networks | others.networks,
         own.volumes | others.volumes,
+        own.secrets | others.secrets,
+        own.configs | others.configs,
     )
 
 

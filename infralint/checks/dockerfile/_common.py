@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import NamedTuple
 
 from infralint.model import Span
@@ -155,3 +157,106 @@ def _names_current_stage(document: DockerfileDocument, instruction: Instruction,
     if ref.isdigit():
         return int(ref) == stage.index
     return stage.name is not None and stage.name.lower() == ref.lower()
+
+
+# BuildKit defines these ARGs in the global scope of every build (their values depend on the
+# platforms of the build).
+AUTOMATIC_PLATFORM_ARGS = frozenset(
+    {
+        *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"),
+        *("BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"),
+    }
+)
+# Other ARGs the builder knows without a declaration: the proxy variables, BuildKit's own
+# switches, and SOURCE_DATE_EPOCH. They have a value only when the build passes one.
+PREDEFINED_ARGS = frozenset(
+    {
+        *("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy"),
+        *("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "SOURCE_DATE_EPOCH"),
+        *("BUILDKIT_CACHE_MOUNT_NS", "BUILDKIT_CONTEXT_KEEP_GIT_DIR", "BUILDKIT_INLINE_CACHE"),
+        *("BUILDKIT_MULTI_PLATFORM", "BUILDKIT_SANDBOX_HOSTNAME", "BUILDKIT_SYNTAX"),
+        *("BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE", "BUILDKIT_DOCKERFILE_CHECK"),
+    }
+)
+
+
+class VariableUse(NamedTuple):
+    """One `$NAME` or `${NAME...}` in a word the builder expands."""
+
+    name: str
+    start: int  # offsets of the whole reference in the text
+    end: int
+    has_default: bool  # `${NAME:-word}`, `${NAME-word}`: defined by its default when unset
+    conditional: bool  # `${NAME:+word}`, `${NAME+word}`: nothing when unset
+
+
+def variable_uses(text: str, escape: str = "\\") -> list[VariableUse]:
+    """The variables a builder-expanded word refers to, as BuildKit's lexer finds them: the
+    escape character and single quotes keep `$` literal."""
+    uses: list[VariableUse] = []
+    i, n = 0, len(text)
+    single = double = False
+    while i < n:
+        char = text[i]
+        if char == escape and not single:
+            i += 2
+            continue
+        if char == "'" and not double:
+            single = not single
+        elif char == '"' and not single:
+            double = not double
+        if char != "$" or single or i + 1 >= n:
+            i += 1
+            continue
+        if text[i + 1] == "{":
+            close = text.find("}", i + 2)
+            if close < 0:
+                return uses
+            inner = text[i + 2 : close]
+            j = 0
+            while j < len(inner) and (inner[j].isalnum() or inner[j] == "_"):
+                j += 1
+            operator = inner[j : j + 2]
+            # `${name:x}` is no expansion BuildKit knows (devcontainer templates use it): the
+            # builder rejects the file, so no variable is judged there.
+            if j and (not operator or operator[0] in "-+?" or operator[:2] in (":-", ":+", ":?")):
+                uses.append(
+                    VariableUse(
+                        inner[:j],
+                        i,
+                        close + 1,
+                        operator.startswith(("-", ":-")),
+                        operator.startswith(("+", ":+")),
+                    )
+                )
+            i = close + 1
+            continue
+        j = i + 1
+        while j < n and (text[j].isalnum() or text[j] == "_"):
+            j += 1
+        if j > i + 1 and not text[i + 1].isdigit():
+            uses.append(VariableUse(text[i + 1 : j], i, j, False, False))
+        i = max(j, i + 1)
+    return uses
+
+
+class Suggestions:
+    """Spelling suggestions, bounded: each compares against few names, and a file gets a limited
+    number of them (a file of thousands of undefined names must not cost names x uses)."""
+
+    BUDGET = 200
+    CANDIDATES = 500
+
+    def __init__(self) -> None:
+        self.left = self.BUDGET
+
+    def near(self, name: str, groups: list[set[str]]) -> str | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        near_length = (
+            other for group in groups for other in group if abs(len(other) - len(name)) <= 2
+        )
+        candidates = list(islice(near_length, self.CANDIDATES))
+        close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.8)
+        return close[0] if close else None
