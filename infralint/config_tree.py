@@ -247,7 +247,9 @@ class ConfigTree:
         # The first file was found upward or named by the user; what it extends is read only
         # inside the trusted tree.
         text = self._read(str(path), trusted if seen else None)
-        data = self._table(path, text)
+        # A pyproject.toml named by --config without the table means the defaults (as before);
+        # one named by `extend` must hold what it is meant to.
+        data = self._table(path, text, required=bool(seen))
         config_from_dict(data, path, self.catalog)  # each file's errors name that file
         directory = path.parent
         own_anchors = {key: directory for key in ANCHORED_KEYS if key in data}
@@ -294,13 +296,15 @@ class ConfigTree:
             raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
 
     @staticmethod
-    def _table(path: Path, text: str) -> dict[str, Any]:
+    def _table(path: Path, text: str, required: bool) -> dict[str, Any]:
         data: Any = parse_toml(text, path)
         if path.name == "pyproject.toml":
             for key in ("tool", "infralint"):
-                data = data.get(key)
-                if not isinstance(data, dict):
+                data = data.get(key, None if required else {})
+                if data is None:
                     raise ConfigError(f"{path}: has no [tool.infralint] table")
+                if not isinstance(data, dict):
+                    raise ConfigError(f"{path}: {key}: expected a table, got {brief_repr(data)}")
         return dict(data)
 
 

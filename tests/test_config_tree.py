@@ -401,3 +401,13 @@ def test_a_hadolint_config_linked_out_of_the_repository_is_not_read(tmp_path: Pa
     (repo / ".hadolint.yaml").symlink_to(tmp_path / "elsewhere.yaml")
     with pytest.raises(ConfigError, match="outside the scanned tree"):
         _tree(repo).for_directory(repo)
+
+
+def test_an_explicit_pyproject_without_the_table_means_the_defaults(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / ".infralint.toml").write_text("ignore = ['DF101']\n")
+    explicit = ConfigTree(CATALOG, tmp_path, explicit=tmp_path / "pyproject.toml")
+    assert explicit.for_directory(tmp_path).config.ignore == []
+    (tmp_path / "pyproject.toml").write_text("[tool]\ninfralint = 3\n")
+    with pytest.raises(ConfigError, match="infralint: expected a table, got 3"):
+        ConfigTree(CATALOG, tmp_path, explicit=tmp_path / "pyproject.toml").for_directory(tmp_path)
