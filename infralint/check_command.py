@@ -128,6 +128,8 @@ def run_check(options: CheckOptions) -> int:
             progress.close()
     if options.verbose:
         report_unmapped(tree)
+        for resolved in tree.resolved():
+            warn(f"infralint: configuration in use: {describe_sources(resolved)}")
         for note in result.cache_notes:
             warn(f"infralint: {note}")
     if result.fixes is not None:
@@ -343,6 +345,13 @@ def run_directory(cwd: Path, paths: list[str] | None) -> Path:
     """The common directory of the paths given (the working directory without any)."""
     starts = [_start_directory(cwd, path) for path in paths or [] if path != "-"]
     return Path(os.path.commonpath(starts)) if starts else cwd
+
+
+def describe_sources(resolved: Resolved) -> str:
+    """Where a configuration comes from, for -v: its file, what it extends, a .hadolint.yaml."""
+    sources = [str(path) for path in resolved.config.sources] or ["defaults"]
+    text = " extending ".join(sources)
+    return text + (f" with {resolved.hadolint}" if resolved.hadolint else "")
 
 
 def report_unmapped(tree: ConfigTree) -> None:

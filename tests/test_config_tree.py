@@ -411,3 +411,16 @@ def test_an_explicit_pyproject_without_the_table_means_the_defaults(tmp_path: Pa
     (tmp_path / "pyproject.toml").write_text("[tool]\ninfralint = 3\n")
     with pytest.raises(ConfigError, match="infralint: expected a table, got 3"):
         ConfigTree(CATALOG, tmp_path, explicit=tmp_path / "pyproject.toml").for_directory(tmp_path)
+
+
+def test_verbose_names_every_configuration_in_use(repo: Path) -> None:
+    (repo / "other" / ".hadolint.yaml").write_text("ignored: [DL3008]\n")
+    (repo / "other" / ".infralint.toml").write_text("hadolint-config = true\n")
+    stderr = run(["check", "--no-cache", "-q", "-v", "."], repo).stderr
+    used = {line for line in stderr.splitlines() if "configuration in use" in line}
+    prefix = "infralint: configuration in use: "
+    assert used == {
+        f"{prefix}{repo / 'pyproject.toml'}",
+        f"{prefix}{repo / 'svc' / '.infralint.toml'} extending {repo / 'pyproject.toml'}",
+        f"{prefix}{repo / 'other' / '.infralint.toml'} with {repo / 'other' / '.hadolint.yaml'}",
+    }
