@@ -228,6 +228,10 @@ class ConfigTree:
             config = config_from_dict(data, path, self.catalog)
             config.anchors = anchors
             config.sources = sources
+            if self.explicit is not None and not _inside(trusted, str(self.project_root)):
+                # --config from outside the repository (an organisation's shared file): its
+                # patterns mean paths of the repository checked, whatever the cwd.
+                config.anchors = dict.fromkeys(ANCHORED_KEYS, self.project_root)
             self._chains[config_file] = config
         return config
 

@@ -424,3 +424,16 @@ def test_verbose_names_every_configuration_in_use(repo: Path) -> None:
         f"{prefix}{repo / 'svc' / '.infralint.toml'} extending {repo / 'pyproject.toml'}",
         f"{prefix}{repo / 'other' / '.infralint.toml'} with {repo / 'other' / '.hadolint.yaml'}",
     }
+
+
+def test_a_shared_config_from_outside_is_relative_to_the_repository(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shared = repo.parent / "org" / "infralint.toml"
+    shared.parent.mkdir()
+    shared.write_text(
+        'ignore = ["DF101"]\nexclude = ["/other"]\n[per-file-ignores]\n"svc/**" = ["DF104"]\n'
+    )
+    expected = {("Dockerfile", "DF104"), ("vendor/Dockerfile", "DF104")}
+    assert check(repo, monkeypatch, capsys, config=shared) == expected
+    assert check(repo / "svc", monkeypatch, capsys, "..", config=shared) == expected
