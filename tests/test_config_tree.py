@@ -437,3 +437,16 @@ def test_a_shared_config_from_outside_is_relative_to_the_repository(
     expected = {("Dockerfile", "DF104"), ("vendor/Dockerfile", "DF104")}
     assert check(repo, monkeypatch, capsys, config=shared) == expected
     assert check(repo / "svc", monkeypatch, capsys, "..", config=shared) == expected
+
+
+def test_fifos_never_hang_discovery_or_extend(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    os.mkfifo(sub / ".infralint.toml")  # not a regular file: not a config
+    os.mkfifo(sub / "pyproject.toml")
+    (tmp_path / ".infralint.toml").write_text("fail-on = 'error'\n")
+    assert _tree(tmp_path).for_directory(sub).config.path == tmp_path / ".infralint.toml"
+    os.mkfifo(tmp_path / "base.toml")
+    (tmp_path / ".infralint.toml").write_text('extend = "base.toml"\n')
+    with pytest.raises(ConfigError, match="not a regular file"):
+        _tree(tmp_path).for_directory(sub)
