@@ -76,7 +76,7 @@ class Cache:
         self.project_root = project_root
         self.notes: list[str] = []  # said once under -v: why the cache was off or discarded
         self._key = key
-        self._context_keys: dict[int, str] = {}
+        self._context_keys: dict[tuple[int, str], str] = {}
         self._dirty = False
         self._digests: dict[str, Any] = {}  # keyed path -> [size, mtime_ns, sha256]
         self._results: dict[str, Any] = {}
@@ -149,9 +149,14 @@ class Cache:
             self._dirty = True
         return digest
 
-    def _context_key(self, context: WorkerContext) -> str:
-        cached = self._context_keys.get(id(context))
+    def _context_key(self, context: WorkerContext, job: FileJob) -> str:
+        """The run's part of a result's key: the version, the config that governs the job's
+        file (its settings, where it and the files it extends are, the directories its
+        patterns are relative to), its rules, and the facts the link stage gathered."""
+        slot = (id(context), job.config)
+        cached = self._context_keys.get(slot)
         if cached is None:
+            config, enabled = context.settings_for(job)
             linked = sorted(
                 (str(link.dockerfile), self.digest(str(link.dockerfile)) if link.dockerfile else "")
                 for link in context.project.links
@@ -159,8 +164,10 @@ class Cache:
             material = json.dumps(
                 [
                     __version__,
-                    context.config.to_dict(),
-                    sorted(context.enabled),
+                    config.to_dict(),
+                    [str(config.path), [str(source) for source in config.sources]],
+                    sorted((key, str(anchor)) for key, anchor in config.anchors.items()),
+                    sorted(enabled),
                     context.want_fixes,
                     context.project.cache_material(),  # links and facts from other files
                     linked,
@@ -169,7 +176,7 @@ class Cache:
                 default=str,
             )
             cached = self._keyed("context", material)
-            self._context_keys[id(context)] = cached
+            self._context_keys[slot] = cached
         return cached
 
     def _key_of(self, job: FileJob, context: WorkerContext) -> str | None:
@@ -178,7 +185,7 @@ class Cache:
         digest = self.digest(job.path)
         if not digest:
             return None
-        context_key = self._context_key(context)
+        context_key = self._context_key(context, job)
         return self._keyed("result", context_key, job.path, job.language, job.reason, digest)
 
     def get(self, job: FileJob, context: WorkerContext) -> FileResult | None:

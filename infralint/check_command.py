@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from infralint.baseline import Entry
     from infralint.catalog import Catalog
     from infralint.config import Config
+    from infralint.config_tree import ConfigTree, Resolved
     from infralint.engine import RunResult
     from infralint.fixing import FixReport
 
@@ -72,23 +73,28 @@ class CheckOptions(NamedTuple):
 def run_check(options: CheckOptions) -> int:
     """Check, report, and return the exit status; raise UsageError for a bad invocation."""
     from infralint import engine
+    from infralint.config import ConfigError
     from infralint.reporters import Report, render_chunks
 
     engine.tune_gc()
     cwd = Path.cwd()
-    catalog, cfg, enabled = load_settings(
+    targets = options.paths or ["."]
+    root = project_root(cwd, options.project_root, targets)
+    catalog, tree, resolved = load_config_tree(
         options.config,
         options.no_config,
         options.select,
         options.extend_select,
         options.ignore,
         options.verbose,
+        paths=targets,
+        root=root,
     )
+    cfg, enabled = resolved.config, set(resolved.enabled)
     threshold = "never" if options.exit_zero else (options.fail_on or cfg.fail_on)
     if threshold not in THRESHOLDS:
         fail(f"--fail-on: expected error, warning, note or never, got {threshold!r}")
     outputs = parse_outputs(options.format, options.output)
-    targets = options.paths or ["."]
     stdin_text = sys.stdin.read() if "-" in targets else None
     jobs = options.jobs
     fix = None
@@ -101,7 +107,7 @@ def run_check(options: CheckOptions) -> int:
         catalog=catalog,
         enabled=frozenset(enabled),
         cwd=cwd,
-        project_root=project_root(cwd, options.project_root, targets),
+        project_root=root,
         jobs=jobs if jobs and jobs > 0 else (os.cpu_count() or 1),
         use_cache=not options.no_cache,
         force_exclude=options.force_exclude,
@@ -109,15 +115,21 @@ def run_check(options: CheckOptions) -> int:
         stdin_filename=options.stdin_filename or "-",
         fix=fix,
         baseline=_load_baseline(options.baseline) if options.baseline is not None else None,
+        configs=tree,
     )
     progress = None if options.quiet else _progress_bar()
     settings.on_progress = progress.update if progress else None
     try:
         result = engine.run(targets, settings)
+    except ConfigError as error:  # a config file found below the paths given
+        fail(str(error))
     finally:
         if progress:
             progress.close()
     if options.verbose:
+        report_unmapped(tree)
+        for resolved in tree.resolved():
+            warn(f"infralint: configuration in use: {describe_sources(resolved)}")
         for note in result.cache_notes:
             warn(f"infralint: {note}")
     if result.fixes is not None:
@@ -126,6 +138,8 @@ def run_check(options: CheckOptions) -> int:
             return EXIT_FINDINGS if result.fixes.changed_files else EXIT_CLEAN
     for missing in result.missing_paths:
         warn(f"infralint: error: {missing}: no such file or directory")
+    if not result.files_checked and not result.missing_paths:
+        warn(no_files_message(targets))
     if result.stale_baseline:
         warn(
             f"infralint: {result.stale_baseline} baseline entries match nothing any more "
@@ -137,7 +151,7 @@ def run_check(options: CheckOptions) -> int:
         notifications=result.notifications,
         files_checked=result.files_checked,
         checked_paths=result.checked_paths,
-        rules=[rule for rule in catalog if rule.code in enabled],
+        rules=[rule for rule in catalog if rule.code in settings.enabled],
         catalog=catalog,
         project_root=settings.project_root,
         cwd=cwd,
@@ -275,52 +289,77 @@ def load_settings(
     extend_select: list[str] | None,
     ignore: list[str] | None,
     verbose: bool = False,
+    *,
+    paths: list[str] | None = None,
+    root: Path | None = None,
 ) -> tuple[Catalog, Config, set[str]]:
-    """The catalogue, the effective config and the enabled codes (UsageError when invalid)."""
+    """The catalogue, the config governing the paths' common directory (the working
+    directory without paths) and its enabled codes (UsageError when invalid)."""
+    catalog, _tree, resolved = load_config_tree(
+        config_path, no_config, select, extend_select, ignore, verbose, paths=paths, root=root
+    )
+    return catalog, resolved.config, set(resolved.enabled)
+
+
+def load_config_tree(
+    config_path: Path | None,
+    no_config: bool,
+    select: list[str] | None,
+    extend_select: list[str] | None,
+    ignore: list[str] | None,
+    verbose: bool = False,
+    *,
+    paths: list[str] | None = None,
+    root: Path | None = None,
+) -> tuple[Catalog, ConfigTree, Resolved]:
+    """The catalogue, the tree of configs (each file is judged by the closest one above it,
+    see infralint/config_tree.py), and the config of the paths' common directory, which
+    also decides what concerns the whole run (`fail-on`)."""
     from infralint.catalog import load_catalog
-    from infralint.config import ConfigError, enabled_codes, find_config, load_config
+    from infralint.config import ConfigError
+    from infralint.config_tree import ConfigTree, Selection
 
     catalog = load_catalog()
+    cwd = Path.cwd()
     try:
-        if no_config:
-            found = None
-        elif config_path is not None:
-            if not config_path.is_file():
-                raise ConfigError(f"{config_path}: config file not found")
-            found = config_path
-        else:
-            found = find_config(Path.cwd())
-        config = load_config(found, catalog)
-        if not no_config and (found is None or config.hadolint_config):
-            config = _with_hadolint_config(config, catalog, verbose)
-        enabled = enabled_codes(
-            config,
+        tree = ConfigTree(
             catalog,
-            select=split_codes(select),
-            extend_select=split_codes(extend_select) or [],
-            ignore=split_codes(ignore) or [],
+            root or project_root(cwd, None, paths),
+            explicit=None if no_config else config_path,
+            no_config=no_config,
+            selection=Selection(
+                split_codes(select),
+                tuple(split_codes(extend_select) or ()),
+                tuple(split_codes(ignore) or ()),
+            ),
         )
+        resolved = tree.for_directory(run_directory(cwd, paths))
     except ConfigError as error:
         fail(str(error))
-    return catalog, config, enabled
-
-
-def _with_hadolint_config(config: Config, catalog: Catalog, verbose: bool) -> Config:
-    """Teams coming from hadolint keep their .hadolint.yaml (see infralint/hadolint.py)."""
-    from infralint.config import find_hadolint_config
-    from infralint.discovery import find_git_root
-
-    cwd = Path.cwd()
-    path = find_hadolint_config(cwd, find_git_root(cwd))
-    if path is None:
-        return config
-    from infralint import hadolint
-
-    translation = hadolint.translate(hadolint.load_yaml(path), path, catalog, config)
     if verbose:
-        for code in translation.unmapped:
-            warn(f"infralint: {path.name}: {code} has no infralint equivalent")
-    return translation.config
+        report_unmapped(tree)
+    return catalog, tree, resolved
+
+
+def run_directory(cwd: Path, paths: list[str] | None) -> Path:
+    """The common directory of the paths given (the working directory without any)."""
+    starts = [_start_directory(cwd, path) for path in paths or [] if path != "-"]
+    return Path(os.path.commonpath(starts)) if starts else cwd
+
+
+def describe_sources(resolved: Resolved) -> str:
+    """Where a configuration comes from, for -v: its file, what it extends, a .hadolint.yaml."""
+    sources = [str(path) for path in resolved.config.sources] or ["defaults"]
+    text = " extending ".join(sources)
+    return text + (f" with {resolved.hadolint}" if resolved.hadolint else "")
+
+
+def report_unmapped(tree: ConfigTree) -> None:
+    """-v: the .hadolint.yaml codes that have no infralint equivalent, once per file."""
+    for path, unmapped in tree.unmapped.items():
+        for code in unmapped:
+            warn(f"infralint: {Path(path).name}: {code} has no infralint equivalent")
+    tree.unmapped.clear()
 
 
 def parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple[str, Path | None]]:
@@ -409,6 +448,14 @@ def _report_fixes(report: FixReport, write: bool) -> None:
         warn(f"infralint: {path}: not fixed: {reason}")
     if write and report.applied:
         warn(f"infralint: fixed {report.applied} findings in {report.changed_files} files")
+
+
+def no_files_message(targets: list[str], hint: bool = True) -> str:
+    """What an empty run says, so that a wrong path or an exclude that took everything is not
+    mistaken for a clean tree (`infralint files` says why each file was skipped)."""
+    where = ", ".join(targets)
+    more = " (`infralint files` shows what was skipped and why)" if hint else ""
+    return f"infralint: warning: No infrastructure files found under {where}{more}"
 
 
 def exit_status(result: RunResult, threshold: str) -> int:

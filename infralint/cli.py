@@ -15,7 +15,8 @@ from infralint.check_command import (
     EXIT_ERROR,
     CheckOptions,
     UsageError,
-    load_settings,
+    load_config_tree,
+    no_files_message,
     project_root,
     run_check,
     warn,
@@ -23,8 +24,8 @@ from infralint.check_command import (
 
 if TYPE_CHECKING:
     from infralint import engine
-    from infralint.catalog import Catalog, Rule
-    from infralint.config import Config
+    from infralint.catalog import Rule
+    from infralint.config_tree import Resolved
 
 app = typer.Typer(
     name="infralint",
@@ -195,10 +196,38 @@ def check(
     raise typer.Exit(status)
 
 
-def _load_settings(config: Path | None, no_config: bool) -> tuple[Catalog, Config, set[str]]:
+def _run_settings(
+    paths: list[str] | None, config: Path | None, no_config: bool, **extra: Any
+) -> engine.Settings:
+    """The settings of a run over PATHS, each file judged by the config above it."""
+    from infralint import engine
+
+    cwd = Path.cwd()
+    root = project_root(cwd, None, paths)
     try:
-        return load_settings(config, no_config, None, None, None)
+        catalog, tree, resolved = load_config_tree(
+            config, no_config, None, None, None, paths=paths or ["."], root=root
+        )
     except UsageError as error:
+        _fail(str(error))
+    return engine.Settings(
+        resolved.config,
+        catalog,
+        resolved.enabled,
+        cwd,
+        root,
+        configs=tree,
+        **extra,
+    )
+
+
+def _collect(paths: list[str] | None, settings: engine.Settings) -> engine.Collected:
+    from infralint import engine
+    from infralint.config import ConfigError
+
+    try:
+        return engine.collect_jobs(paths or ["."], settings)
+    except ConfigError as error:
         _fail(str(error))
 
 
@@ -318,16 +347,8 @@ def files_command(
     from infralint import engine
 
     cwd = Path.cwd()
-    catalog, cfg, enabled = _load_settings(config, no_config)
-    settings = engine.Settings(
-        cfg,
-        catalog,
-        frozenset(enabled),
-        cwd,
-        project_root(cwd, None, paths),
-        force_exclude=force_exclude,
-    )
-    collected = engine.collect_jobs(paths or ["."], settings)
+    settings = _run_settings(paths, config, no_config, force_exclude=force_exclude)
+    collected = _collect(paths, settings)
     missing, candidates = collected.missing, collected.candidates
     from infralint.textsafe import visible
 
@@ -339,10 +360,16 @@ def files_command(
         warn(f"infralint: error: {path}: no such file or directory")
     if missing:
         raise typer.Exit(EXIT_ERROR)
+    if not any(candidate.language for candidate in candidates):
+        warn(no_files_message(paths or ["."], hint=False))
 
 
 @app.command("config")
 def config_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Show the settings that govern this file or directory (default: .)."),
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="Config file to use.")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Use no config file.")] = False,
     schema: Annotated[
@@ -357,13 +384,43 @@ def config_command(
 
         typer.echo(json.dumps(json_schema(load_catalog()), indent=2))
         return
-    _catalog, cfg, enabled = _load_settings(config, no_config)
+    from infralint.config import ConfigError
+
+    target = path or Path()
+    if not target.exists():
+        _fail(f"{target}: no such file or directory")
+    paths = [str(target)]
+    try:
+        _catalog, tree, _resolved = load_config_tree(
+            config, no_config, None, None, None, paths=paths
+        )
+        directory = target if target.is_dir() else target.parent
+        resolved = tree.for_directory(os.path.abspath(directory))
+    except (UsageError, ConfigError) as error:
+        _fail(str(error))
+    typer.echo(effective_config_toml(resolved))
+
+
+def effective_config_toml(resolved: Resolved) -> str:
+    """The effective settings as TOML that `tomllib` reads and infralint accepts as a config;
+    where they come from, in comments."""
     from infralint.textsafe import visible
 
-    source = visible(str(cfg.path)) if cfg.path else "none (defaults)"
-    typer.echo(f"# config file: {source}")
-    typer.echo(cfg.as_toml())
-    typer.echo(f"\n# enabled rules ({len(enabled)}): {' '.join(sorted(enabled))}")
+    cfg, enabled = resolved.config, resolved.enabled
+    lines = []
+    if cfg.sources:
+        lines.append(f"# config file: {visible(str(cfg.sources[0]))}")
+        lines.extend(f"# extend: {visible(str(source))}" for source in cfg.sources[1:])
+    else:
+        lines.append("# config file: none (defaults)")
+    for key, anchor in sorted(cfg.anchors.items()):
+        if anchor != cfg.root:
+            lines.append(f"# {key}: patterns relative to {visible(str(anchor))}")
+    if resolved.hadolint is not None:
+        lines.append(f"# hadolint config: {visible(resolved.hadolint)}")
+    lines.append(cfg.as_toml())
+    lines.append(f"\n# enabled rules ({len(enabled)}): {' '.join(sorted(enabled))}")
+    return "\n".join(lines)
 
 
 baseline_app = typer.Typer(
@@ -377,18 +434,13 @@ def _baseline_run(
     paths: list[str] | None, config: Path | None, no_config: bool
 ) -> engine.RunResult:
     from infralint import engine
+    from infralint.config import ConfigError
 
-    cwd = Path.cwd()
-    catalog, cfg, enabled = _load_settings(config, no_config)
-    settings = engine.Settings(
-        cfg,
-        catalog,
-        frozenset(enabled),
-        cwd,
-        project_root(cwd, None, paths),
-        jobs=os.cpu_count() or 1,
-    )
-    result = engine.run(paths or ["."], settings)
+    settings = _run_settings(paths, config, no_config, jobs=os.cpu_count() or 1)
+    try:
+        result = engine.run(paths or ["."], settings)
+    except ConfigError as error:
+        _fail(str(error))
     for missing in result.missing_paths:
         _fail(f"{missing}: no such file or directory")
     return result

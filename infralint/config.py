@@ -1,14 +1,15 @@
-"""Configuration: `[tool.infralint]` in pyproject.toml or a `.infralint.toml`, found upward from
-the working directory, validated strictly (an unknown key is an error, never silently ignored).
+"""Configuration: `[tool.infralint]` in pyproject.toml or a `.infralint.toml`, validated strictly
+(an unknown key is an error, never silently ignored). Which file governs which path, and
+`extend`, are in infralint/config_tree.py.
 
 Config files from the scanned repository are data only: nothing in them can load code.
 """
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,20 @@ class Config:
     python: dict[str, Any] = field(default_factory=dict)
     hadolint_config: bool = False  # also read .hadolint.yaml when an infralint config exists
     hadolint_pragmas: bool = True  # honour `# hadolint ignore=` comments
+    inline_suppressions: bool = True  # false: `# infralint: ignore` suppresses nothing (IL003)
+    # Where a key's patterns or paths are relative to: the directory of the config file that
+    # set it (an `extend`ed file's own directory for what it set). Keys not here: `root`.
+    anchors: dict[str, Path] = field(default_factory=dict)
+    sources: list[Path] = field(default_factory=list)  # this file, then what it extends
 
     @property
     def root(self) -> Path:
-        """The directory relative to which `exclude` and `per-file-ignores` patterns apply."""
+        """The directory relative to which this config's patterns apply."""
         return self.path.parent if self.path else Path.cwd()
+
+    def anchor(self, key: str) -> Path:
+        """The directory the patterns (or paths) of `key` are relative to."""
+        return self.anchors.get(key, self.root)
 
     def as_toml(self) -> str:
         return render_toml(self.to_dict())
@@ -76,6 +86,7 @@ class Config:
             "rules": self.rules,
             "hadolint-config": self.hadolint_config,
             "hadolint-pragmas": self.hadolint_pragmas,
+            "inline-suppressions": self.inline_suppressions,
         }
         if self.select is None:
             del data["select"]
@@ -194,11 +205,15 @@ def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalo
         "python": _set_python,
         "hadolint-config": _set_bool("hadolint_config"),
         "hadolint-pragmas": _set_bool("hadolint_pragmas"),
+        "inline-suppressions": _set_bool("inline_suppressions"),
     }
     for key, value in data.items():
+        if key == "extend":  # applied by config_tree before this table is read
+            continue
         handler = handlers.get(key)
         if handler is None:
-            raise ConfigError(f"{where}: unknown key {key!r} (expected one of {sorted(handlers)})")
+            known = sorted([*handlers, "extend"])
+            raise ConfigError(f"{where}: unknown key {key!r} (expected one of {known})")
         handler(config, value, f"{where}: {key}")
     # Codes named anywhere must exist: a typo would otherwise silently do nothing.
     for selector in [*(config.select or []), *config.extend_select, *config.ignore]:
@@ -357,13 +372,41 @@ def enabled_codes(
     return codes
 
 
-def ignored_for_path(config: Config, relative_path: str, catalog: Catalog) -> set[str]:
-    """Codes that `per-file-ignores` switches off for a path (relative to the config root)."""
+@lru_cache(maxsize=4096)
+def _glob(pattern: str) -> Any:
+    """One gitignore-style pattern, compiled once per process."""
+    from infralint.gitignore import gitignore_pathspec
+
+    return gitignore_pathspec([pattern])
+
+
+def glob_matches(pattern: str, relative_path: str) -> bool:
+    """The one glob dialect of the configuration: a gitignore pattern (pathspec), matched
+    against a path relative to the config file's directory. `Dockerfile` and `*.yml` (no
+    slash) match at any depth, `/compose.yaml` and `docker/*.yml` only from the config's
+    directory, `**/` any number of directories, including none."""
+    return bool(_glob(pattern).match_file(relative_path))
+
+
+def path_for_globs(path: str | Path, anchor: Path) -> str:
+    """`path` relative to `anchor` (POSIX); a path outside it is judged by its name alone."""
+    import os
+
+    absolute = os.path.abspath(path)
+    prefix = os.path.join(os.path.abspath(anchor), "")
+    if absolute.startswith(prefix):
+        return absolute[len(prefix) :].replace(os.sep, "/")
+    return os.path.basename(absolute)
+
+
+def ignored_for_path(config: Config, path: str | Path, catalog: Catalog) -> set[str]:
+    """Codes that `per-file-ignores` switches off for a file. A pattern starting with `!`
+    applies to the files it does not match (as in ruff)."""
+    relative = path_for_globs(path, config.anchor("per-file-ignores"))
     codes: set[str] = set()
     for pattern, selectors in config.per_file_ignores.items():
-        if fnmatch.fnmatch(relative_path, pattern) or fnmatch.fnmatch(
-            relative_path.rsplit("/", 1)[-1], pattern
-        ):
+        negated = pattern.startswith("!")
+        if glob_matches(pattern[1:] if negated else pattern, relative) != negated:
             for selector in selectors:
                 codes |= resolve_selector(selector, catalog)
     return codes
@@ -452,6 +495,8 @@ def json_schema(catalog: Catalog) -> dict[str, Any]:
             },
             "hadolint-config": {"type": "boolean"},
             "hadolint-pragmas": {"type": "boolean"},
+            "inline-suppressions": {"type": "boolean"},
+            "extend": {"type": "string"},
         },
     }
 
@@ -473,7 +518,11 @@ def _toml_value(value: Any) -> str:
 
 
 def render_toml(data: Mapping[str, Any], prefix: str = "tool.infralint") -> str:
-    scalars = [f"{key} = {_toml_value(v)}" for key, v in data.items() if not isinstance(v, dict)]
+    """TOML that tomllib reads back to `data` (empty tables left out): every key quoted when
+    it is not a bare key (patterns such as `tests/**` are not)."""
+    scalars = [
+        f"{_toml_key(key)} = {_toml_value(v)}" for key, v in data.items() if not isinstance(v, dict)
+    ]
     lines = [f"[{prefix}]", *scalars]
     for key, value in data.items():
         if isinstance(value, dict) and value:
@@ -483,4 +532,5 @@ def render_toml(data: Mapping[str, Any], prefix: str = "tool.infralint") -> str:
 
 
 def _toml_key(key: str) -> str:
-    return key if all(c.isalnum() or c in "-_" for c in key) else _toml_value(key)
+    bare = key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+    return key if bare else _toml_value(key)

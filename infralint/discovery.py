@@ -2,20 +2,24 @@
 
 The walk honours nested `.gitignore` files (with negations), enters hidden directories such as
 `.devcontainer/`, never follows directory symlinks (so loops cannot happen), and applies the
-config's `exclude` patterns. Every decision carries a reason, shown by `infralint files`.
+`exclude` patterns and `files` globs of the config that governs each directory (the closest one
+above it). Every decision carries a reason, shown by `infralint files`.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from infralint import reader
+
+if TYPE_CHECKING:
+    from infralint.config import Config
+    from infralint.config_tree import ConfigTree
 
 SKIPPED_DIRS = {
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".infralint_cache", ".tox", ".nox",
@@ -38,6 +42,8 @@ MAX_IGNORE_FILE_BYTES = 1_000_000  # far above any real .gitignore; /dev/zero is
 # The reasons of skipped candidates a run reports as notes (the files were never read).
 NOT_READ = "not read: "
 OUTSIDE_LINK = NOT_READ + "a symbolic link to a file outside the scanned tree"
+# The reasons of directories the walk did not enter (listed by `infralint files`).
+SKIPPED_DIRECTORY = "directory skipped: "
 
 
 class Candidate(NamedTuple):
@@ -86,12 +92,20 @@ def chef_kind(path: Path) -> str | None:
     return None
 
 
-def classify_name(path: Path, globs: dict[str, list[str]]) -> tuple[str | None, str]:
+def classify_name(
+    path: Path, globs: dict[str, list[str]], globs_root: Path | None = None
+) -> tuple[str | None, str]:
+    """The language of a file by its name, or None, and why. `globs` (the config's `files`)
+    are gitignore patterns relative to `globs_root` (the config's directory)."""
     name = path.name
-    for language, patterns in globs.items():
-        for pattern in patterns:
-            if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(path.as_posix(), pattern):
-                return language, f"matches files.{language} pattern {pattern!r}"
+    if globs:
+        from infralint.config import glob_matches, path_for_globs
+
+        relative = path_for_globs(path, globs_root) if globs_root is not None else path.as_posix()
+        for language, patterns in globs.items():
+            for pattern in patterns:
+                if glob_matches(pattern, relative):
+                    return language, f"matches files.{language} pattern {pattern!r}"
     if dockerfile_name(name):
         return "dockerfile", "Dockerfile name"
     if _COMPOSE.fullmatch(name):
@@ -165,7 +179,13 @@ class IgnoreRules:
 
         return gitignore_spec(text.splitlines()), None
 
-    def excluded_by_config(self, path: str, is_dir: bool) -> bool:
+    def excluded_by_config(self, path: str, is_dir: bool, config: Config | None = None) -> bool:
+        """Excluded by the `exclude` of `config` (relative to its directory), or without one
+        by the excludes this was made with."""
+        if config is not None:
+            if not config.exclude:
+                return False
+            return _excluded(tuple(config.exclude), str(config.anchor("exclude")), path, is_dir)
         if self._exclude is None:
             return False
         relative = _relative(path, self._exclude_root) or os.path.basename(path)
@@ -182,6 +202,26 @@ class IgnoreRules:
             if result.include is not None:
                 return bool(result.include)
         return False
+
+
+def _excluded(patterns: tuple[str, ...], root: str, path: str, is_dir: bool) -> bool:
+    if not patterns:
+        return False
+    spec = _exclude_spec(patterns)
+    relative = _relative(path, os.path.abspath(root)) or os.path.basename(path)
+    return bool(spec.match_file(relative + ("/" if is_dir else "")))
+
+
+_EXCLUDE_SPECS: dict[tuple[str, ...], Any] = {}
+
+
+def _exclude_spec(patterns: tuple[str, ...]) -> Any:
+    spec = _EXCLUDE_SPECS.get(patterns)
+    if spec is None:
+        from infralint.gitignore import gitignore_spec
+
+        spec = _EXCLUDE_SPECS[patterns] = gitignore_spec(patterns)
+    return spec
 
 
 def _relative(path: str, directory: str) -> str | None:
@@ -225,6 +265,8 @@ def _walk(
     git_root: Path | None,
     globs: dict[str, list[str]],
     roots: reader.Roots,
+    tree: ConfigTree | None = None,
+    globs_root: Path | None = None,
 ) -> Iterator[Candidate]:
     stack: list[tuple[str, list[tuple[str, Any]]]] = [(top, _specs_above(top, git_root))]
     while stack:
@@ -234,6 +276,11 @@ def _walk(
         except OSError as error:
             yield Candidate(Path(directory), None, f"unreadable directory ({error.strerror})")
             continue
+        config = None
+        if tree is not None:  # the closest config above this directory's entries
+            config = tree.for_directory(directory, [entry.name for entry in entries]).config
+            globs = config.files
+            globs_root = config.anchor("files") if globs else None
         if any(entry.name == ".gitignore" for entry in entries):
             spec, refused = IgnoreRules.read_ignore(directory)
             if spec is not None:
@@ -250,17 +297,21 @@ def _walk(
             if is_dir:
                 if name in SKIPPED_DIRS or os.path.exists(os.path.join(path, "pyvenv.cfg")):
                     continue
-                if rules.excluded_by_config(path, True) or rules.gitignored(path, True, specs):
+                if rules.excluded_by_config(path, True, config):
+                    yield Candidate(Path(path), None, SKIPPED_DIRECTORY + "the config's exclude")
+                    continue
+                if rules.gitignored(path, True, specs):
+                    yield Candidate(Path(path), None, SKIPPED_DIRECTORY + "ignored by .gitignore")
                     continue
                 subdirs.append(path)
                 continue
             if not (globs or _maybe_infrastructure(name)):
                 continue
             as_path = Path(path)
-            language, reason = classify_name(as_path, globs)
+            language, reason = classify_name(as_path, globs, globs_root)
             if language is None:
                 continue
-            if rules.excluded_by_config(path, False):
+            if rules.excluded_by_config(path, False, config):
                 yield Candidate(as_path, None, "excluded by the config's exclude")
             elif rules.gitignored(path, False, specs):
                 yield Candidate(as_path, None, "ignored by .gitignore")
@@ -280,6 +331,7 @@ def discover(
     globs: dict[str, list[str]],
     force_exclude: bool = False,
     git_root: Path | None = None,
+    tree: ConfigTree | None = None,
 ) -> tuple[list[Candidate], list[str]]:
     """Candidates in a stable order, and the paths that do not exist."""
     rules = IgnoreRules(exclude, exclude_root)
@@ -299,12 +351,17 @@ def discover(
             continue
         if stat.S_ISDIR(info.st_mode):
             # Walk absolute paths: ignore files above the top are matched against them.
-            candidates.extend(_walk(os.path.abspath(path), rules, git_root, globs, roots))
+            top = os.path.abspath(path)
+            candidates.extend(_walk(top, rules, git_root, globs, roots, tree, exclude_root))
             continue
-        if force_exclude and rules.excluded_by_config(os.path.abspath(path), False):
+        config = tree.for_file(path).config if tree is not None else None
+        if force_exclude and rules.excluded_by_config(os.path.abspath(path), False, config):
             candidates.append(Candidate(path, None, "excluded by the config's exclude", True))
             continue
-        language, reason = classify_name(path, globs)
+        if config is not None:
+            language, reason = classify_name(path, config.files, config.anchor("files"))
+        else:
+            language, reason = classify_name(path, globs, exclude_root)
         if language is None and stat.S_ISREG(info.st_mode):
             language, reason = classify_content(_head(path, roots))
         candidates.append(Candidate(path, language, reason, True))

@@ -44,6 +44,7 @@ from infralint.suppressions import (
 if TYPE_CHECKING:
     from infralint.baseline import Entry
     from infralint.cache import Cache
+    from infralint.config_tree import ConfigTree
     from infralint.fixing import FixReport, FixRequest
     from infralint.project_links import DiskPaths
 
@@ -76,6 +77,13 @@ class Settings:
     baseline: list[Entry] | None = None  # findings it holds are reported as suppressed
     # Called with (files done, files in all) as results arrive; the CLI draws a progress bar.
     on_progress: Callable[[int, int], None] | None = None
+    # The config of each directory (the closest config file above it); None: `config` governs
+    # every file. With a tree, `enabled` becomes the union of the rules of every config used.
+    configs: ConfigTree | None = None
+
+    def config_for(self, path: str | Path) -> Config:
+        """The configuration that governs the file at `path`."""
+        return self.configs.for_file(path).config if self.configs is not None else self.config
 
     @property
     def want_fixes(self) -> bool:
@@ -92,6 +100,7 @@ class FileJob(NamedTuple):
     language: str
     reason: str
     text: str | None = None  # stdin content
+    config: str = ""  # the key of its config in WorkerContext.configs ("": the run's)
 
 
 @dataclass
@@ -163,10 +172,17 @@ class WorkerContext:
     enabled: frozenset[str]
     project: Project
     want_fixes: bool = False
-    # Per language and rule set: the checks to run with their contexts, built once per process.
-    plans: dict[tuple[str, frozenset[str]], list[CheckPlan]] = field(
+    # Each job's config and rules, by FileJob.config (config_tree.Resolved.key).
+    configs: dict[str, tuple[Config, frozenset[str]]] = field(default_factory=dict)
+    # Per language, config and rule set: the checks to run with their contexts, built once per
+    # process.
+    plans: dict[tuple[str, str, frozenset[str]], list[CheckPlan]] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    def settings_for(self, job: FileJob) -> tuple[Config, frozenset[str]]:
+        """The config that governs the job's file, and the rules it enables."""
+        return self.configs.get(job.config) or (self.config, self.enabled)
 
 
 class CheckPlan(NamedTuple):
@@ -180,11 +196,12 @@ class CheckPlan(NamedTuple):
 
 
 def _plan(
-    language: str, enabled: set[str], catalog: Catalog, context: WorkerContext
+    job: FileJob, enabled: set[str], catalog: Catalog, context: WorkerContext
 ) -> list[CheckPlan]:
-    key = (language, frozenset(enabled))
+    language = job.language
+    key = (language, job.config, frozenset(enabled))
     if key not in context.plans:
-        config = context.config
+        config = context.settings_for(job)[0]
         settings: dict[str, Any] = {**config.chef, **config.python}
         codes = {code for code in enabled if catalog.rules[code].language == language}
         context.plans[key] = [
@@ -260,11 +277,11 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
     from infralint.catalog import load_catalog
 
     catalog = load_catalog(Path(context.catalog_dir))
-    config = context.config
+    config, run_enabled = context.settings_for(job)
     result = FileResult()
-    enabled = set(context.enabled)
+    enabled = set(run_enabled)
     if config.per_file_ignores:
-        enabled -= ignored_for_path(config, _config_relative(job, config), catalog)
+        enabled -= ignored_for_path(config, job.path or job.display_path, catalog)
     raw_findings: list[RawFinding] = []
     source: SourceFile | None = None
     document: Document | None = None
@@ -329,13 +346,6 @@ def _internal_il001(
         result.notifications.append(Notification(message, job.display_path))
 
 
-def _config_relative(job: FileJob, config: Config) -> str:
-    try:
-        return Path(job.path).resolve().relative_to(config.root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return job.display_path
-
-
 def _run_checks(
     job: FileJob,
     document: Document,
@@ -344,7 +354,7 @@ def _run_checks(
     context: WorkerContext,
     failures: list[str],
 ) -> Iterable[RawFinding]:
-    for plan in _plan(job.language, enabled, catalog, context):
+    for plan in _plan(job, enabled, catalog, context):
         try:
             violations = list(plan.function(document, plan.context))
         except Exception as error:  # a check bug must not cost the other findings
@@ -386,6 +396,7 @@ def _finish(
             catalog,
             construct_end,
             hadolint_pragmas=job.language == "dockerfile" and config.hadolint_pragmas,
+            allowed=config.inline_suppressions,
         )
     raised: frozenset[str] = frozenset()
     if job.language == "dockerfile" and lines and "check" in getattr(document, "directives", ()):
@@ -470,6 +481,7 @@ class Collected(NamedTuple):
 
 def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = None) -> Collected:
     config = settings.config
+    tree = settings.configs
     walk_paths = [path for path in paths if path != "-"]
     candidates, missing = discover(
         walk_paths,
@@ -478,7 +490,14 @@ def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = Non
         config.files,
         force_exclude=settings.force_exclude,
         git_root=settings.project_root if (settings.project_root / ".git").exists() else None,
+        tree=tree,
     )
+    if tree is not None:
+        if "-" in paths:
+            tree.for_file(settings.cwd / settings.stdin_filename)
+        # The link stage reads what any file's rules need.
+        for resolved in tree.resolved():
+            settings.enabled |= resolved.enabled
     # The repository is the unit of trust: a compose file given alone (as pre-commit passes it)
     # still reads the Dockerfile it builds, while nothing outside the repository is read.
     roots = reader.scan_roots([*walk_paths, settings.project_root])
@@ -486,23 +505,29 @@ def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = Non
     parsed = project.parsed
     if any(c.language == "compose" for c in candidates):
         candidates = _link_compose(candidates, settings, project, parsed, store)
-    candidates = _python_scope(candidates, config, project, settings.cwd)
+    candidates = _python_scope(candidates, settings, project)
     jobs = []
     for candidate in candidates:
         if candidate.language is None:
             continue
+        absolute = os.path.abspath(candidate.path)
         jobs.append(
             FileJob(
-                path=os.path.abspath(candidate.path),
+                path=absolute,
                 display_path=display_path(candidate.path, settings.cwd),
                 repo_path=repo_path(candidate.path, settings.project_root),
                 language=candidate.language,
                 reason=candidate.reason,
+                config=tree.for_file(absolute).key if tree is not None else "",
             )
         )
     if "-" in paths and settings.stdin_text is not None:
         name = settings.stdin_filename
-        language, reason = classify_name(Path(name), config.files)
+        # Standard input is judged by the config of the directory its name puts it in.
+        stdin_config = settings.config_for(settings.cwd / name)
+        language, reason = classify_name(
+            Path(name), stdin_config.files, stdin_config.anchor("files")
+        )
         if language is None or language == "python":
             language, reason = classify_content(settings.stdin_text[:8192])
         if language is not None:
@@ -514,6 +539,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = Non
                     language,
                     f"stdin ({reason})",
                     text=_normalise_newlines(settings.stdin_text),
+                    config=tree.for_file(settings.cwd / name).key if tree is not None else "",
                 )
             )
         candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
@@ -525,7 +551,7 @@ def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = Non
 
 
 def _python_scope(
-    candidates: list[Candidate], config: Config, project: Project, cwd: Path
+    candidates: list[Candidate], settings: Settings, project: Project
 ) -> list[Candidate]:
     """Python files count only inside a build context (a Dockerfile's directory, found in the
     run or upward from the file; a compose build context), in `python.paths`, or as deploy
@@ -535,6 +561,13 @@ def _python_scope(
         return candidates
     from infralint import pyscope
 
+    cwd = settings.cwd
+    configs = [r.config for r in settings.configs.resolved()] if settings.configs else []
+    configured = [
+        config.anchor("python") / path
+        for config in configs or [settings.config]
+        for path in config.python.get("paths", [])
+    ]
     contexts = [
         (link.context, f"{display_path(link.compose_path, cwd)} service {link.service}")
         for link in project.links
@@ -543,7 +576,7 @@ def _python_scope(
         [c.path for c in python],
         [c.path for c in candidates if c.language == "dockerfile"],
         contexts,
-        [config.root / p for p in config.python.get("paths", [])],
+        list(dict.fromkeys(configured)),
         project.root,
     )
     result = []
@@ -592,7 +625,7 @@ def _link_compose(
             continue
         absolute = os.path.abspath(candidate.path)
         try:
-            text = read_text(absolute, settings.config.max_file_size, project.roots)
+            text = read_text(absolute, settings.config_for(absolute).max_file_size, project.roots)
         except ParseError:
             continue  # reported when the file itself is checked
         cached = _unchanged_links(store, absolute, text, disk) if store else None
@@ -664,7 +697,7 @@ def _link_requirements(jobs: list[FileJob], settings: Settings, project: Project
             text = (
                 job.text
                 if job.text is not None
-                else read_text(job.path, settings.config.max_file_size, project.roots)
+                else read_text(job.path, settings.config_for(job.path).max_file_size, project.roots)
             )
         except ParseError:
             continue  # reported when the file itself is checked
@@ -734,7 +767,9 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         try:
             text = job.text
             if text is None:
-                text = read_text(job.path, settings.config.max_file_size, project.roots)
+                text = read_text(
+                    job.path, settings.config_for(job.path).max_file_size, project.roots
+                )
         except ParseError:
             continue  # reported when the file itself is checked
         if "fileConfig" in text or ("pyinfra" in text and "script" in text):
@@ -867,6 +902,7 @@ def _run_once(
         enabled=settings.enabled,
         project=collected.project,
         want_fixes=settings.want_fixes,
+        configs=_job_configs(jobs, settings),
     )
     results = _execute(jobs, context, settings, store, collected.parsed)
     findings: list[Finding] = []
@@ -891,6 +927,15 @@ def _run_once(
         cache_notes=store.notes if store is not None else [],
     )
     return run_result, jobs, context
+
+
+def _job_configs(
+    jobs: list[FileJob], settings: Settings
+) -> dict[str, tuple[Config, frozenset[str]]]:
+    if settings.configs is None:
+        return {}
+    used = {job.config for job in jobs}
+    return {r.key: (r.config, r.enabled) for r in settings.configs.resolved() if r.key in used}
 
 
 def _execute(

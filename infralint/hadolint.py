@@ -28,11 +28,14 @@ class Translation:
     notes: list[str] = field(default_factory=list)
 
 
-def load_yaml(path: Path) -> dict[str, Any]:
+def load_yaml(path: Path, text: str | None = None) -> dict[str, Any]:
+    """A .hadolint.yaml as a mapping; `text` when the caller has read it (inside the scanned
+    tree, through the contained reader)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    text = read_config_text(path, "hadolint config")
+    if text is None:
+        text = read_config_text(path, "hadolint config")
     try:
         data = YAML(typ="safe", pure=True).load(text)
     except YAMLError as error:

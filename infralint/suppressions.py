@@ -30,6 +30,10 @@ _HADOLINT = re.compile(
     r"^\s*#\s*hadolint\s+(?P<scope>global\s+|stage\s+)?ignore\s*=\s*(?P<codes>[A-Za-z0-9,\s]+)"
 )
 _FROM = re.compile(r"^\s*FROM\s", re.IGNORECASE)
+FORBIDDEN = (
+    "inline suppressions are switched off by the config (inline-suppressions = false);"
+    " this comment suppresses nothing"
+)
 
 
 @dataclass
@@ -148,7 +152,10 @@ def parse_suppressions(
     catalog: Catalog,
     construct_end: Callable[[int], int],
     hadolint_pragmas: bool = False,
+    allowed: bool = True,
 ) -> tuple[list[Suppression], list[SuppressionProblem]]:
+    """The suppression comments of a file and their problems. `allowed=False` (the config's
+    `inline-suppressions = false`): every comment is an IL003 and suppresses nothing."""
     suppressions: list[Suppression] = []
     problems: list[SuppressionProblem] = []
     peers = catalog.peer_map("hadolint") if hadolint_pragmas else {}
@@ -158,6 +165,10 @@ def parse_suppressions(
         if "#" not in text:
             continue
         match = _PRAGMA.search(text)
+        if match and not allowed:
+            span = Span(index + 1, match.start() + 1, index + 1, match.end() + 1)
+            problems.append(SuppressionProblem("IL003", span, FORBIDDEN))
+            continue
         if match:
             found = _own_pragma(match, index, lookahead, catalog, construct_end)
             if isinstance(found, SuppressionProblem):
@@ -173,7 +184,10 @@ def parse_suppressions(
             continue
         if hadolint_pragmas:
             hadolint = _HADOLINT.match(text)
-            if hadolint:
+            if hadolint and not allowed:
+                span = Span(index + 1, 1, index + 1, len(text) + 1)
+                problems.append(SuppressionProblem("IL003", span, FORBIDDEN))
+            elif hadolint:
                 suppressions.append(
                     _hadolint_pragma(hadolint, index, lookahead, peers, construct_end)
                 )

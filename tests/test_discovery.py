@@ -120,7 +120,7 @@ def test_config_exclude(tmp_path: Path) -> None:
     (tmp_path / "legacy" / "Dockerfile").write_text("FROM a\n")
     (tmp_path / "Dockerfile").write_text("FROM a\n")
     found = _languages(tmp_path, ["legacy/"])
-    assert found == {"Dockerfile": "dockerfile"}
+    assert found == {"Dockerfile": "dockerfile", "legacy": None}  # the directory, not entered
 
 
 def test_force_exclude_applies_to_explicit_files(tmp_path: Path) -> None:

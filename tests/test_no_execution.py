@@ -15,10 +15,6 @@ ALLOWED = {
     ("registry.py", "importlib"): "imports infralint's own check modules by fixed name",
     ("reporters/__init__.py", "importlib"): "imports infralint's own reporter by fixed name",
     (
-        "parsers/compose_schema.py",
-        "importlib",
-    ): "finds check-jsonschema's data without importing it",
-    (
         "parsers/_treesitter.py",
         "importlib",
     ): "loads the installed tree-sitter grammar extensions by fixed name",

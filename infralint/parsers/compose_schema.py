@@ -1,13 +1,13 @@
-"""Validation against the compose-spec JSON schema vendored (and kept current) by check-jsonschema.
+"""Validation against the compose-spec JSON schema bundled in infralint/schemas/ (its source,
+version and licence are noted there; tools/update_compose_schema.py refreshes it).
 
-The schema file is read from the installed package's data without importing the package (its
-`__init__` imports the CLI). Errors are turned into one readable issue each, placed at the
+A schema that cannot be loaded is an error (SchemaUnavailable), never an empty result: DC501
+would otherwise pass every file. Errors are turned into one readable issue each, placed at the
 offending key: for an unknown key, the key itself.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -19,7 +19,7 @@ from typing import Any
 from infralint.model import Span
 from infralint.parsers.yaml_model import Entry, Mapping, Node, Sequence, to_data
 
-SCHEMA_RELATIVE_PATH = ("builtin_schemas", "vendor", "compose-spec.json")
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "compose-spec.json"
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,11 @@ class SchemaIssue:
 
 
 class SchemaUnavailable(Exception):
-    pass
+    """The bundled schema is missing or unreadable: the installation is broken."""
 
 
 def schema_path() -> Path:
-    spec = importlib.util.find_spec("check_jsonschema")
-    if spec is None or not spec.submodule_search_locations:
-        raise SchemaUnavailable("check-jsonschema is not installed")
-    return Path(next(iter(spec.submodule_search_locations))).joinpath(*SCHEMA_RELATIVE_PATH)
+    return SCHEMA_FILE
 
 
 @cache
@@ -44,8 +41,17 @@ def _validators() -> tuple[Any, Any, list[str]]:
     """Validators for a whole file and for one service, and the allowed service-name patterns."""
     import jsonschema  # type: ignore[import-untyped]
 
-    schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    validator_class = jsonschema.validators.validator_for(schema)
+    try:
+        schema = json.loads(schema_path().read_bytes())
+        validator_class = jsonschema.validators.validator_for(schema)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        raise SchemaUnavailable(
+            f"the bundled compose schema {schema_path()} cannot be loaded ({reason});"
+            " reinstall infralint"
+        ) from None
+    if not isinstance(schema, dict):
+        raise SchemaUnavailable(f"the bundled compose schema {schema_path()} is not a JSON object")
     service_schema = {key: value for key, value in schema.items() if key.startswith("$")}
     service_schema.pop("$id", None)
     service_schema["$ref"] = "#/$defs/service"
@@ -59,10 +65,7 @@ def validate(root: Node) -> list[SchemaIssue]:
     Services are validated one by one, and identical services (aliases, merges, generated
     files) once: validating a file with thousands of services as one instance is slow.
     """
-    try:
-        validator, service_validator, name_patterns = _validators()
-    except (OSError, ValueError, SchemaUnavailable):
-        return []
+    validator, service_validator, name_patterns = _validators()  # SchemaUnavailable: loud
     data = to_data(root)
     # One issue per position: a node shared through an alias is reported once, for the first
     # service that uses it.
