@@ -30,7 +30,7 @@ app = typer.Typer(
     name="infralint",
     help="Lint infrastructure code for reproducibility, drift, logging and security.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (entry.py lets them through)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -75,9 +75,11 @@ def check(
         list[str] | None,
         typer.Option(
             "-f",
+            "--output-format",
             "--format",
-            help="Output format: text, json, sarif, github, gitlab, checkstyle, junit. "
-            "Repeat with FORMAT:FILE to write several (e.g. -f text -f sarif:out.sarif).",
+            help="Output format: concise, full, grouped, json, json-lines, rdjson, sarif, github, "
+            "gitlab, junit, checkstyle, azure (default text: concise, with source excerpts on a "
+            "terminal). Repeat with FORMAT:FILE to write several (-f text -f sarif:out.sarif).",
         ),
     ] = None,
     output: Annotated[
@@ -133,8 +135,15 @@ def check(
     ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print findings only.")] = False,
     statistics: Annotated[
-        bool, typer.Option("--statistics", help="Count findings per rule.")
+        bool, typer.Option("--statistics", help="Print only a count of findings per rule.")
     ] = False,
+    min_severity: Annotated[
+        str | None,
+        typer.Option(
+            help="Show only findings at or above: note (default), warning, error. The exit "
+            "status still follows --fail-on."
+        ),
+    ] = None,
     sarif_category: Annotated[
         str | None,
         typer.Option(help="SARIF automationDetails.id category, for several analyses of one repo."),
@@ -157,6 +166,17 @@ def check(
     ] = False,
     diff: Annotated[
         bool, typer.Option("--diff", help="Show the fixes as a unified diff; change no file.")
+    ] = False,
+    show_fixes: Annotated[
+        bool,
+        typer.Option("--show-fixes", help="With --fix or --diff, list what was fixed, per file."),
+    ] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Check again whenever a file changes (needs the extra: infralint[watch]).",
+        ),
     ] = False,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Say more about configuration decisions.")
@@ -187,6 +207,9 @@ def check(
         unsafe_fixes=unsafe_fixes,
         diff=diff,
         verbose=verbose,
+        show_fixes=show_fixes,
+        min_severity=min_severity,
+        watch=watch,
     )
     try:
         status = run_check(options)

@@ -1,13 +1,16 @@
 """The `infralint` console script: no traceback ever reaches a user.
 
 `infralint check` with plain options, the pre-commit case, runs without importing typer;
-every other command line goes to the typer app in cli.py.
+every other command line goes to the typer app in cli.py, and so does every call a shell makes
+to complete a command line (typer's completion sets COMPLETE_VARIABLE).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+
+COMPLETE_VARIABLE = "_INFRALINT_COMPLETE"
 
 
 def _utf8_output() -> None:
@@ -26,7 +29,8 @@ def main() -> None:
     _utf8_output()
     argv = sys.argv[1:]
     try:
-        options = parse_check_argv(argv[1:]) if argv[:1] == ["check"] else None
+        fast = argv[:1] == ["check"] and not os.environ.get(COMPLETE_VARIABLE)
+        options = parse_check_argv(argv[1:]) if fast else None
         if options is None:
             from infralint.cli import app
 
