@@ -97,11 +97,45 @@ class CheckOptions(NamedTuple):
 def run_check(options: CheckOptions) -> int:
     """Check, report, and return the exit status; raise UsageError for a bad invocation.
     With `--watch`, check again whenever a file changes, until interrupted."""
-    if options.watch:
-        from infralint.watch import watch
+    return _watch(options) if options.watch else check_once(options)
 
-        return watch(options, check_once)
-    return check_once(options)
+
+EXIT_INTERRUPTED = 130
+CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H"  # clear, drop the scrollback, cursor home
+
+
+def _watch(options: CheckOptions) -> int:
+    """Check now and after every change, until interrupted. Each round is a whole run: an
+    edited config takes effect, and the cache makes only the changed files cost time."""
+    from infralint import watch
+
+    targets = options.paths or ["."]
+    if "-" in targets:
+        fail("--watch cannot watch standard input")
+    existing = [path for path in targets if Path(path).exists()]
+    if not existing:
+        fail("--watch: none of the paths exists")
+    reports = [str(target) for _, target in parse_outputs(options.format, options.output) if target]
+
+    def run_round() -> None:
+        if sys.stdout.isatty():
+            sys.stdout.write(CLEAR_SCREEN)
+        try:
+            status = check_once(options)
+        except UsageError as error:  # a config being edited: say so, wait for the next save
+            warn(f"infralint: error: {error}")
+            status = EXIT_ERROR
+        sys.stdout.flush()
+        warn(f"infralint: exit status {status}; watching for changes (Ctrl-C stops)")
+        sys.stderr.flush()
+
+    try:
+        watch.watch(existing, reports, run_round)
+    except watch.Unavailable as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        pass
+    return EXIT_INTERRUPTED
 
 
 def check_once(options: CheckOptions) -> int:
@@ -224,10 +258,21 @@ def write_report(name: str, target: Path | None, report: Report) -> None:
             reconfigure(encoding="utf-8", errors="surrogateescape")
         sys.stdout.writelines(chunks)
         return
+    data = (chunk.encode("utf-8", "surrogateescape") for chunk in chunks)
     try:
-        _write_file(target, (chunk.encode("utf-8", "surrogateescape") for chunk in chunks))
+        if writes_in_place(target):
+            with target.open("wb") as handle:
+                handle.writelines(data)
+        else:
+            _write_file(target, data)
     except OSError as error:
         fail(f"cannot write {target}: {error.strerror or error}")
+
+
+def writes_in_place(target: Path) -> bool:
+    """`-o /dev/stdout`, `/dev/null`, `/proc/self/fd/3`: names of streams, not files. Replacing
+    one would swap a system's device node or link for a regular file; they are written to."""
+    return os.path.abspath(target).startswith(("/dev/", "/proc/"))
 
 
 def _write_file(target: Path, data: Iterator[bytes]) -> None:

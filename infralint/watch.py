@@ -1,74 +1,47 @@
-"""`infralint check --watch`: check, then check again whenever a file under the paths changes.
+"""`infralint check --watch`: run a round now and again whenever a file under the paths changes.
 
-File events come from the `watchfiles` package (the `watch` extra), imported only here. Each
-round is a normal run: it reads the config again (an edited config takes effect) and uses the
-cache, so only the files that changed are checked again. What a run writes itself (the cache,
-report files, their temporary names) is not a change to react to.
+File events come from the `watchfiles` package (the `watch` extra), imported only here. What a
+run writes itself (the cache, report files, the writer's temporary names) is not a change to
+react to, or every round would start the next.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
-from infralint.check_command import CheckOptions, UsageError, fail, parse_outputs, warn
-
-EXIT_INTERRUPTED = 130
+CACHE_DIRECTORY = ".infralint_cache"
+TEMPORARY_FILE = r"^\..+\.\d+\.[0-9a-f]{16}\.tmp$"  # writer.temporary_name: .NAME.PID.HEX.tmp
 WAKE_UP_MS = 300  # how often an idle watcher wakes; bounds the wait for the first round
-CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H"  # clear, drop the scrollback, cursor home
-# writer.temporary_name: `.NAME.PID.HEX.tmp`
-TEMPORARY_FILE = r"^\..+\.\d+\.[0-9a-f]{16}\.tmp$"
 
 
-def watch(options: CheckOptions, check_once: Callable[[CheckOptions], int]) -> int:
-    """Run `check_once` now and after every change, until interrupted (exit status 130)."""
+class Unavailable(Exception):
+    """Watching needs the optional watchfiles package."""
+
+
+def watch(paths: list[str], reports: list[str], run_round: Callable[[], None]) -> None:
+    """Call `run_round` once the watcher is up, then after every change under PATHS (files in
+    REPORTS excepted), until interrupted (KeyboardInterrupt propagates)."""
     try:
         import watchfiles
     except ImportError:
-        fail("--watch needs the watchfiles package: pip install 'infralint[watch]'")
-    targets = options.paths or ["."]
-    if "-" in targets:
-        fail("--watch cannot watch standard input")
-    # Absolute and normalised, as the ignored report paths are: events name paths the way the
+        raise Unavailable(
+            "--watch needs the watchfiles package: pip install 'infralint[watch]'"
+        ) from None
+    # Absolute and normalised, like the ignored report paths: events name paths the way the
     # watched path was written (`./report.json` under `.`).
-    existing = [os.path.abspath(path) for path in targets if Path(path).exists()]
-    if not existing:
-        fail("--watch: none of the paths exists")
-    outputs = parse_outputs(options.format, options.output)
-    reports = [os.path.abspath(target) for _, target in outputs if target is not None]
+    watched = [os.path.abspath(path) for path in paths]
     watch_filter = watchfiles.DefaultFilter(
-        ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, ".infralint_cache"),
+        ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, CACHE_DIRECTORY),
         ignore_entity_patterns=(*watchfiles.DefaultFilter.ignore_entity_patterns, TEMPORARY_FILE),
-        ignore_paths=reports,
+        ignore_paths=[os.path.abspath(path) for path in reports],
     )
     started = False
-    try:
-        # The first round runs once the watcher is up (its first timeout), so that a change
-        # saved while a round runs, or just after, is never missed.
-        for changes in watchfiles.watch(
-            *existing,
-            watch_filter=watch_filter,
-            yield_on_timeout=True,
-            rust_timeout=WAKE_UP_MS,
-        ):
-            if changes or not started:
-                started = True
-                _round(options, check_once)
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    return EXIT_INTERRUPTED  # the watcher ended without an interrupt: it was stopped too
-
-
-def _round(options: CheckOptions, check_once: Callable[[CheckOptions], int]) -> None:
-    if sys.stdout.isatty():
-        sys.stdout.write(CLEAR_SCREEN)
-    try:
-        status = check_once(options._replace(watch=False))
-    except UsageError as error:  # a config being edited: say so and wait for the next save
-        warn(f"infralint: error: {error}")
-        status = 2
-    sys.stdout.flush()
-    warn(f"infralint: exit status {status}; watching for changes (Ctrl-C stops)")
-    sys.stderr.flush()
+    # The first round runs at the watcher's first timeout, once it is up, so that a change
+    # saved during a round, or just after one, is never missed.
+    for changes in watchfiles.watch(
+        *watched, watch_filter=watch_filter, yield_on_timeout=True, rust_timeout=WAKE_UP_MS
+    ):
+        if changes or not started:
+            started = True
+            run_round()

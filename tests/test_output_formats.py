@@ -386,6 +386,30 @@ def test_a_report_replaces_a_planted_symlink_instead_of_following_it(tmp_path: P
     assert json.loads(link.read_text())["version"] == 1
 
 
+@pytest.mark.parametrize(
+    ("path", "in_place"),
+    [
+        ("/dev/stdout", True),
+        ("/dev/null", True),
+        ("/proc/self/fd/1", True),
+        ("/dev/../tmp/x", False),
+        ("report.sarif", False),
+        ("/tmp/dev/x", False),
+    ],
+)
+def test_streams_are_written_in_place_files_replaced(path: str, in_place: bool) -> None:
+    assert check_command.writes_in_place(Path(path)) is in_place
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout here")
+def test_a_report_to_dev_stdout_reaches_standard_output(project: Path) -> None:
+    before = os.lstat("/dev/stdout")
+    result = run(["check", "--no-cache", "-f", "json", "-o", "/dev/stdout", "."], project)
+    assert json.loads(result.stdout)["findings"]
+    after = os.lstat("/dev/stdout")
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+
+
 def test_a_report_to_a_directory_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot write"):
         check_command.write_report("json", tmp_path, fixable_report())
