@@ -11,7 +11,7 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -199,7 +199,7 @@ def check_once(options: CheckOptions) -> int:
         warn(f"infralint: error: {missing}: no such file or directory")
     if result.stale_baseline:
         warn(
-            f"infralint: {result.stale_baseline} baseline entries match nothing any more "
+            f"infralint: {_stale_entries(result.stale_baseline)} nothing any more "
             f"(run `infralint baseline update --prune`)"
         )
     shown = _at_least(result.findings, shown_from)
@@ -227,6 +227,10 @@ def check_once(options: CheckOptions) -> int:
     for name, target in outputs:
         write_report(name, target, report)
     return exit_status(result, threshold)
+
+
+def _stale_entries(count: int) -> str:
+    return "1 baseline entry matches" if count == 1 else f"{count} baseline entries match"
 
 
 def _at_least(findings: list[Finding], level: str) -> list[Finding]:
@@ -258,6 +262,11 @@ def write_report(name: str, target: Path | None, report: Report) -> None:
             reconfigure(encoding="utf-8", errors="surrogateescape")
         sys.stdout.writelines(chunks)
         return
+    write_output(target, chunks)
+
+
+def write_output(target: Path, chunks: Iterable[str]) -> None:
+    """Write a file the user named (a report, a baseline) whole or not at all."""
     data = (chunk.encode("utf-8", "surrogateescape") for chunk in chunks)
     try:
         if writes_in_place(target):

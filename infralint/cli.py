@@ -435,8 +435,8 @@ def baseline_create(
         baselines.entry_for(finding, repo_paths.get(finding.path, finding.path))
         for finding in result.findings
     ]
-    output.write_text(baselines.dump(entries), encoding="utf-8")
-    typer.echo(f"wrote {len(entries)} findings to {output}")
+    _write_baseline(output, baselines.dump(entries))
+    typer.echo(f"wrote {_findings(len(entries))} to {output}")
 
 
 @baseline_app.command("update")
@@ -460,8 +460,22 @@ def baseline_update(
         _fail(str(error))
     result = _baseline_run(paths, config, no_config)
     new_entries = baselines.updated(entries, result.findings, prune, result.repo_paths)
-    output.write_text(baselines.dump(new_entries), encoding="utf-8")
-    typer.echo(f"wrote {len(new_entries)} findings to {output} (was {len(entries)})")
+    _write_baseline(output, baselines.dump(new_entries))
+    typer.echo(f"wrote {_findings(len(new_entries))} to {output} (was {len(entries)})")
+
+
+def _findings(count: int) -> str:
+    return f"{count} finding{'' if count == 1 else 's'}"
+
+
+def _write_baseline(output: Path, text: str) -> None:
+    """Atomically, and never through a symbolic link planted at its name (check_command)."""
+    from infralint.check_command import write_output
+
+    try:
+        write_output(output, [text])
+    except UsageError as error:
+        _fail(str(error))
 
 
 migrate_app = typer.Typer(help="Translate another linter's configuration.", no_args_is_help=True)

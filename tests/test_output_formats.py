@@ -434,3 +434,18 @@ def test_completion_goes_to_typer_also_for_check(tmp_path: Path, argv: list[str]
     result = run(argv, tmp_path, env, script=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["--output-format"]
+
+
+def test_a_baseline_replaces_a_planted_symlink_and_counts_in_words(project: Path) -> None:
+    victim = project.parent / f"{project.name}-victim"
+    (project / ".infralint-baseline.json").symlink_to(victim)
+    result = run(["baseline", "create", "--no-config", "Dockerfile"], project)
+    assert result.returncode == 0, result.stderr
+    assert not victim.exists()
+    baseline = project / ".infralint-baseline.json"
+    assert not baseline.is_symlink()
+    count = len(json.loads(baseline.read_text())["findings"])
+    assert result.stdout.strip() == f"wrote {count} findings to .infralint-baseline.json"
+    (project / "Dockerfile").write_text("FROM alpine:3.20\nUSER app\n")
+    pruned = run(["baseline", "update", "--prune", "--no-config", "Dockerfile"], project)
+    assert pruned.stdout.strip() == f"wrote 0 findings to .infralint-baseline.json (was {count})"
