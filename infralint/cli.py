@@ -12,7 +12,9 @@ import typer
 
 from infralint import __version__
 from infralint.check_command import (
+    ACCEPTED_FORMATS,
     EXIT_ERROR,
+    SEVERITIES,
     CheckOptions,
     UsageError,
     load_settings,
@@ -40,6 +42,10 @@ app = typer.Typer(
 def _fail(message: str) -> NoReturn:
     warn(f"infralint: error: {message}")
     raise typer.Exit(EXIT_ERROR)
+
+
+def _completions(values: tuple[str, ...], incomplete: str) -> list[str]:
+    return [value for value in values if value.startswith(incomplete)]
 
 
 def _version_callback(value: bool) -> None:
@@ -80,6 +86,7 @@ def check(
             help="Output format: concise, full, grouped, json, json-lines, rdjson, sarif, github, "
             "gitlab, junit, checkstyle, azure (default text: concise, with source excerpts on a "
             "terminal). Repeat with FORMAT:FILE to write several (-f text -f sarif:out.sarif).",
+            autocompletion=lambda incomplete: _completions(ACCEPTED_FORMATS, incomplete),
         ),
     ] = None,
     output: Annotated[
@@ -141,7 +148,8 @@ def check(
         str | None,
         typer.Option(
             help="Show only findings at or above: note (default), warning, error. The exit "
-            "status still follows --fail-on."
+            "status still follows --fail-on.",
+            autocompletion=lambda incomplete: _completions(SEVERITIES, incomplete),
         ),
     ] = None,
     sarif_category: Annotated[

@@ -449,3 +449,19 @@ def test_a_baseline_replaces_a_planted_symlink_and_counts_in_words(project: Path
     (project / "Dockerfile").write_text("FROM alpine:3.20\nUSER app\n")
     pruned = run(["baseline", "update", "--prune", "--no-config", "Dockerfile"], project)
     assert pruned.stdout.strip() == f"wrote 0 findings to .infralint-baseline.json (was {count})"
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("infralint check -f j", ["json", "json-lines", "junit"]),
+        ("infralint check --output-format gr", ["grouped"]),
+        ("infralint check --min-severity w", ["warning"]),
+    ],
+)
+def test_completion_offers_the_values_of_an_option(
+    tmp_path: Path, words: str, expected: list[str]
+) -> None:
+    env = {"_INFRALINT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "3"}
+    result = run([], tmp_path, env, script=True)
+    assert result.stdout.split() == expected
