@@ -11,7 +11,7 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -39,6 +39,7 @@ THRESHOLDS = ("error", "warning", "note", "never")
 SEVERITIES = ("note", "warning", "error")
 
 if TYPE_CHECKING:
+    from infralint import engine
     from infralint.baseline import Entry
     from infralint.catalog import Catalog
     from infralint.config import Config
@@ -222,7 +223,7 @@ def check_once(options: CheckOptions) -> int:
             "fixed": result.fixes is not None,
             "hidden": (len(result.findings) - len(shown), shown_from),
         },
-        source_lines=_read_lines,
+        source_lines=_read_lines if stdin_text is None else _with_stdin(settings, stdin_text),
     )
     for name, target in outputs:
         write_report(name, target, report)
@@ -506,9 +507,25 @@ def _read_lines(path: str) -> list[str]:
         text = reader.read_text(native, (os.path.realpath(native),), 100_000_000)
     except (OSError, ValueError):
         return []
+    return _split_lines(text)
+
+
+def _split_lines(text: str) -> list[str]:
     import re
 
     return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+
+def _with_stdin(settings: engine.Settings, text: str) -> Callable[[str], list[str]]:
+    """Standard input's lines under its name (--stdin-filename), which may also name a file
+    on disk with other content (an editor's unsaved buffer): excerpts and SARIF line hashes
+    must come from what was checked."""
+    name = settings.stdin_filename
+
+    def source_lines(path: str) -> list[str]:
+        return _split_lines(text) if path == name else _read_lines(path)
+
+    return source_lines
 
 
 # --------------------------------------------------------------------------- after the run

@@ -28,6 +28,7 @@ from infralint.check_command import (
 from infralint.model import Finding, Fix, Severity, Span
 from infralint.reporters import REPORTERS, Report, render
 from infralint.reporters.azure import escape_data, escape_property
+from infralint.reporters.fingerprints import line_hashes
 from infralint.reporters.rdjson import byte_column
 
 # Two findings with fixes (one safe, one unsafe) and one without, in one file.
@@ -465,3 +466,37 @@ def test_completion_offers_the_values_of_an_option(
     env = {"_INFRALINT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "3"}
     result = run([], tmp_path, env, script=True)
     assert result.stdout.split() == expected
+
+
+def test_excerpts_and_line_hashes_of_stdin_come_from_stdin(project: Path) -> None:
+    """An editor pipes its unsaved buffer under the file's name: the disk has other content."""
+    buffer = "FROM alpine\nRUN apt-get install -y curl\n"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "infralint",
+            "check",
+            "--no-cache",
+            "-f",
+            "full",
+            "-f",
+            "sarif:out.sarif",
+            "--stdin-filename",
+            "Dockerfile",
+            "-",
+        ],
+        cwd=project,
+        input=buffer,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=120,
+    )
+    assert "     2 | RUN apt-get install -y curl" in result.stdout, result.stdout
+    assert "     2 | RUN apt-get install curl" not in result.stdout
+    (run_,) = json.loads((project / "out.sarif").read_text())["runs"]
+    expected = line_hashes(buffer)
+    for sarif_result in run_["results"]:
+        line = sarif_result["locations"][0]["physicalLocation"]["region"]["startLine"]
+        assert sarif_result["partialFingerprints"]["primaryLocationLineHash"] == expected[line - 1]
