@@ -262,3 +262,28 @@ def test_a_name_with_a_leading_dash_is_a_path_after_the_separator(tree: Path) ->
     result = run_cli(["check", "--no-cache", "-f", "json", "--", "-x.Dockerfile"], tree)
     assert result.returncode == 1
     assert json_paths(result.stdout) == {b"-x.Dockerfile"}
+
+
+@pytest.mark.parametrize("format_name", ["full", "grouped", "concise", "azure", "rdjson"])
+def test_new_formats_obey_nothing_the_tree_says(tmp_path: Path, format_name: str) -> None:
+    """Names and file content with escape sequences, bidi overrides and forged commands
+    (`::error`, `##vso[`): the formats for people show them escaped, Azure's commands stay ours,
+    rdjson escapes what a viewer would obey."""
+    from tests.hostile.test_output import _hostile_tree
+
+    _hostile_tree(tmp_path)
+    forged = tmp_path / "x\n##vso[task.setvariable variable=PATH]evil"
+    forged.mkdir()
+    (forged / "Dockerfile").write_text("FROM alpine\n")
+    result = run_cli(["check", "--no-cache", "-f", format_name, "."], tmp_path, text=False)
+    text = result.stdout.decode("utf-8", "surrogateescape")
+    assert_nothing_raw(text)
+    for line in text.split("\n"):
+        assert not line.startswith("::"), line
+        if format_name == "azure":
+            assert AZURE_COMMAND.match(line) or not line, line
+        else:
+            assert not line.startswith("##vso["), line
+    if format_name == "rdjson":
+        assert json.loads(text)["diagnostics"]
+    assert "##vso[task.setvariable" in text  # the forged command is reported, harmlessly
