@@ -64,7 +64,7 @@ def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
 
 
 def fix_hint(report: Report) -> str:
-    """ "N fixable with `--fix`" (and how many more `--unsafe-fixes` would add), or ""."""
+    """How many findings `--fix` would fix, and how many more `--unsafe-fixes` would add."""
     if report.options.get("fixed"):
         return ""  # --fix has run: what is left is what it could not do
     with_fix = [f for f in report.findings if f.fix is not None]
