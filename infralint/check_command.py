@@ -7,24 +7,47 @@ and building its command tree costs more than linting a small Dockerfile.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from infralint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle", "junit")
+# ruff's names where they mean the same; `text` (the default) is also accepted (reporters/).
+FORMATS = (
+    "concise",
+    "full",
+    "grouped",
+    "json",
+    "json-lines",
+    "rdjson",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "checkstyle",
+    "azure",
+)
+ACCEPTED_FORMATS = ("text", *FORMATS)
+TEXT_FORMATS = frozenset({"text", "concise", "full", "grouped"})
 THRESHOLDS = ("error", "warning", "note", "never")
+SEVERITIES = ("note", "warning", "error")
 
 if TYPE_CHECKING:
+    from infralint import engine
     from infralint.baseline import Entry
     from infralint.catalog import Catalog
     from infralint.config import Config
     from infralint.config_tree import ConfigTree, Resolved
     from infralint.engine import RunResult
     from infralint.fixing import FixReport
+    from infralint.model import Finding
+    from infralint.reporters import Report
 
 
 class UsageError(Exception):
@@ -68,13 +91,59 @@ class CheckOptions(NamedTuple):
     unsafe_fixes: bool = False
     diff: bool = False
     verbose: bool = False
+    show_fixes: bool = False
+    min_severity: str | None = None
+    watch: bool = False
 
 
 def run_check(options: CheckOptions) -> int:
-    """Check, report, and return the exit status; raise UsageError for a bad invocation."""
+    """Check, report, and return the exit status; raise UsageError for a bad invocation.
+    With `--watch`, check again whenever a file changes, until interrupted."""
+    return _watch(options) if options.watch else check_once(options)
+
+
+EXIT_INTERRUPTED = 130
+CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H"  # clear, drop the scrollback, cursor home
+
+
+def _watch(options: CheckOptions) -> int:
+    """Check now and after every change, until interrupted. Each round is a whole run: an
+    edited config takes effect, and the cache makes only the changed files cost time."""
+    from infralint import watch
+
+    targets = options.paths or ["."]
+    if "-" in targets:
+        fail("--watch cannot watch standard input")
+    existing = [path for path in targets if Path(path).exists()]
+    if not existing:
+        fail("--watch: none of the paths exists")
+    reports = [str(target) for _, target in parse_outputs(options.format, options.output) if target]
+
+    def run_round() -> None:
+        if sys.stdout.isatty():
+            sys.stdout.write(CLEAR_SCREEN)
+        try:
+            status = check_once(options)
+        except UsageError as error:  # a config being edited: say so, wait for the next save
+            warn(f"infralint: error: {error}")
+            status = EXIT_ERROR
+        sys.stdout.flush()
+        warn(f"infralint: exit status {status}; watching for changes (Ctrl-C stops)")
+        sys.stderr.flush()
+
+    try:
+        watch.watch(existing, reports, run_round)
+    except watch.Unavailable as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        pass
+    return EXIT_INTERRUPTED
+
+
+def check_once(options: CheckOptions) -> int:
     from infralint import engine
     from infralint.config import ConfigError
-    from infralint.reporters import Report, render_chunks
+    from infralint.reporters import Report
 
     engine.tune_gc()
     cwd = Path.cwd()
@@ -94,6 +163,9 @@ def run_check(options: CheckOptions) -> int:
     threshold = "never" if options.exit_zero else (options.fail_on or cfg.fail_on)
     if threshold not in THRESHOLDS:
         fail(f"--fail-on: expected error, warning, note or never, got {threshold!r}")
+    shown_from = options.min_severity or cfg.min_severity
+    if shown_from not in SEVERITIES:
+        fail(f"--min-severity: expected note, warning or error, got {shown_from!r}")
     outputs = parse_outputs(options.format, options.output)
     stdin_text = sys.stdin.read() if "-" in targets else None
     jobs = options.jobs
@@ -133,7 +205,7 @@ def run_check(options: CheckOptions) -> int:
         for note in result.cache_notes:
             warn(f"infralint: {note}")
     if result.fixes is not None:
-        _report_fixes(result.fixes, write=not options.diff)
+        _report_fixes(result.fixes, not options.diff, options.show_fixes, catalog)
         if options.diff:
             return EXIT_FINDINGS if result.fixes.changed_files else EXIT_CLEAN
     for missing in result.missing_paths:
@@ -142,12 +214,13 @@ def run_check(options: CheckOptions) -> int:
         warn(no_files_message(targets))
     if result.stale_baseline:
         warn(
-            f"infralint: {result.stale_baseline} baseline entries match nothing any more "
+            f"infralint: {_stale_entries(result.stale_baseline)} nothing any more "
             f"(run `infralint baseline update --prune`)"
         )
+    shown = _at_least(result.findings, shown_from)
     report = Report(
-        findings=result.findings,
-        suppressed=result.suppressed,
+        findings=shown,
+        suppressed=_at_least(result.suppressed, shown_from),
         notifications=result.notifications,
         files_checked=result.files_checked,
         checked_paths=result.checked_paths,
@@ -160,25 +233,101 @@ def run_check(options: CheckOptions) -> int:
             "quiet": options.quiet,
             "statistics": options.statistics,
             "sarif_category": options.sarif_category,
+            "unsafe_fixes": options.unsafe_fixes,
+            "fixed": result.fixes is not None,
+            "hidden": (len(result.findings) - len(shown), shown_from),
         },
-        source_lines=_read_lines,
+        source_lines=_read_lines if stdin_text is None else _with_stdin(settings, stdin_text),
     )
     for name, target in outputs:
-        tty = target is None and sys.stdout.isatty()
-        chunks = render_chunks(name, report._replace(options={**report.options, "tty": tty}))
-        if target is None:
-            # Undecodable file names are written back as the bytes they were (like `ls`).
-            reconfigure = getattr(sys.stdout, "reconfigure", None)  # not on a replaced stdout
-            if reconfigure is not None:
-                reconfigure(encoding="utf-8", errors="surrogateescape")
-            sys.stdout.writelines(chunks)
-        else:
-            try:
-                with target.open("w", encoding="utf-8", errors="surrogateescape") as handle:
-                    handle.writelines(chunks)
-            except OSError as error:
-                fail(f"cannot write {target}: {error.strerror}")
+        write_report(name, target, report)
     return exit_status(result, threshold)
+
+
+def _stale_entries(count: int) -> str:
+    return "1 baseline entry matches" if count == 1 else f"{count} baseline entries match"
+
+
+def _at_least(findings: list[Finding], level: str) -> list[Finding]:
+    """The findings `--min-severity` lets every report show."""
+    if level == "note":
+        return findings
+    from infralint.model import Severity
+
+    bar = Severity(level).rank
+    return [finding for finding in findings if finding.severity.rank >= bar]
+
+
+def write_report(name: str, target: Path | None, report: Report) -> None:
+    """Render one format to standard output, or atomically to its file: a run that fails
+    half-way (an internal error, a full disk) leaves the file as it was, never half a report."""
+    from infralint.reporters import render_chunks
+
+    tty = target is None and sys.stdout.isatty()
+    options: dict[str, Any] = {**report.options, "tty": tty}
+    if name in TEXT_FORMATS:
+        from infralint.reporters.text import colour_enabled
+
+        options["colour"] = target is None and colour_enabled(tty)
+    chunks = render_chunks(name, report._replace(options=options))
+    if target is None:
+        # Undecodable file names are written back as the bytes they were (like `ls`).
+        reconfigure = getattr(sys.stdout, "reconfigure", None)  # not on a replaced stdout
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="surrogateescape")
+        sys.stdout.writelines(chunks)
+        return
+    write_output(target, chunks)
+
+
+def write_output(target: Path, chunks: Iterable[str]) -> None:
+    """Write a file the user named (a report, a baseline) whole or not at all."""
+    data = (chunk.encode("utf-8", "surrogateescape") for chunk in chunks)
+    try:
+        if writes_in_place(target):
+            with target.open("wb") as handle:
+                handle.writelines(data)
+        else:
+            _write_file(target, data)
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")
+
+
+def writes_in_place(target: Path) -> bool:
+    """`-o /dev/stdout`, `/dev/null`, `/proc/self/fd/3`: names of streams, not files. Replacing
+    one would swap a system's device node or link for a regular file; they are written to."""
+    return os.path.abspath(target).startswith(("/dev/", "/proc/"))
+
+
+def _write_file(target: Path, data: Iterator[bytes]) -> None:
+    """The user names the report file, but it may lie in the scanned tree, where a planted
+    symbolic link would redirect an ordinary write: the writer replaces the name instead, and a
+    file that was there keeps its permissions."""
+    from infralint.writer import write_atomic
+
+    if target.name in ("", ".", ".."):
+        raise IsADirectoryError(errno.EISDIR, "is a directory")
+    directory = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            existing = os.stat(target.name, dir_fd=directory, follow_symlinks=False)
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and stat.S_ISDIR(existing.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory")
+        if existing is not None and stat.S_ISREG(existing.st_mode):
+            mode = stat.S_IMODE(existing.st_mode)
+        else:
+            mode = 0o666 & ~_umask()
+        write_atomic(directory, target.name, data, mode=mode)
+    finally:
+        os.close(directory)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 # --------------------------------------------------------------------------- the fast path
@@ -187,6 +336,7 @@ def run_check(options: CheckOptions) -> int:
 VALUE_OPTIONS: dict[str, tuple[str, type]] = {
     "-f": ("format", list),
     "--format": ("format", list),
+    "--output-format": ("format", list),
     "-o": ("output", Path),
     "--output": ("output", Path),
     "--select": ("select", list),
@@ -200,6 +350,7 @@ VALUE_OPTIONS: dict[str, tuple[str, type]] = {
     "--sarif-category": ("sarif_category", str),
     "--project-root": ("project_root", Path),
     "--baseline": ("baseline", Path),
+    "--min-severity": ("min_severity", str),
 }
 FLAG_OPTIONS: dict[str, str] = {
     "--exit-zero": "exit_zero",
@@ -214,6 +365,8 @@ FLAG_OPTIONS: dict[str, str] = {
     "--diff": "diff",
     "-v": "verbose",
     "--verbose": "verbose",
+    "--show-fixes": "show_fixes",
+    "--watch": "watch",
 }
 
 
@@ -369,8 +522,8 @@ def parse_outputs(formats: list[str] | None, output: Path | None) -> list[tuple[
     outputs: list[tuple[str, Path | None]] = []
     for item in formats:
         name, _, target = item.partition(":")
-        if name not in FORMATS:
-            fail(f"unknown format {name!r} (expected one of {', '.join(FORMATS)})")
+        if name not in ACCEPTED_FORMATS:
+            fail(f"unknown format {name!r} (expected one of {', '.join(FORMATS)}; text = concise)")
         outputs.append((name, Path(target) if target else None))
     if output is not None:
         unnamed = [i for i, (_, target) in enumerate(outputs) if target is None]
@@ -393,9 +546,25 @@ def _read_lines(path: str) -> list[str]:
         text = reader.read_text(native, (os.path.realpath(native),), 100_000_000)
     except (OSError, ValueError):
         return []
+    return _split_lines(text)
+
+
+def _split_lines(text: str) -> list[str]:
     import re
 
     return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+
+def _with_stdin(settings: engine.Settings, text: str) -> Callable[[str], list[str]]:
+    """Standard input's lines under its name (--stdin-filename), which may also name a file
+    on disk with other content (an editor's unsaved buffer): excerpts and SARIF line hashes
+    must come from what was checked."""
+    name = settings.stdin_filename
+
+    def source_lines(path: str) -> list[str]:
+        return _split_lines(text) if path == name else _read_lines(path)
+
+    return source_lines
 
 
 # --------------------------------------------------------------------------- after the run
@@ -440,14 +609,25 @@ def _load_baseline(path: Path) -> list[Entry]:
         fail(str(error))
 
 
-def _report_fixes(report: FixReport, write: bool) -> None:
-    """--diff prints each file's diff; both say which files were not fixed, and why."""
+def _report_fixes(report: FixReport, write: bool, show: bool, catalog: Catalog) -> None:
+    """--diff prints each file's diff; both say which files were not fixed, and why;
+    --show-fixes lists what was fixed, per file and rule."""
+    from infralint.reporters.text import plural
+
     for diff in report.diffs:
         sys.stdout.write(diff)
     for path, reason in report.refusals:
         warn(f"infralint: {path}: not fixed: {reason}")
     if write and report.applied:
-        warn(f"infralint: fixed {report.applied} findings in {report.changed_files} files")
+        findings, files = plural(report.applied, "finding"), plural(report.changed_files, "file")
+        warn(f"infralint: fixed {findings} in {files}")
+    if show and report.fixed:
+        warn(f"infralint: {'fixed' if write else 'would fix'}:")
+        for path, codes in report.fixed:
+            warn(f"- {path}:")
+            for code, count in sorted(codes.items()):
+                rule = catalog.get(code)
+                warn(f"    {count} × {code} ({rule.name if rule else code})")
 
 
 def no_files_message(targets: list[str], hint: bool = True) -> str:

@@ -12,7 +12,9 @@ import typer
 
 from infralint import __version__
 from infralint.check_command import (
+    ACCEPTED_FORMATS,
     EXIT_ERROR,
+    SEVERITIES,
     CheckOptions,
     UsageError,
     load_config_tree,
@@ -31,7 +33,7 @@ app = typer.Typer(
     name="infralint",
     help="Lint infrastructure code for reproducibility, drift, logging and security.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (entry.py lets them through)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -41,6 +43,10 @@ app = typer.Typer(
 def _fail(message: str) -> NoReturn:
     warn(f"infralint: error: {message}")
     raise typer.Exit(EXIT_ERROR)
+
+
+def _completions(values: tuple[str, ...], incomplete: str) -> list[str]:
+    return [value for value in values if value.startswith(incomplete)]
 
 
 def _version_callback(value: bool) -> None:
@@ -76,9 +82,12 @@ def check(
         list[str] | None,
         typer.Option(
             "-f",
+            "--output-format",
             "--format",
-            help="Output format: text, json, sarif, github, gitlab, checkstyle, junit. "
-            "Repeat with FORMAT:FILE to write several (e.g. -f text -f sarif:out.sarif).",
+            help="Output format: concise, full, grouped, json, json-lines, rdjson, sarif, github, "
+            "gitlab, junit, checkstyle, azure (default text: concise, with source excerpts on a "
+            "terminal). Repeat with FORMAT:FILE to write several (-f text -f sarif:out.sarif).",
+            autocompletion=lambda incomplete: _completions(ACCEPTED_FORMATS, incomplete),
         ),
     ] = None,
     output: Annotated[
@@ -134,8 +143,16 @@ def check(
     ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print findings only.")] = False,
     statistics: Annotated[
-        bool, typer.Option("--statistics", help="Count findings per rule.")
+        bool, typer.Option("--statistics", help="Print only a count of findings per rule.")
     ] = False,
+    min_severity: Annotated[
+        str | None,
+        typer.Option(
+            help="Show only findings at or above: note (default), warning, error. The exit "
+            "status still follows --fail-on.",
+            autocompletion=lambda incomplete: _completions(SEVERITIES, incomplete),
+        ),
+    ] = None,
     sarif_category: Annotated[
         str | None,
         typer.Option(help="SARIF automationDetails.id category, for several analyses of one repo."),
@@ -158,6 +175,17 @@ def check(
     ] = False,
     diff: Annotated[
         bool, typer.Option("--diff", help="Show the fixes as a unified diff; change no file.")
+    ] = False,
+    show_fixes: Annotated[
+        bool,
+        typer.Option("--show-fixes", help="With --fix or --diff, list what was fixed, per file."),
+    ] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Check again whenever a file changes (needs the extra: infralint[watch]).",
+        ),
     ] = False,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Say more about configuration decisions.")
@@ -188,6 +216,9 @@ def check(
         unsafe_fixes=unsafe_fixes,
         diff=diff,
         verbose=verbose,
+        show_fixes=show_fixes,
+        min_severity=min_severity,
+        watch=watch,
     )
     try:
         status = run_check(options)
@@ -464,8 +495,8 @@ def baseline_create(
         baselines.entry_for(finding, repo_paths.get(finding.path, finding.path))
         for finding in result.findings
     ]
-    output.write_text(baselines.dump(entries), encoding="utf-8")
-    typer.echo(f"wrote {len(entries)} findings to {output}")
+    _write_baseline(output, baselines.dump(entries))
+    typer.echo(f"wrote {_findings(len(entries))} to {output}")
 
 
 @baseline_app.command("update")
@@ -489,8 +520,22 @@ def baseline_update(
         _fail(str(error))
     result = _baseline_run(paths, config, no_config)
     new_entries = baselines.updated(entries, result.findings, prune, result.repo_paths)
-    output.write_text(baselines.dump(new_entries), encoding="utf-8")
-    typer.echo(f"wrote {len(new_entries)} findings to {output} (was {len(entries)})")
+    _write_baseline(output, baselines.dump(new_entries))
+    typer.echo(f"wrote {_findings(len(new_entries))} to {output} (was {len(entries)})")
+
+
+def _findings(count: int) -> str:
+    return f"{count} finding{'' if count == 1 else 's'}"
+
+
+def _write_baseline(output: Path, text: str) -> None:
+    """Atomically, and never through a symbolic link planted at its name (check_command)."""
+    from infralint.check_command import write_output
+
+    try:
+        write_output(output, [text])
+    except UsageError as error:
+        _fail(str(error))
 
 
 migrate_app = typer.Typer(help="Translate another linter's configuration.", no_args_is_help=True)

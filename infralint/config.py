@@ -22,6 +22,7 @@ from infralint.textsafe import UNSAFE, brief_repr
 CONFIG_FILES = (".infralint.toml", "infralint.toml", "pyproject.toml")
 PRESETS = ("recommended", "strict")
 FAIL_ON = ("error", "warning", "note", "never")
+MIN_SEVERITY = ("note", "warning", "error")
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes; larger files are IL001, not read
 MAX_CONFIG_SIZE = 1024 * 1024  # bytes; a config (or hadolint config, or pyproject) is far smaller
 FILE_GLOB_LANGUAGES = tuple(language.name for language in FILE_LANGUAGES)
@@ -43,6 +44,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: str = "warning"
+    min_severity: str = "note"  # reports show findings at or above it; the exit status ignores it
     severity: dict[str, str] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, list[str]] = field(default_factory=dict)
@@ -77,6 +79,7 @@ class Config:
             "ignore": self.ignore,
             "exclude": self.exclude,
             "fail-on": self.fail_on,
+            "min-severity": self.min_severity,
             "max-file-size": self.max_file_size,
             "per-file-ignores": self.per_file_ignores,
             "severity": self.severity,
@@ -196,6 +199,7 @@ def config_from_dict(data: Mapping[str, Any], path: Path | None, catalog: Catalo
         "ignore": lambda c, v, w: setattr(c, "ignore", _strings(v, w)),
         "exclude": lambda c, v, w: setattr(c, "exclude", _strings(v, w)),
         "fail-on": _set_fail_on,
+        "min-severity": _set_min_severity,
         "max-file-size": _set_max_file_size,
         "per-file-ignores": _set_per_file_ignores,
         "severity": _set_severity,
@@ -250,6 +254,12 @@ def _set_fail_on(config: Config, value: Any, where: str) -> None:
     if value not in FAIL_ON:
         raise ConfigError(f"{where}: expected one of {list(FAIL_ON)}, got {brief_repr(value)}")
     config.fail_on = value
+
+
+def _set_min_severity(config: Config, value: Any, where: str) -> None:
+    if value not in MIN_SEVERITY:
+        raise ConfigError(f"{where}: expected one of {list(MIN_SEVERITY)}, got {brief_repr(value)}")
+    config.min_severity = value
 
 
 def _set_max_file_size(config: Config, value: Any, where: str) -> None:
@@ -465,6 +475,7 @@ def json_schema(catalog: Catalog) -> dict[str, Any]:
             "exclude": globs,
             "per-file-ignores": {"type": "object", "additionalProperties": selectors},
             "fail-on": {"type": "string", "enum": list(FAIL_ON)},
+            "min-severity": {"type": "string", "enum": list(MIN_SEVERITY)},
             "max-file-size": {"type": "integer", "minimum": 1},
             "severity": {
                 "type": "object",

@@ -1,7 +1,8 @@
 """The `infralint` console script: no traceback ever reaches a user.
 
 `infralint check` with plain options, the pre-commit case, runs without importing typer;
-every other command line goes to the typer app in cli.py.
+every other command line goes to the typer app in cli.py, and so does every call a shell makes
+to complete a command line (typer's completion sets COMPLETE_VARIABLE).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
+
+COMPLETE_VARIABLE = "_INFRALINT_COMPLETE"
 
 
 def _utf8_output() -> None:
@@ -33,7 +36,8 @@ def main() -> None:
 
     interrupts.install_parent_handlers()
     try:
-        options = parse_check_argv(argv[1:]) if argv[:1] == ["check"] else None
+        fast = argv[:1] == ["check"] and not os.environ.get(COMPLETE_VARIABLE)
+        options = parse_check_argv(argv[1:]) if fast else None
         if options is None:
             from infralint.cli import app
 

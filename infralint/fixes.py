@@ -56,6 +56,7 @@ class FileFix:
     fixed: str
     applied: int = 0
     refused: list[str] = field(default_factory=list)
+    fixed_codes: dict[str, int] = field(default_factory=dict)  # what went away, per rule
 
     def diff(self) -> str:
         """A unified diff of exactly what a write would change, line endings included."""
@@ -246,6 +247,9 @@ def fix_text(
         current_text, current = candidate, after
         outcome.applied += count
     outcome.fixed = current_text
+    if current is not findings:
+        gone = Counter(f.code for f in findings if f.fix) - Counter(f.code for f in current)
+        outcome.fixed_codes = dict(gone)
     return outcome
 
 

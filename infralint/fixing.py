@@ -38,6 +38,7 @@ class FixReport:
     applied: int = 0
     diffs: list[str] = field(default_factory=list)
     refusals: list[tuple[str, str]] = field(default_factory=list)  # (shown path, why)
+    fixed: list[tuple[str, dict[str, int]]] = field(default_factory=list)  # (path, rule -> n)
 
 
 def fix_files(
@@ -92,4 +93,6 @@ def _fix_file(
         fixes.write_atomically(target, data)
     else:
         report.diffs.append(outcome.diff())
+    if outcome.fixed_codes:
+        report.fixed.append((job.display_path, outcome.fixed_codes))
     return outcome.applied

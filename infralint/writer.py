@@ -1,4 +1,4 @@
-"""The one way infralint writes a file (the cache's index and key, a `--fix` result).
+"""The one way infralint writes a file (the cache's index and key, a `--fix` result, a report).
 
 The scanned repository is untrusted, and a name it can predict it can plant first, as a symbolic
 link to a file outside the tree. So a write never opens its target: the data goes to a new file
@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Iterable
 from contextlib import suppress
 
 _CREATE_FLAGS = (
@@ -32,14 +33,15 @@ def temporary_name(name: str) -> str:
 def write_atomic(
     dir_fd: int,
     name: str,
-    data: bytes,
+    data: bytes | Iterable[bytes],
     *,
     mode: int = 0o600,
     owner: tuple[int, int] | None = None,
 ) -> None:
     """Write DIR/NAME whole or not at all: a new file (O_EXCL|O_NOFOLLOW) that takes MODE and,
     where permitted, OWNER (uid, gid), is fsynced and renamed over NAME; the directory is synced
-    after. On any error the new file is removed and NAME is untouched."""
+    after. On any error the new file is removed and NAME is untouched. DATA may come in pieces
+    (a report rendered as it is written); an error while producing them is such an error."""
     for _ in range(_ATTEMPTS):
         temporary = temporary_name(name)
         try:
@@ -51,7 +53,10 @@ def write_atomic(
         raise FileExistsError(errno.EEXIST, "no free temporary file name", name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             if owner is not None:
                 with suppress(OSError):  # keeping the owner needs privileges we may not have

@@ -2,12 +2,14 @@
 
 A reporter may also expose `lines(report) -> Iterator[str]`, and then `render_chunks` writes
 its output a batch of lines at a time instead of building one string (a 50,000-finding report
-is tens of megabytes more at its peak otherwise).
+is tens of megabytes more at its peak otherwise). A `module:function` entry names another
+lines function of the module (the text formats share one module).
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -18,13 +20,30 @@ from infralint.model import Finding, Notification
 
 REPORTERS = {
     "text": "infralint.reporters.text",
+    "concise": "infralint.reporters.text:concise_lines",
+    "full": "infralint.reporters.text:full_lines",
+    "grouped": "infralint.reporters.text:grouped_lines",
     "json": "infralint.reporters.json_report",
+    "json-lines": "infralint.reporters.json_report:json_lines",
+    "rdjson": "infralint.reporters.rdjson",
     "sarif": "infralint.reporters.sarif",
     "github": "infralint.reporters.github",
     "gitlab": "infralint.reporters.gitlab",
     "checkstyle": "infralint.reporters.checkstyle",
     "junit": "infralint.reporters.junit",
+    "azure": "infralint.reporters.azure",
 }
+# `text`, the default and the earlier name, is `concise` with `full`'s source excerpts when
+# standard output is a terminal.
+
+
+INFORMATION_URI = "https://github.com/infralint/infralint"
+
+
+def rule_doc_uri(code: str, version: str) -> str:
+    """A rule's document, of the release that produced the report (development builds: main)."""
+    ref = f"v{version}" if re.fullmatch(r"\d+(\.\d+)*", version) else "main"
+    return f"{INFORMATION_URI}/blob/{ref}/rules/{code}.md"
 
 
 def _no_lines(_path: str) -> list[str]:
@@ -57,8 +76,9 @@ CHUNK_LINES = 2048
 
 def render_chunks(format_name: str, report: Report) -> Iterator[str]:
     """The same text as `render`, in pieces of up to CHUNK_LINES lines."""
-    module = importlib.import_module(REPORTERS[format_name])
-    lines: Callable[[Report], Iterator[str]] | None = getattr(module, "lines", None)
+    module_name, _, function = REPORTERS[format_name].partition(":")
+    module = importlib.import_module(module_name)
+    lines: Callable[[Report], Iterator[str]] | None = getattr(module, function or "lines", None)
     if lines is None:
         yield module.render(report)
         return

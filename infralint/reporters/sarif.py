@@ -18,7 +18,6 @@ What GitHub needs and why it is here:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,7 @@ import sarif_om as om
 
 from infralint.model import Finding, Notification, Severity, Span
 from infralint.reader import native_name
+from infralint.reporters import INFORMATION_URI, rule_doc_uri
 from infralint.reporters.fingerprints import (
     line_hashes,
     normalized,
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from infralint.reporters import Report
 
 TOOL_NAME = "infralint"
-INFORMATION_URI = "https://github.com/infralint/infralint"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 # Our content-based fingerprint (model.Finding.fingerprint); the version tag changes if its
@@ -130,9 +129,7 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _help_uri(rule: Rule, version: str) -> str:
-    # Link the docs of the release that produced the log; development builds link main.
-    ref = f"v{version}" if re.fullmatch(r"\d+(\.\d+)*", version) else "main"
-    return f"{INFORMATION_URI}/blob/{ref}/rules/{rule.code}.md"
+    return rule_doc_uri(rule.code, version)
 
 
 def _first_paragraph(markdown: str) -> str:

@@ -1,0 +1,85 @@
+"""`--output-format rdjson`: reviewdog's Diagnostic Format, one JSON document for the run.
+
+reviewdog (`reviewdog -f=rdjson`) posts the diagnostics as review comments and applies the
+`suggestions` as suggested changes. Its columns count UTF-8 bytes, ours code points: they are
+converted with the file's line where it can still be read.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from infralint.model import Finding, Severity, Span
+from infralint.reporters import INFORMATION_URI, rule_doc_uri
+from infralint.textsafe import json_text
+
+if TYPE_CHECKING:
+    from infralint.reporters import Report
+
+SEVERITY = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.NOTE: "INFO"}
+
+
+def byte_column(line_text: str | None, column: int) -> int:
+    """A 1-based code point column as reviewdog's 1-based UTF-8 byte column."""
+    if line_text is None:
+        return column
+    prefix = line_text[: column - 1]
+    # Past the end of the line (a zero-width span there) the extra columns count one each.
+    extra = column - 1 - len(prefix)
+    return len(prefix.encode("utf-8", "surrogatepass")) + extra + 1
+
+
+class SourceLines:
+    """Each file's lines (without their endings), read once."""
+
+    def __init__(self, report: Report) -> None:
+        self._read = report.source_lines
+        self._files: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._files:
+            try:
+                self._files[path] = [line.rstrip("\r\n") for line in self._read(path)]
+            except (OSError, ValueError):
+                self._files[path] = []
+        lines = self._files[path]
+        return lines[number - 1] if 1 <= number <= len(lines) else None
+
+
+def rd_range(span: Span, path: str, sources: SourceLines) -> dict[str, Any]:
+    return {
+        "start": {
+            "line": span.line,
+            "column": byte_column(sources.line(path, span.line), span.column),
+        },
+        "end": {
+            "line": span.end_line,
+            "column": byte_column(sources.line(path, span.end_line), span.end_column),
+        },
+    }
+
+
+def diagnostic(finding: Finding, report: Report, sources: SourceLines) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "message": finding.message,
+        "location": {"path": finding.path, "range": rd_range(finding.span, finding.path, sources)},
+        "severity": SEVERITY[finding.severity],
+        "code": {"value": finding.code, "url": rule_doc_uri(finding.code, report.tool_version)},
+    }
+    fix = finding.fix
+    # reviewdog applies a suggestion as it stands: only fixes `--fix` would make by default.
+    if fix is not None and fix.safe:
+        data["suggestions"] = [
+            {"range": rd_range(fix.span, finding.path, sources), "text": fix.replacement}
+        ]
+    return data
+
+
+def render(report: Report) -> str:
+    sources = SourceLines(report)
+    document = {
+        "source": {"name": "infralint", "url": INFORMATION_URI},
+        "diagnostics": [diagnostic(finding, report, sources) for finding in report.findings],
+    }
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
