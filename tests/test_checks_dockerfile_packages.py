@@ -224,8 +224,15 @@ def test_package_variables_are_expanded_from_env_and_assignments() -> None:
     )
     found = run_check("DF104", text)
     assert [(v.span.line, v.message) for v in found] == [
-        (5, "package 'make' is not pinned (apt-get install make=<version>; from $PKGS)"),
-        (5, "package 'curl' is not pinned (apt-get install curl=<version>; from $DEPS)"),
+        (
+            5,
+            "2 packages are not pinned: 'make' (from $PKGS), 'curl' (from $DEPS) "
+            "(apt-get install <package>=<version>)",
+        )
+    ]
+    assert [item.message for item in found[0].related] == [
+        "package 'make' is not pinned; from $PKGS",
+        "package 'curl' is not pinned; from $DEPS",
     ]
 
 

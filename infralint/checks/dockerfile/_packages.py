@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from infralint.model import Fix, Span
+from infralint.model import Fix, Related, Span, Violation
 from infralint.parsers import commands as tools
 from infralint.parsers.commands import Invocation, Package
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage
@@ -164,6 +164,55 @@ def via(package: Package) -> str:
 def name_span(call: Invocation) -> Span:
     command = call.command
     return command.name.span if command.name is not None else command.span
+
+
+def unpinned_finding(
+    call: Invocation,
+    items: list[tuple[Package, str]],
+    noun: str,
+    hint: str,
+    peer: str | None = None,
+) -> Violation | None:
+    """One finding for one install command that names every unpinned package, each package a
+    related location: one fact (this command is unpinned), however long its list. It is at the
+    package when there is one, else at the command. `items` pairs
+    each package with its reason (`is not pinned`, `follows the moving tag 'latest'`); `hint`
+    is the pinned form with `{name}` where the package's name goes.
+
+    The fingerprint anchors on the tool and subcommand, not the line's text, so adding a package
+    to the list or removing one keeps the finding's identity (a baseline still matches it)."""
+    if not items:
+        return None
+    related = tuple(
+        Related(package.span, f"{noun} '{package.name}' {reason}{via(package)}")
+        for package, reason in items
+    )
+    span = name_span(call)
+    if len(items) == 1:
+        package, reason = items[0]
+        span = package.span  # the one word to change
+        pinned = hint.replace("{name}", package.name)
+        message = f"{noun} '{package.name}' {reason} ({pinned}{via(package)})"
+    else:
+        shown = ", ".join(_shown(package, reason) for package, reason in items)
+        message = (
+            f"{len(items)} {noun}s are not pinned: {shown} ({hint.replace('{name}', f'<{noun}>')})"
+        )
+    subcommand = f" {call.subcommand}" if call.subcommand else ""
+    anchor = f"unpinned {noun}s of {call.tool}{subcommand}"
+    return Violation(span, message, anchor=anchor, peer=peer, related=related)
+
+
+def _shown(package: Package, reason: str) -> str:
+    """`'curl'`, `'left-pad' (moving tag 'latest')`, `'git' (from $DEPS)`."""
+    notes = (
+        []
+        if reason == "is not pinned"
+        else [reason.removeprefix("follows the ").removeprefix("asks for the ")]
+    )
+    if package.via:
+        notes.append(f"from ${package.via}")
+    return f"'{package.name}'" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def unpinned(packages: Iterable[Package]) -> Iterator[Package]:
