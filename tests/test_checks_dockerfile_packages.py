@@ -290,13 +290,13 @@ def test_df204_fix_extends_the_install_word() -> None:
 def test_df204_fix_for_rpm_tools_and_zypper() -> None:
     text = (
         "FROM rockylinux:9.3\n"
-        "RUN yum groupinstall x && sudo microdnf install y-1 && zypper in z=1\n"
+        "RUN yum groupinstall x && sudo dnf install y-1 && zypper in z=1\n"
     )
     assert fixed(text, "DF204").splitlines()[1] == (
-        "RUN yum groupinstall -y x && sudo microdnf install -y y-1 && zypper -n in z=1"
+        "RUN yum groupinstall -y x && sudo dnf install -y y-1 && zypper -n in z=1"
     )
     zypper = fixes("DF204", text)[2]
-    assert zypper == Fix(Span(2, 56, 2, 62), "zypper -n")
+    assert zypper == Fix(Span(2, 51, 2, 57), "zypper -n")
 
 
 def test_df204_no_fix_where_the_edit_is_not_trivial() -> None:

@@ -26,7 +26,8 @@ APT_SPEC = _spec(
      "default-release": "target-release", "o": "option", "c": "config-file",
      "a": "host-architecture", "P": "build-profiles", "d": "download-only",
      "f": "fix-broken", "m": "ignore-missing", "s": "simulate", "V": "verbose-versions",
-     "u": "show-upgraded", "b": "compile"},
+     "u": "show-upgraded", "b": "compile", "just-print": "simulate", "dry-run": "simulate",
+     "recon": "simulate", "no-act": "simulate"},
 )  # fmt: skip
 APT_TOOLS = frozenset({"apt-get", "apt", "aptitude", "apt-cache"})
 APT_INSTALLS = frozenset({"install", "reinstall"})
