@@ -12,6 +12,12 @@ from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage,
 from infralint.parsers.image_ref import ImageRef, looks_like_image_reference
 from infralint.registry import CheckContext
 
+# BuildKit sets these for every build, declared or not: a FROM that uses them has a value.
+AUTOMATIC_PLATFORM_ARGS = frozenset(
+    {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+     "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"}
+)  # fmt: skip
+
 
 class Resolution(NamedTuple):
     """One way the file is built: its stages, and where build args came from (None: defaults)."""
