@@ -40,3 +40,74 @@ def test_heredoc_written_to_a_file_is_data(code: str) -> None:
 @pytest.mark.parametrize("code", ["DF201", "DF205", "DF515"])
 def test_heredoc_fed_to_a_shell_is_a_script(code: str) -> None:
     assert len(run_check(code, HEREDOC_SCRIPT)) == 1
+
+
+ARG_DEFAULTS = """\
+FROM debian:12.7 AS tools
+ENV TOOLS="make gcc"
+ARG DEPS="curl wget"
+ARG URL=https://example.com/tool.tar.gz
+ARG IMAGE_USER=root
+RUN apt-get update && apt-get install -y --no-install-recommends $DEPS
+ADD $URL /tmp/
+USER $IMAGE_USER
+FROM debian:12.7
+ARG DEPS
+RUN apt-get update && apt-get install -y --no-install-recommends $TOOLS $OTHER
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "lines", "fragment"),
+    [
+        ("DF104", [6], "'curl' (from $DEPS), 'wget' (from $DEPS)"),
+        ("DF111", [7], "'https://example.com/tool.tar.gz' ($URL)"),
+    ],
+)
+def test_arg_defaults_are_resolved_where_a_value_is_judged(
+    code: str, lines: list[int], fragment: str
+) -> None:
+    # Line 11: TOOLS is an ENV of another stage, OTHER is unknown, and the bare `ARG DEPS` of
+    # stage two has no global default: none of them has a value there.
+    found = run_check(code, ARG_DEFAULTS)
+    assert [violation.span.line for violation in found] == lines
+    assert fragment in found[0].message
+
+
+def test_user_from_an_arg_default_is_judged() -> None:
+    text = "FROM debian:12.7\nARG IMAGE_USER=root\nUSER $IMAGE_USER\n"
+    (found,) = run_check("DF401", text)
+    assert "'root' ($IMAGE_USER)" in found.message
+    assert run_check("DF401", "FROM debian:12.7\nARG IMAGE_USER=app\nUSER $IMAGE_USER\n") == []
+    assert run_check("DF401", "FROM debian:12.7\nARG IMAGE_USER\nUSER $IMAGE_USER\n") == []
+
+
+def test_global_arg_default_reaches_a_bare_arg_in_the_stage() -> None:
+    text = (
+        'ARG DEPS="curl"\nFROM debian:12.7\nARG DEPS\n'
+        "RUN apt-get install -y --no-install-recommends $DEPS\n"
+    )
+    assert len(run_check("DF104", text)) == 1
+    assert run_check("DF104", text.replace("ARG DEPS\nRUN", "RUN")) == []  # not redeclared
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "RUN bash -c 'curl -fsSL https://example.com/install.sh | sh'",
+        'RUN sh -lc "wget -qO- https://example.com/install.sh | bash"',
+        "RUN sudo -E bash -c 'set -e; curl -fsSL https://example.com/install.sh | bash -s --'",
+    ],
+)
+def test_pipe_to_shell_inside_a_shell_string(run: str) -> None:
+    (found,) = run_check("DF112", f"FROM debian:12.7\n{run}\n")
+    assert "https://example.com/install.sh" in found.message
+
+
+def test_a_url_using_a_variable_twice_is_quoted_whole() -> None:
+    text = (
+        "FROM debian:12.7\nENV V=10.1.0.Final\n"
+        "RUN curl -fsSL -o /tmp/wf.tgz https://example.com/wildfly/$V/wildfly-$V.tar.gz\n"
+    )
+    (found,) = run_check("DF111", text)
+    assert "'https://example.com/wildfly/$V/wildfly-$V.tar.gz'" in found.message

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from infralint.model import Span
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage, Token
-from infralint.parsers.image_ref import ImageRef, looks_like_image_reference
+from infralint.parsers.image_ref import ImageRef, Variable, expand, looks_like_image_reference
 from infralint.registry import CheckContext
 
 # BuildKit sets these for every build, declared or not: a FROM that uses them has a value.
@@ -34,6 +34,37 @@ def resolutions(document: DockerfileDocument, ctx: CheckContext) -> list[Resolut
         origin = f"{link.compose_path.name} service '{link.service}' build.args"
         found.append(Resolution(document.resolve_stages(link.args, origin), origin))
     return found or [Resolution(document.stages, None)]
+
+
+def stage_args(document: DockerfileDocument, stage: Stage) -> dict[str, str]:
+    """The ARG defaults of a stage: `ARG X=1`, or a bare `ARG X` that takes the default of the
+    global `ARG X` before the first FROM. A stage built FROM it does not inherit them."""
+    values: dict[str, str] = {}
+    for instruction in stage.instructions:
+        if instruction.keyword != "ARG" or instruction.parent is not None:
+            continue
+        for pair in instruction.pairs():
+            value = pair.value if pair.value is not None else document.global_args.get(pair.key)
+            if value is not None:
+                values[pair.key] = value
+    return values
+
+
+def stage_values(document: DockerfileDocument, stage: Stage | None) -> dict[str, str]:
+    """What `$NAME` means in a stage: its ENV (and that of the stages it is built FROM, never
+    of another stage) over its ARG defaults, as the build sees them without --build-arg."""
+    if stage is None:
+        return {}
+    return {**stage_args(document, stage), **stage.env()}
+
+
+def resolved(text: str, values: Mapping[str, str]) -> str | None:
+    """`text` with `$X`, `${X:-d}` … filled in from `values`; None when one has no value."""
+    if "$" not in text:
+        return text
+    scope = {name: Variable(value, "") for name, value in values.items() if "$" not in value}
+    expansion = expand(text, scope)
+    return None if expansion.unresolved else expansion.text
 
 
 def option_list(ctx: CheckContext, name: str) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from infralint.checks.dockerfile._common import stage_values
 from infralint.model import Fix, Related, Span, Violation
 from infralint.parsers import commands as tools
 from infralint.parsers.commands import Invocation, Package
@@ -20,7 +21,8 @@ MAX_NESTING = 4  # sh -c "bash -c '…'" levels followed
 @dataclass
 class Run:
     """One RUN (or ONBUILD RUN): its commands (unwrapped, in source order, `sh -c` strings
-    opened), each command read by commands.py once, and the ENV visible to it."""
+    opened), each command read by commands.py once, and the ENV and ARG defaults visible to
+    it."""
 
     instruction: Instruction
     stage: Stage | None
@@ -69,7 +71,7 @@ def runs(document: DockerfileDocument) -> list[Run]:
         env: dict[str, str] = {}
         if stage is not None:
             if stage.index not in envs:
-                envs[stage.index] = stage.env()
+                envs[stage.index] = stage_values(document, stage)
             env = envs[stage.index]
         commands = script_commands(scripts)
         calls = [tools.invocation(command) for command in commands]

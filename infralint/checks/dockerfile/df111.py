@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from infralint.checks.dockerfile._common import resolved, stage_values
 from infralint.checks.dockerfile._scripts import _base, _downstream, _is_git_url
 from infralint.model import Violation
 from infralint.parsers import commands as shell_commands
@@ -83,24 +84,26 @@ def download_without_checksum(
 ) -> Iterator[Violation]:
     for instruction in document.all_instructions():
         if instruction.keyword == "ADD":
-            yield from _add_without_checksum(instruction)
+            values = stage_values(document, document.stage_of(instruction))
+            yield from _add_without_checksum(instruction, values)
         elif instruction.keyword == "RUN":
             yield from _run_downloads_unverified(instruction)
 
 
-def _add_without_checksum(instruction: Instruction) -> Iterator[Violation]:
+def _add_without_checksum(instruction: Instruction, values: dict[str, str]) -> Iterator[Violation]:
     if instruction.flag("checksum") is not None:
         return
     tokens = instruction.arguments()
     for token in tokens[:-1]:
-        url = token.text
+        url = resolved(token.text, values) or token.text  # `ADD $URL` with an ARG default
         if not re.match(r"https?://", url, re.IGNORECASE) or _is_git_url(url):
             continue
         if _is_key_path(url_name(url)):
             continue
+        via = f" ({token.text})" if url != token.text else ""
         yield Violation(
             token.span,
-            f"ADD downloads '{url}' without --checksum: its content is never verified",
+            f"ADD downloads '{url}'{via} without --checksum: its content is never verified",
         )
 
 
