@@ -111,3 +111,30 @@ def test_a_url_using_a_variable_twice_is_quoted_whole() -> None:
     )
     (found,) = run_check("DF111", text)
     assert "'https://example.com/wildfly/$V/wildfly-$V.tar.gz'" in found.message
+
+
+@pytest.mark.parametrize("option", ["--snapshot", "-S"])
+def test_a_snapshot_id_is_an_option_value_not_a_package(option: str) -> None:
+    from infralint.parsers import commands as tools
+    from infralint.parsers.shell import parse_shell
+
+    (command,) = parse_shell(f"apt-get install -y {option} 20240301T030400Z git").commands
+    call = tools.apt_get(command)
+    assert call is not None
+    assert [package.name for package in call.packages] == ["git"]
+    assert call.has("snapshot")
+
+
+def test_a_snapshot_source_pins_later_installs_of_the_stage_and_its_children() -> None:
+    text = (
+        "FROM debian:12.7 AS base\n"
+        "RUN apt-get install -y --no-install-recommends early\n"
+        'RUN echo "deb http://snapshot.debian.org/archive/debian/20240301T000000Z bookworm main"'
+        " > /etc/apt/sources.list\n"
+        "RUN apt-get install -y --no-install-recommends late\n"
+        "FROM base\n"
+        "RUN apt-get install -y --no-install-recommends child\n"
+        "FROM debian:12.7\n"
+        "RUN apt-get install -y --no-install-recommends other\n"
+    )
+    assert [v.message.split("'")[1] for v in run_check("DF104", text)] == ["early", "other"]

@@ -21,13 +21,13 @@ from infralint.parsers.shell import Command, Word
 APT_SPEC = _spec(
     "octaP",
     {"option", "config-file", "target-release", "default-release", "host-architecture",
-     "build-profiles", "solver", "planner", "arch", "comment"},
+     "build-profiles", "solver", "planner", "arch", "comment", "snapshot"},
     {"y": "yes", "assume-yes": "yes", "q": "quiet", "t": "target-release",
      "default-release": "target-release", "o": "option", "c": "config-file",
      "a": "host-architecture", "P": "build-profiles", "d": "download-only",
      "f": "fix-broken", "m": "ignore-missing", "s": "simulate", "V": "verbose-versions",
      "u": "show-upgraded", "b": "compile", "just-print": "simulate", "dry-run": "simulate",
-     "recon": "simulate", "no-act": "simulate"},
+     "recon": "simulate", "no-act": "simulate", "S": "snapshot"},
 )  # fmt: skip
 APT_TOOLS = frozenset({"apt-get", "apt", "aptitude", "apt-cache"})
 APT_INSTALLS = frozenset({"install", "reinstall"})
