@@ -19,7 +19,7 @@ from infralint.parsers.shell import Command, Word
 # ------------------------------------------------------------------------------ tools
 
 APT_SPEC = _spec(
-    "octaP",
+    "octaPS",
     {"option", "config-file", "target-release", "default-release", "host-architecture",
      "build-profiles", "solver", "planner", "arch", "comment", "snapshot"},
     {"y": "yes", "assume-yes": "yes", "q": "quiet", "t": "target-release",
