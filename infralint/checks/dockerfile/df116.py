@@ -34,7 +34,7 @@ NEVER_INSTALLS = frozenset(
      "rmdir", "ln", "cp", "mv", "chmod", "chown", "chgrp", "touch", "cat", "ls", "sed", "grep",
      "tee", "sleep", "test", "[", "groupadd", "useradd", "usermod", "adduser", "addgroup",
      "find", "apt-cache", "apt-key", "update-alternatives", "locale-gen", "env", "date", "id",
-     "whoami", "uname", "which", "sync"}
+     "whoami", "uname", "which", "sync", "install"}
 )  # fmt: skip
 REMOVALS = frozenset(
     {"remove", "purge", "autoremove", "clean", "autoclean", "del", "erase", "list", "info",

@@ -66,13 +66,9 @@ def _first_risky_pipe(script: Script) -> tuple[list[Command], Command] | None:
     for command in script.commands:
         if command.program == "set" and _sets_pipefail(command.argv[1:]):
             return None
-        if command.pipe_length > 1 and command.pipe_index == 0 and not command.in_substitution:
+        if command.pipe_length > 1 and command.pipe_index == 0:
             pipe = sorted(
-                (
-                    other
-                    for other in script.commands
-                    if other.pipeline == command.pipeline and not other.in_substitution
-                ),
+                (other for other in script.commands if other.pipeline == command.pipeline),
                 key=lambda other: other.pipe_index,
             )
             risky = next((other for other in pipe[:-1] if not _cannot_fail(other)), None)
