@@ -288,10 +288,7 @@ def test_df204_fix_extends_the_install_word() -> None:
 
 
 def test_df204_fix_for_rpm_tools_and_zypper() -> None:
-    text = (
-        "FROM rockylinux:9.3\n"
-        "RUN yum groupinstall x && sudo dnf install y-1 && zypper in z=1\n"
-    )
+    text = "FROM rockylinux:9.3\nRUN yum groupinstall x && sudo dnf install y-1 && zypper in z=1\n"
     assert fixed(text, "DF204").splitlines()[1] == (
         "RUN yum groupinstall -y x && sudo dnf install -y y-1 && zypper -n in z=1"
     )
