@@ -58,12 +58,32 @@ def stage_values(document: DockerfileDocument, stage: Stage | None) -> dict[str,
     return {**stage_args(document, stage), **stage.env()}
 
 
+class _Scope(Mapping[str, Variable]):
+    """`values` seen as build variables, made one at a time when asked for: building them all
+    for each word would cost the stage's size per word. A value that itself holds `$` is
+    unknown (it is not expanded twice)."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.known = values
+
+    def __getitem__(self, name: str) -> Variable:
+        value = self.known[name]
+        if "$" in value:
+            raise KeyError(name)
+        return Variable(value, "")
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, value in self.known.items() if "$" not in value)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def resolved(text: str, values: Mapping[str, str]) -> str | None:
     """`text` with `$X`, `${X:-d}` … filled in from `values`; None when one has no value."""
     if "$" not in text:
         return text
-    scope = {name: Variable(value, "") for name, value in values.items() if "$" not in value}
-    expansion = expand(text, scope)
+    expansion = expand(text, _Scope(values))
     return None if expansion.unresolved else expansion.text
 
 

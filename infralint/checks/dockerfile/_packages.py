@@ -4,6 +4,7 @@ fixes that edit them.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -135,7 +136,10 @@ def package_calls(
     wanted = _READS[reader]
     if wanted.isdisjoint(run.tools):
         return
-    variables = {k: v for k, v in run.env.items() if "$" not in v}
+    # Assignments of the RUN over the stage's values, without copying those for each RUN (a
+    # stage with thousands of ARGs and RUNs made that quadratic). `$` marks an unknown value.
+    assigned: dict[str, str] = {}
+    variables = ChainMap(assigned, run.env)
     for command, call in zip(run.commands, run.calls, strict=True):
         if call is not None and call.tool in wanted:
             yield call, tools.expand_packages(call, variables)
@@ -153,10 +157,7 @@ def package_calls(
         else:
             continue
         for key, known in pairs:
-            if known is None:
-                variables.pop(key, None)
-            else:
-                variables[key] = known
+            assigned[key] = "$" if known is None else known
 
 
 def via(package: Package) -> str:

@@ -58,10 +58,13 @@ def _checked_out_later(run: Run, call: tools.Invocation) -> bool:
     checkout of a tag or commit after the fetch fixes the version (as DF113 reads it)."""
     if "git" not in run.tools:
         return False
-    after = False
-    for command in run.commands:
-        if command is call.command:
-            after = True
-        elif after and any(_fixed_ref(value) for _, value in _checkout_refs(command, run.env)):
-            return True
-    return False
+    # Found once per RUN: the commands before its last checkout of a fixed ref.
+    before = run.memo.get("before a fixed checkout")
+    if not isinstance(before, frozenset):
+        last = -1
+        for index, command in enumerate(run.commands):
+            if any(_fixed_ref(value) for _, value in _checkout_refs(command, run.env)):
+                last = index
+        before = frozenset(id(command) for command in run.commands[: max(last, 0)])
+        run.memo["before a fixed checkout"] = before
+    return id(call.command) in before

@@ -82,10 +82,14 @@ def _run_verifies(instruction: Instruction) -> bool:
 def download_without_checksum(
     document: DockerfileDocument, context: CheckContext
 ) -> Iterator[Violation]:
+    stages: dict[int, dict[str, str]] = {}  # each stage's values, read once
     for instruction in document.all_instructions():
         if instruction.keyword == "ADD":
-            values = stage_values(document, document.stage_of(instruction))
-            yield from _add_without_checksum(instruction, values)
+            stage = document.stage_of(instruction)
+            key = stage.index if stage is not None else -1
+            if key not in stages:
+                stages[key] = stage_values(document, stage)
+            yield from _add_without_checksum(instruction, stages[key])
         elif instruction.keyword == "RUN":
             yield from _run_downloads_unverified(instruction)
 

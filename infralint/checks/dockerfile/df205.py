@@ -63,14 +63,15 @@ def pipe_without_pipefail(
 def _first_risky_pipe(script: Script) -> tuple[list[Command], Command] | None:
     """The first pipeline with a command before its last one that may fail unseen, and that
     command; None once the script sets pipefail."""
+    pipelines: dict[int, list[Command]] = {}  # grouped once: a scan per pipe was quadratic
+    for command in script.commands:
+        if command.pipe_length > 1:
+            pipelines.setdefault(command.pipeline, []).append(command)
     for command in script.commands:
         if command.program == "set" and _sets_pipefail(command.argv[1:]):
             return None
         if command.pipe_length > 1 and command.pipe_index == 0:
-            pipe = sorted(
-                (other for other in script.commands if other.pipeline == command.pipeline),
-                key=lambda other: other.pipe_index,
-            )
+            pipe = sorted(pipelines[command.pipeline], key=lambda other: other.pipe_index)
             risky = next((other for other in pipe[:-1] if not _cannot_fail(other)), None)
             if risky is not None:
                 return pipe, risky
