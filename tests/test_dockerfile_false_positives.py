@@ -138,3 +138,25 @@ def test_a_snapshot_source_pins_later_installs_of_the_stage_and_its_children() -
         "RUN apt-get install -y --no-install-recommends other\n"
     )
     assert [v.message.split("'")[1] for v in run_check("DF104", text)] == ["early", "other"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reported"),
+    [
+        ("ARG USERNAME=vscode", False),
+        ("ENV VPN_USERNAME=admin", False),
+        ('ENV GPG_KEYS="B9AE9905FFD7803F25714661B63B535A4C206CA9"', False),
+        ("ENV KEEPASSXC_VERSION=2.7.9", False),
+        ("ENV PROXY_BYPASS=localhost", False),
+        ("ENV TRUST_STORE_PASSWORD=/opt/app/secrets/server.pass", False),
+        ("ENV SLACK_TOKEN=", False),
+        ("ENV LDAP_ROOTPASS=fsociety", True),
+        ("ENV MAIL_PASS=admin", True),
+        ("ENV LICENSE_KEY=lgNvGyhnUKpa5PJi", True),
+        ("ARG SLACK_TOKEN", True),
+        ("ARG apiKey", True),
+        ("ENV DB_PASSWORD=hunter2", True),
+    ],
+)
+def test_secret_names_are_judged_by_their_words(line: str, reported: bool) -> None:
+    assert bool(run_check("DF404", f"FROM debian:12.7\n{line}\n")) == reported

@@ -77,6 +77,18 @@ def secret_name_reason(name: str) -> str | None:
     return None
 
 
+def _may_hold_secret(keyword: str, value: str | None) -> bool:
+    """An ARG always may (its value is passed at build time, and kept). An `ENV X=` with no value
+    holds nothing, and a value that is a path (`/run/secrets/tls.key`) says where the secret is
+    mounted, as `_FILE` names do. LABEL names are judged by value only."""
+    if keyword == "LABEL":
+        return False
+    text = (value or "").strip().strip("'\"")
+    if keyword == "ENV" and not text:
+        return False
+    return not text.startswith("/")
+
+
 def credential_kind(value: str) -> str | None:
     for pattern, kind in CREDENTIAL_VALUES:
         if pattern.search(value):
@@ -94,7 +106,9 @@ def secret_in_image(document: DockerfileDocument, ctx: CheckContext) -> Iterator
                 if kind:
                     yield Violation(pair.span, f"{keyword} {pair.key} holds what looks like {kind}")
                     continue
-                reason = secret_name_reason(pair.key) if keyword != "LABEL" else None
+                reason = (
+                    secret_name_reason(pair.key) if _may_hold_secret(keyword, pair.value) else None
+                )
                 if reason:
                     yield Violation(
                         pair.key_span,
