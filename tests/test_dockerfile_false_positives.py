@@ -60,7 +60,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends $TOOLS $OTHER
 @pytest.mark.parametrize(
     ("code", "lines", "fragment"),
     [
-        ("DF104", [6], "'curl' (from $DEPS), 'wget' (from $DEPS)"),
+        ("DF104", [6], "'curl', 'wget' (from $DEPS)"),
         ("DF111", [7], "'https://example.com/tool.tar.gz' ($URL)"),
     ],
 )

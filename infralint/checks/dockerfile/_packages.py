@@ -197,23 +197,26 @@ def unpinned_finding(
         pinned = hint.replace("{name}", package.name)
         message = f"{noun} '{package.name}' {reason} ({pinned}{via(package)})"
     else:
-        shown = ", ".join(_shown(package, reason) for package, reason in items)
-        message = (
-            f"{len(items)} {noun}s are not pinned: {shown} ({hint.replace('{name}', f'<{noun}>')})"
-        )
+        # One variable behind every package is said once, not after each name.
+        sources = {package.via for package, _ in items}
+        shared = sources.pop() if len(sources) == 1 else None
+        shown = ", ".join(_shown(package, reason, shared is None) for package, reason in items)
+        origin = f" (from ${shared})" if shared else ""
+        pinned = hint.replace("{name}", f"<{noun}>")
+        message = f"{len(items)} {noun}s are not pinned: {shown}{origin} ({pinned})"
     subcommand = f" {call.subcommand}" if call.subcommand else ""
     anchor = f"unpinned {noun}s of {call.tool}{subcommand}"
     return Violation(span, message, anchor=anchor, peer=peer, related=related)
 
 
-def _shown(package: Package, reason: str) -> str:
+def _shown(package: Package, reason: str, with_source: bool) -> str:
     """`'curl'`, `'left-pad' (moving tag 'latest')`, `'git' (from $DEPS)`."""
     notes = (
         []
         if reason == "is not pinned"
         else [reason.removeprefix("follows the ").removeprefix("asks for the ")]
     )
-    if package.via:
+    if package.via and with_source:
         notes.append(f"from ${package.via}")
     return f"'{package.name}'" + (f" ({'; '.join(notes)})" if notes else "")
 
