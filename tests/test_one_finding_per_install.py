@@ -111,3 +111,16 @@ def test_related_locations_survive_the_cache(tmp_path: Path) -> None:
     )
     stored = json.loads(json.dumps(_finding_to_json(finding)))
     assert _finding_from_json(stored, finding.path) == finding
+
+
+def test_a_baselined_install_stays_baselined_when_a_package_is_added(tmp_path: Path) -> None:
+    (tmp_path / ".infralint.toml").write_text('select = ["DF104"]\n')
+    (tmp_path / "Dockerfile").write_text(INSTALL.format("git make"))
+    assert run(["baseline", "create", "."], tmp_path).returncode == 0
+    (tmp_path / "Dockerfile").write_text(INSTALL.format("git make curl"))
+    checked = run(
+        ["check", "--no-cache", "-f", "json", "--baseline", ".infralint-baseline.json", "."],
+        tmp_path,
+    )
+    assert checked.returncode == 0, checked.stdout
+    assert json.loads(checked.stdout)["findings"] == []
