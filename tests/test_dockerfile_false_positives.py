@@ -160,3 +160,39 @@ def test_a_snapshot_source_pins_later_installs_of_the_stage_and_its_children() -
 )
 def test_secret_names_are_judged_by_their_words(line: str, reported: bool) -> None:
     assert bool(run_check("DF404", f"FROM debian:12.7\n{line}\n")) == reported
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        ("FROM alpine:3.20\nRUN curl -fsS https://x/a | sort\n", '["/bin/ash", "-eo", "pipefail"'),
+        ("FROM node:20.16.0-alpine\nRUN curl -fsS https://x/a | sort\n", "/bin/ash"),
+        ("FROM debian:12.7\nRUN curl -fsS https://x/a | sort\n", '["/bin/bash", "-o", "pipefail"'),
+        (
+            'FROM debian:12.7\nSHELL ["/bin/bash", "-c"]\nRUN curl -fsS https://x/a | sort\n',
+            'add "-o", "pipefail" to SHELL',
+        ),
+        (
+            "# syntax=docker/dockerfile:1.7\nFROM debian:12.7\nRUN <<EOF bash\n"
+            "curl -fsS https://x/a | sort\nEOF\n",
+            "start the script with set -o pipefail",
+        ),
+        (
+            "# syntax=docker/dockerfile:1.7\nFROM debian:12.7\nRUN <<EOF\n#!/bin/bash\n"
+            "curl -fsS https://x/a | sort\nEOF\n",
+            "start the script with set -o pipefail",
+        ),
+    ],
+)
+def test_pipefail_advice_fits_the_stage_shell(text: str, advice: str) -> None:
+    (found,) = run_check("DF205", text)
+    assert advice in found.message
+
+
+def test_pipes_fed_by_words_hide_nothing() -> None:
+    text = (
+        "FROM debian:12.7\n"
+        'RUN echo "$SHA  /tmp/a" | sha256sum -c - && printf "%s\\n" a | sort && yes | true\n'
+        "RUN cat <<EOF | tee /etc/x.conf\nkey=value\nEOF\n"
+    )
+    assert run_check("DF205", text) == []

@@ -34,6 +34,7 @@ def _shell_has_pipefail(shell: Sequence[str]) -> bool:
 # `$(…)` inside fails before the pipe, where pipefail does not look either) or a literal heredoc.
 SAFE_FEEDERS = frozenset({"echo", "printf", "yes", "true", ":"})
 ALPINE_WORDS = ("alpine", "busybox")
+PIPEFAIL_SHEBANG = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:bash|zsh|ash)\b")
 
 
 @check("DF205")
@@ -89,7 +90,8 @@ def _cannot_fail(command: Command) -> bool:
 
 def _advice(document: DockerfileDocument, instruction: Instruction, script: Script) -> str:
     """The fix that works in this stage: bash exists on most images, Alpine has only ash."""
-    if script is not instruction.scripts()[0]:  # a heredoc fed to a shell
+    if script is not instruction.scripts()[0] or PIPEFAIL_SHEBANG.match(script.text.lstrip()):
+        # A heredoc fed to a shell, or one run by its own bash shebang: SHELL does not apply.
         return "start the script with set -o pipefail"
     stage = document.stage_of(instruction)
     root = stage.ancestry()[-1] if stage is not None else None
