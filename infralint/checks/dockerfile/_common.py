@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from infralint.model import Span
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage, Token
-from infralint.parsers.image_ref import ImageRef, Variable, expand, looks_like_image_reference
+from infralint.parsers.image_ref import ImageRef, looks_like_image_reference
 from infralint.registry import CheckContext
-
-# BuildKit sets these for every build, declared or not: a FROM that uses them has a value.
-AUTOMATIC_PLATFORM_ARGS = frozenset(
-    {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-     "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"}
-)  # fmt: skip
 
 
 class Resolution(NamedTuple):
@@ -34,57 +28,6 @@ def resolutions(document: DockerfileDocument, ctx: CheckContext) -> list[Resolut
         origin = f"{link.compose_path.name} service '{link.service}' build.args"
         found.append(Resolution(document.resolve_stages(link.args, origin), origin))
     return found or [Resolution(document.stages, None)]
-
-
-def stage_args(document: DockerfileDocument, stage: Stage) -> dict[str, str]:
-    """The ARG defaults of a stage: `ARG X=1`, or a bare `ARG X` that takes the default of the
-    global `ARG X` before the first FROM. A stage built FROM it does not inherit them."""
-    values: dict[str, str] = {}
-    for instruction in stage.instructions:
-        if instruction.keyword != "ARG" or instruction.parent is not None:
-            continue
-        for pair in instruction.pairs():
-            value = pair.value if pair.value is not None else document.global_args.get(pair.key)
-            if value is not None:
-                values[pair.key] = value
-    return values
-
-
-def stage_values(document: DockerfileDocument, stage: Stage | None) -> dict[str, str]:
-    """What `$NAME` means in a stage: its ENV (and that of the stages it is built FROM, never
-    of another stage) over its ARG defaults, as the build sees them without --build-arg."""
-    if stage is None:
-        return {}
-    return {**stage_args(document, stage), **stage.env()}
-
-
-class _Scope(Mapping[str, Variable]):
-    """`values` seen as build variables, made one at a time when asked for: building them all
-    for each word would cost the stage's size per word. A value that itself holds `$` is
-    unknown (it is not expanded twice)."""
-
-    def __init__(self, values: Mapping[str, str]) -> None:
-        self.known = values
-
-    def __getitem__(self, name: str) -> Variable:
-        value = self.known[name]
-        if "$" in value:
-            raise KeyError(name)
-        return Variable(value, "")
-
-    def __iter__(self) -> Iterator[str]:
-        return (name for name, value in self.known.items() if "$" not in value)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-def resolved(text: str, values: Mapping[str, str]) -> str | None:
-    """`text` with `$X`, `${X:-d}` … filled in from `values`; None when one has no value."""
-    if "$" not in text:
-        return text
-    expansion = expand(text, _Scope(values))
-    return None if expansion.unresolved else expansion.text
 
 
 def option_list(ctx: CheckContext, name: str) -> list[str]:
@@ -212,3 +155,13 @@ def _names_current_stage(document: DockerfileDocument, instruction: Instruction,
     if ref.isdigit():
         return int(ref) == stage.index
     return stage.name is not None and stage.name.lower() == ref.lower()
+
+
+# BuildKit defines these ARGs in the global scope of every build (their values depend on the
+# platforms of the build).
+AUTOMATIC_PLATFORM_ARGS = frozenset(
+    {
+        *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"),
+        *("BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"),
+    }
+)

@@ -8,7 +8,7 @@ from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from infralint.checks.dockerfile._common import stage_values
+from infralint.checks.dockerfile._values import stage_values
 from infralint.model import Fix, Related, Span, Violation
 from infralint.parsers import commands as tools
 from infralint.parsers.commands import Invocation, Package

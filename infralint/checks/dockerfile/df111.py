@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.dockerfile._common import resolved, stage_values
 from infralint.checks.dockerfile._scripts import _base, _downstream, _is_git_url
+from infralint.checks.dockerfile._values import resolved, stage_values
 from infralint.model import Violation
 from infralint.parsers import commands as shell_commands
 from infralint.parsers.commands import (

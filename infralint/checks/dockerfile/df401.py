@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.dockerfile._common import _unquoted_value, resolved, stage_values
+from infralint.checks.dockerfile._common import _unquoted_value
+from infralint.checks.dockerfile._values import resolved, stage_values
 from infralint.model import Violation
 from infralint.parsers.dockerfile import DockerfileDocument
 from infralint.registry import CheckContext, check

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.dockerfile._common import resolved, stage_values
 from infralint.checks.dockerfile._scripts import (
     _base,
     _commands,
@@ -13,6 +12,7 @@ from infralint.checks.dockerfile._scripts import (
     _starts_daemon,
     _unwrapped_tokens,
 )
+from infralint.checks.dockerfile._values import resolved, stage_values
 from infralint.model import Violation
 from infralint.parsers import commands as shell_commands
 from infralint.parsers.commands import unwrap, unwrap_start
