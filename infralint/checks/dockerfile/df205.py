@@ -103,4 +103,4 @@ def _advice(document: DockerfileDocument, instruction: Instruction, script: Scri
     shell = _base(instruction.shell[0]) if instruction.shell else "sh"
     if shell in ("bash", "zsh"):
         return 'add "-o", "pipefail" to SHELL or begin the RUN with set -o pipefail'
-    return 'add SHELL ["/bin/bash", "-o", "pipefail", "-c"] (Debian\'s /bin/sh has no pipefail)'
+    return 'add SHELL ["/bin/bash", "-o", "pipefail", "-c"] (/bin/sh may be dash: no pipefail)'
