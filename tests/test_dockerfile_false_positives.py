@@ -196,3 +196,13 @@ def test_pipes_fed_by_words_hide_nothing() -> None:
         "RUN cat <<EOF | tee /etc/x.conf\nkey=value\nEOF\n"
     )
     assert run_check("DF205", text) == []
+
+
+@pytest.mark.parametrize("code", ["DF104", "DF119", "DF204"])
+def test_a_simulated_install_installs_nothing(code: str) -> None:
+    text = (
+        "FROM debian:12.7\n"
+        'RUN if apt-get install -s "postgresql-17-jit" > /dev/null 2>&1; then echo yes; fi\n'
+    )
+    assert run_check(code, text) == []
+    assert run_check(code, text.replace("-s ", "")) != []
