@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from infralint import __version__
-from infralint.model import FileResult, Finding, Fix, Notification, Severity, Span
+from infralint.model import FileResult, Finding, Fix, Notification, Related, Severity, Span
 from infralint.project import BuildLink, BuildQuery, LinkBasis
 from infralint.writer import write_atomic
 
@@ -530,6 +530,7 @@ def _finding_to_json(finding: Finding) -> dict[str, Any]:
     data["span"] = finding.span._asdict()
     if finding.fix is not None:
         data["fix"] = {**finding.fix._asdict(), "span": finding.fix.span._asdict()}
+    data["related"] = [[item.span._asdict(), item.message] for item in finding.related]
     data.pop("path")
     return data
 
@@ -549,7 +550,13 @@ def _finding_from_json(item: Any, path: str) -> Finding:
         fix=_fix_from_json(fix) if fix is not None else None,
         suppressed=_typed(data.get("suppressed", False), bool),
         suppression_reason=_optional(data.get("suppression_reason"), str),
+        related=tuple(_related_from_json(item) for item in _typed(data.get("related", []), list)),
     )
+
+
+def _related_from_json(item: Any) -> Related:
+    span, message = _typed(item, list)
+    return Related(_span_from_json(span), _typed(message, str))
 
 
 def _fix_from_json(data: dict[str, Any]) -> Fix:

@@ -419,6 +419,7 @@ def _finish(
             fingerprint=fingerprints.next(code, anchor_text),
             peer=(violation.peer if violation else None) or _single_peer(catalog, code),
             fix=violation.fix if violation else None,
+            related=violation.related if violation else (),
         )
         covering = coverage.first(code, span.line)
         if covering is not None:

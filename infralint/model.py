@@ -75,6 +75,13 @@ class Fix(NamedTuple):
     safe: bool = True
 
 
+class Related(NamedTuple):
+    """A further place that belongs to one finding (each unpinned package of one install)."""
+
+    span: Span
+    message: str
+
+
 class Violation(NamedTuple):
     """What a check yields: where and what. The engine adds code, severity and fingerprint.
 
@@ -90,6 +97,7 @@ class Violation(NamedTuple):
     # Lowers or raises this one finding (e.g. CB201 guarded only by a Ruby `if` is a note).
     # A severity the user configured for the rule still wins.
     severity: Severity | None = None
+    related: tuple[Related, ...] = ()
 
 
 class Finding(NamedTuple):
@@ -106,6 +114,7 @@ class Finding(NamedTuple):
     fix: Fix | None = None
     suppressed: bool = False
     suppression_reason: str | None = None
+    related: tuple[Related, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

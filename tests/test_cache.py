@@ -191,7 +191,7 @@ def test_every_field_of_a_cached_finding_is_type_checked() -> None:
     assert cache._result_from_json(good, "Dockerfile").findings == [_finding()]
     text = dict.fromkeys(("code", "name", "message", "fingerprint", "peer"), str)
     allowed = {**text, "suppressed": bool, "suppression_reason": str}  # severity, span, fix: none
-    optional = frozenset({"peer", "fix", "suppressed", "suppression_reason"})
+    optional = frozenset({"peer", "fix", "suppressed", "suppression_reason", "related"})
     broken = list(_broken(good["findings"][0], allowed, optional))
     assert len(broken) > 50
     for finding in broken:

@@ -224,8 +224,15 @@ def test_package_variables_are_expanded_from_env_and_assignments() -> None:
     )
     found = run_check("DF104", text)
     assert [(v.span.line, v.message) for v in found] == [
-        (5, "package 'make' is not pinned (apt-get install make=<version>; from $PKGS)"),
-        (5, "package 'curl' is not pinned (apt-get install curl=<version>; from $DEPS)"),
+        (
+            5,
+            "2 packages are not pinned: 'make' (from $PKGS), 'curl' (from $DEPS) "
+            "(apt-get install <package>=<version>)",
+        )
+    ]
+    assert [item.message for item in found[0].related] == [
+        "package 'make' is not pinned; from $PKGS",
+        "package 'curl' is not pinned; from $DEPS",
     ]
 
 
@@ -281,15 +288,12 @@ def test_df204_fix_extends_the_install_word() -> None:
 
 
 def test_df204_fix_for_rpm_tools_and_zypper() -> None:
-    text = (
-        "FROM rockylinux:9.3\n"
-        "RUN yum groupinstall x && sudo microdnf install y-1 && zypper in z=1\n"
-    )
+    text = "FROM rockylinux:9.3\nRUN yum groupinstall x && sudo dnf install y-1 && zypper in z=1\n"
     assert fixed(text, "DF204").splitlines()[1] == (
-        "RUN yum groupinstall -y x && sudo microdnf install -y y-1 && zypper -n in z=1"
+        "RUN yum groupinstall -y x && sudo dnf install -y y-1 && zypper -n in z=1"
     )
     zypper = fixes("DF204", text)[2]
-    assert zypper == Fix(Span(2, 56, 2, 62), "zypper -n")
+    assert zypper == Fix(Span(2, 51, 2, 57), "zypper -n")
 
 
 def test_df204_no_fix_where_the_edit_is_not_trivial() -> None:

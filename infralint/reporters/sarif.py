@@ -318,7 +318,23 @@ def sarif_result(
         suppressions=suppressions,
         fixes=[sarif_fix(finding, report)] if finding.fix else None,
         properties={"peer": finding.peer} if finding.peer else None,
+        related_locations=related_locations(finding, report) or None,
     )
+
+
+def related_locations(finding: Finding, report: Report) -> list[Any]:
+    """The further places of one finding (each package of one install), numbered from 1."""
+    return [
+        om.Location(
+            id=number,
+            physical_location=om.PhysicalLocation(
+                artifact_location=artifact_location(finding.path, report),
+                region=region(item.span),
+            ),
+            message=om.Message(text=item.message),
+        )
+        for number, item in enumerate(finding.related, start=1)
+    ]
 
 
 def all_findings(report: Report) -> list[Finding]:

@@ -4,10 +4,12 @@ fixes that edit them.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from infralint.model import Fix, Span
+from infralint.checks.dockerfile._values import stage_values
+from infralint.model import Fix, Related, Span, Violation
 from infralint.parsers import commands as tools
 from infralint.parsers.commands import Invocation, Package
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage
@@ -20,7 +22,8 @@ MAX_NESTING = 4  # sh -c "bash -c '…'" levels followed
 @dataclass
 class Run:
     """One RUN (or ONBUILD RUN): its commands (unwrapped, in source order, `sh -c` strings
-    opened), each command read by commands.py once, and the ENV visible to it."""
+    opened), each command read by commands.py once, and the ENV and ARG defaults visible to
+    it."""
 
     instruction: Instruction
     stage: Stage | None
@@ -69,7 +72,7 @@ def runs(document: DockerfileDocument) -> list[Run]:
         env: dict[str, str] = {}
         if stage is not None:
             if stage.index not in envs:
-                envs[stage.index] = stage.env()
+                envs[stage.index] = stage_values(document, stage)
             env = envs[stage.index]
         commands = script_commands(scripts)
         calls = [tools.invocation(command) for command in commands]
@@ -133,7 +136,10 @@ def package_calls(
     wanted = _READS[reader]
     if wanted.isdisjoint(run.tools):
         return
-    variables = {k: v for k, v in run.env.items() if "$" not in v}
+    # Assignments of the RUN over the stage's values, without copying those for each RUN (a
+    # stage with thousands of ARGs and RUNs made that quadratic). `$` marks an unknown value.
+    assigned: dict[str, str] = {}
+    variables = ChainMap(assigned, run.env)
     for command, call in zip(run.commands, run.calls, strict=True):
         if call is not None and call.tool in wanted:
             yield call, tools.expand_packages(call, variables)
@@ -151,10 +157,7 @@ def package_calls(
         else:
             continue
         for key, known in pairs:
-            if known is None:
-                variables.pop(key, None)
-            else:
-                variables[key] = known
+            assigned[key] = "$" if known is None else known
 
 
 def via(package: Package) -> str:
@@ -164,6 +167,58 @@ def via(package: Package) -> str:
 def name_span(call: Invocation) -> Span:
     command = call.command
     return command.name.span if command.name is not None else command.span
+
+
+def unpinned_finding(
+    call: Invocation,
+    items: list[tuple[Package, str]],
+    noun: str,
+    hint: str,
+    peer: str | None = None,
+) -> Violation | None:
+    """One finding for one install command that names every unpinned package, each package a
+    related location: one fact (this command is unpinned), however long its list. It is at the
+    package when there is one, else at the command. `items` pairs
+    each package with its reason (`is not pinned`, `follows the moving tag 'latest'`); `hint`
+    is the pinned form with `{name}` where the package's name goes.
+
+    The fingerprint anchors on the tool and subcommand, not the line's text, so adding a package
+    to the list or removing one keeps the finding's identity (a baseline still matches it)."""
+    if not items:
+        return None
+    related = tuple(
+        Related(package.span, f"{noun} '{package.name}' {reason}{via(package)}")
+        for package, reason in items
+    )
+    span = name_span(call)
+    if len(items) == 1:
+        package, reason = items[0]
+        span = package.span  # the one word to change
+        pinned = hint.replace("{name}", package.name)
+        message = f"{noun} '{package.name}' {reason} ({pinned}{via(package)})"
+    else:
+        # One variable behind every package is said once, not after each name.
+        sources = {package.via for package, _ in items}
+        shared = sources.pop() if len(sources) == 1 else None
+        shown = ", ".join(_shown(package, reason, shared is None) for package, reason in items)
+        origin = f" (from ${shared})" if shared else ""
+        pinned = hint.replace("{name}", f"<{noun}>")
+        message = f"{len(items)} {noun}s are not pinned: {shown}{origin} ({pinned})"
+    subcommand = f" {call.subcommand}" if call.subcommand else ""
+    anchor = f"unpinned {noun}s of {call.tool}{subcommand}"
+    return Violation(span, message, anchor=anchor, peer=peer, related=related)
+
+
+def _shown(package: Package, reason: str, with_source: bool) -> str:
+    """`'curl'`, `'left-pad' (moving tag 'latest')`, `'git' (from $DEPS)`."""
+    notes = (
+        []
+        if reason == "is not pinned"
+        else [reason.removeprefix("follows the ").removeprefix("asks for the ")]
+    )
+    if package.via and with_source:
+        notes.append(f"from ${package.via}")
+    return f"'{package.name}'" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def unpinned(packages: Iterable[Package]) -> Iterator[Package]:

@@ -10,7 +10,7 @@ from infralint.model import Span
 from infralint.parsers import commands as shell_commands
 from infralint.parsers.commands import unwrap, unwrap_start
 from infralint.parsers.dockerfile import DockerfileDocument, Instruction, Stage, Token
-from infralint.parsers.shell import Command, Script, Word
+from infralint.parsers.shell import Command, Script, Word, inner_script
 
 
 def _runs(document: DockerfileDocument, onbuild: bool = True) -> Iterator[Instruction]:
@@ -32,6 +32,24 @@ def _starts(document: DockerfileDocument) -> Iterator[Instruction]:
 
 def _commands(instruction: Instruction) -> list[Command]:
     return instruction.commands()
+
+
+MAX_NESTING = 4  # sh -c "bash -c '…'" levels opened
+
+
+def nested_scripts(scripts: Sequence[Script]) -> list[Script]:
+    """The scripts and, after each, the scripts of its `sh -c '…'`/`bash -lc "…"` strings (as
+    the package rules read them), so that a rule sees the commands a RUN really runs."""
+    found: list[Script] = []
+    pending = [(script, 0) for script in reversed(scripts)]
+    while pending:
+        script, depth = pending.pop()
+        found.append(script)
+        if depth >= MAX_NESTING:
+            continue
+        inner = [inner_script(unwrap(command)) for command in script.commands]
+        pending.extend((each, depth + 1) for each in reversed(inner) if each is not None)
+    return found
 
 
 def _wrapper_words(raw: Command) -> list[Word]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.dockerfile._packages import package_calls, runs, unpinned, via
+from infralint.checks.dockerfile._packages import package_calls, runs, unpinned, unpinned_finding
 from infralint.model import Violation
 from infralint.parsers import commands as tools
 from infralint.parsers.dockerfile import DockerfileDocument
@@ -19,17 +19,22 @@ RPM_PEERS = {"yum": "DL3033", "dnf": "DL3041", "microdnf": "DL3041", "zypper": "
 @check("DF106")
 def rpm_package_unpinned(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
     for run in runs(document):
-        found = [*package_calls(run, tools.yum), *package_calls(run, tools.zypper)]
-        for call, packages in found:
-            modules = call.subcommand == "module install"
-            for package in unpinned(packages):
-                if modules:
-                    hint = f"{call.tool} module install {package.name}:<stream>"
-                    message = f"module '{package.name}' has no stream ({hint})"
-                elif call.tool == "zypper":
-                    hint = f"zypper install {package.name}=<version>{via(package)}"
-                    message = f"package '{package.name}' is not pinned ({hint})"
-                else:
-                    hint = f"{call.tool} install {package.name}-<version>{via(package)}"
-                    message = f"package '{package.name}' is not pinned ({hint})"
-                yield Violation(package.span, message, peer=RPM_PEERS.get(call.tool))
+        calls = [*package_calls(run, tools.yum), *package_calls(run, tools.zypper)]
+        for call, packages in calls:
+            if call.subcommand == "module install":
+                items = [(package, "has no stream") for package in unpinned(packages)]
+                found = unpinned_finding(
+                    call, items, "module", f"{call.tool} module install {{name}}:<stream>"
+                )
+            else:
+                separator = "=" if call.tool == "zypper" else "-"
+                items = [(package, "is not pinned") for package in unpinned(packages)]
+                found = unpinned_finding(
+                    call,
+                    items,
+                    "package",
+                    f"{call.tool} install {{name}}{separator}<version>",
+                    peer=RPM_PEERS.get(call.tool),
+                )
+            if found is not None:
+                yield found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infralint.checks.dockerfile._packages import package_calls, runs, unpinned, via
+from infralint.checks.dockerfile._packages import package_calls, runs, unpinned, unpinned_finding
 from infralint.model import Violation
 from infralint.parsers import commands as tools
 from infralint.parsers.dockerfile import DockerfileDocument
@@ -17,9 +17,9 @@ def pip_package_unpinned(document: DockerfileDocument, ctx: CheckContext) -> Ite
         for call, packages in package_calls(run, tools.pip):
             if call.subcommand != "install" or call.has("constraint"):
                 continue
-            for package in unpinned(packages):
-                yield Violation(
-                    package.span,
-                    f"package '{package.name}' is not pinned "
-                    f"({call.tool} install {package.name}==<version>{via(package)})",
-                )
+            items = [(package, "is not pinned") for package in unpinned(packages)]
+            found = unpinned_finding(
+                call, items, "package", f"{call.tool} install {{name}}==<version>"
+            )
+            if found is not None:
+                yield found

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from infralint.checks.dockerfile._scripts import _base, _downstream, _is_git_url
+from infralint.checks.dockerfile._values import resolved, stage_values
 from infralint.model import Violation
 from infralint.parsers import commands as shell_commands
 from infralint.parsers.commands import (
@@ -81,26 +82,32 @@ def _run_verifies(instruction: Instruction) -> bool:
 def download_without_checksum(
     document: DockerfileDocument, context: CheckContext
 ) -> Iterator[Violation]:
+    stages: dict[int, dict[str, str]] = {}  # each stage's values, read once
     for instruction in document.all_instructions():
         if instruction.keyword == "ADD":
-            yield from _add_without_checksum(instruction)
+            stage = document.stage_of(instruction)
+            key = stage.index if stage is not None else -1
+            if key not in stages:
+                stages[key] = stage_values(document, stage)
+            yield from _add_without_checksum(instruction, stages[key])
         elif instruction.keyword == "RUN":
             yield from _run_downloads_unverified(instruction)
 
 
-def _add_without_checksum(instruction: Instruction) -> Iterator[Violation]:
+def _add_without_checksum(instruction: Instruction, values: dict[str, str]) -> Iterator[Violation]:
     if instruction.flag("checksum") is not None:
         return
     tokens = instruction.arguments()
     for token in tokens[:-1]:
-        url = token.text
+        url = resolved(token.text, values) or token.text  # `ADD $URL` with an ARG default
         if not re.match(r"https?://", url, re.IGNORECASE) or _is_git_url(url):
             continue
         if _is_key_path(url_name(url)):
             continue
+        via = f" ({token.text})" if url != token.text else ""
         yield Violation(
             token.span,
-            f"ADD downloads '{url}' without --checksum: its content is never verified",
+            f"ADD downloads '{url}'{via} without --checksum: its content is never verified",
         )
 
 

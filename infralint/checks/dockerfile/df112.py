@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from infralint.checks.dockerfile._scripts import _cover, _downstream
+from infralint.checks.dockerfile._scripts import _cover, _downstream, nested_scripts
 from infralint.model import Violation
 from infralint.parsers import commands as shell_commands
 from infralint.parsers.commands import (
@@ -49,7 +49,7 @@ def _substituted_download(command: Command) -> Word | None:
 @check("DF112")
 def pipe_to_shell(document: DockerfileDocument, context: CheckContext) -> Iterator[Violation]:
     for instruction in document.all_instructions():
-        for script in instruction.scripts():
+        for script in nested_scripts(instruction.scripts()):
             for raw in script.commands:
                 command = unwrap(raw)
                 substituted = _substituted_download(command)

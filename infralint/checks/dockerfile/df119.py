@@ -63,7 +63,7 @@ def apt_install_recommends(document: DockerfileDocument, ctx: CheckContext) -> I
         for call in calls(run, tools.apt_get):
             if call.tool == "apt-cache" or call.subcommand not in tools.APT_INSTALLS:
                 continue
-            if call.has("no-install-recommends"):
+            if call.has("no-install-recommends", "simulate"):  # `-s` installs nothing
                 continue
             if any(_RECOMMENDS_OFF.search(f"{value} ") for value in call.values("option")):
                 continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infralint.checks import unique
-from infralint.checks.dockerfile._common import resolutions
+from infralint.checks.dockerfile._common import AUTOMATIC_PLATFORM_ARGS, resolutions
 from infralint.model import Violation
 from infralint.parsers.dockerfile import DockerfileDocument, image_span
 from infralint.registry import CheckContext, check
@@ -18,14 +18,16 @@ def base_image_unresolvable(document: DockerfileDocument, ctx: CheckContext) -> 
     found: list[Violation] = []
     for resolution in resolutions(document, ctx):
         for stage in resolution.stages:
-            if not stage.unresolved:
+            missing = [name for name in stage.unresolved if name not in AUTOMATIC_PLATFORM_ARGS]
+            if not missing:
                 continue
-            names = ", ".join(stage.unresolved)
+            names = ", ".join(missing)
+            verb = "has" if len(missing) == 1 else "have"
             where = f" in {resolution.origin}" if resolution.origin else ""
             found.append(
                 Violation(
                     image_span(stage.from_instruction),
-                    f"base image '{stage.base_text}' cannot be judged: ARG {names} has no "
+                    f"base image '{stage.base_text}' cannot be judged: ARG {names} {verb} no "
                     f"value{where} (give the ARG a default or pass it as a build arg)",
                 )
             )

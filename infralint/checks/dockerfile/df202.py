@@ -12,13 +12,21 @@ from infralint.registry import CheckContext, check
 
 @check("DF202")
 def relative_workdir(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
-    for instruction in document.instructions:
-        if instruction.keyword != "WORKDIR" or not instruction.value:
-            continue
-        path = _unquoted_value(instruction)
-        if not is_absolute_path(path):
-            yield Violation(
-                instruction.value_span(),
-                f"WORKDIR '{path}' is relative; it depends on the WORKDIR of the base image "
-                f"(use an absolute path such as '/{path.lstrip('./')}')",
-            )
+    anchored: set[int] = set()  # stages with an absolute WORKDIR so far
+    for stage in document.stages:
+        # A stage built FROM another stage starts in that stage's directory.
+        if stage.base_stage is not None and stage.base_stage in anchored:
+            anchored.add(stage.index)
+        for instruction in stage.instructions:
+            if instruction.keyword != "WORKDIR" or not instruction.value:
+                continue
+            path = _unquoted_value(instruction)
+            if is_absolute_path(path):
+                anchored.add(stage.index)
+            elif stage.index not in anchored:
+                yield Violation(
+                    instruction.value_span(),
+                    f"WORKDIR '{path}' is relative and no absolute WORKDIR comes before it in "
+                    "this stage: it resolves against the base image's working directory "
+                    "(write the absolute path)",
+                )

@@ -27,7 +27,6 @@ INTERACTIVE_PEERS = {
     "yum": "DL3030",
     "zypper": "DL3034",
     "dnf": "DL3038",
-    "microdnf": "DL3038",
 }
 
 
@@ -62,14 +61,15 @@ def _interactive(call: Invocation) -> str | None:
     if tool in ("apt-get", "apt") and call.subcommand in ("install",):
         quiet_words = [o.word.text for o in call.options if o.name in ("quiet", "=")]
         if (
-            call.has("yes")
+            call.has("yes", "simulate")  # `-s` only prints what would happen
             or call.count("quiet") >= 2
             or any(text in ("-q=2", "--quiet=2") for text in quiet_words)
             or any(_ASSUME_YES.search(v) for v in call.values("option"))
         ):
             return None
         return "-y"
-    if tool in ("yum", "dnf", "microdnf") and call.subcommand in RPM_PROMPTING:
+    # microdnf never asks: it has no confirmation prompt at all.
+    if tool in ("yum", "dnf") and call.subcommand in RPM_PROMPTING:
         return None if call.has("assumeyes") else "-y"
     if tool == "zypper" and call.subcommand in ZYPPER_PROMPTING:
         return None if call.has("non-interactive", "no-confirm") else "-n (--non-interactive)"

@@ -12,6 +12,7 @@ from infralint.checks.dockerfile._scripts import (
     _starts_daemon,
     _unwrapped_tokens,
 )
+from infralint.checks.dockerfile._values import resolved, stage_values
 from infralint.model import Violation
 from infralint.parsers import commands as shell_commands
 from infralint.parsers.commands import unwrap, unwrap_start
@@ -59,12 +60,21 @@ def _runs_ssh_daemon(command: Command) -> bool:
 
 @check("DF403")
 def ssh_server_in_image(document: DockerfileDocument, context: CheckContext) -> Iterator[Violation]:
+    stages: dict[int, dict[str, str]] = {}  # each stage's values, read once
     for instruction in document.all_instructions():
         keyword = instruction.keyword
         if keyword == "EXPOSE" and instruction.parent is None:
             for token in instruction.arguments():
-                if token.text.lower() in ("22", "22/tcp"):
-                    yield Violation(token.span, "EXPOSE 22 publishes an SSH port")
+                port = token.text
+                if "$" in port:  # `EXPOSE $SSH_PORT` with an ARG or ENV default
+                    stage = document.stage_of(instruction)
+                    key = stage.index if stage is not None else -1
+                    if key not in stages:
+                        stages[key] = stage_values(document, stage)
+                    port = resolved(port, stages[key]) or port
+                if port.lower() in ("22", "22/tcp"):
+                    via = f" ({token.text})" if port != token.text else ""
+                    yield Violation(token.span, f"EXPOSE 22{via} publishes an SSH port")
             continue
         exec_only = instruction.exec_form is not None and not instruction.scripts()
         if keyword in ("CMD", "ENTRYPOINT") and exec_only:

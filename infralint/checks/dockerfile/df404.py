@@ -4,6 +4,7 @@ into the image.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -21,7 +22,22 @@ SENSITIVE_NAMES = frozenset(
         *("OPENAI_API_KEY", "OS_PASSWORD", "SLACK_TOKEN", "API_KEY", "SECRET_KEY"),
     }
 )
-SENSITIVE_PARTS = ("api_key", "client_key", "password", "private", "secret", "token", "username")
+# A name is cut into words (`DB_ROOT_PASSWORD`, `apiKey` -> db root password, api key); one of
+# these words, or one of these pairs, names a secret. User names (`USERNAME=vscode`, `APP_USER`)
+# and public keys (`GPG_KEY`, `GPG_KEYS`: fingerprints to verify downloads) are not secrets.
+SECRET_WORDS = frozenset(
+    {"password", "passwd", "pass", "pwd", "passphrase", "secret", "secrets", "token",
+     "apikey", "privatekey", "credential", "credentials"}
+)  # fmt: skip
+SECRET_PAIRS = frozenset(
+    {("api", "key"), ("private", "key"), ("client", "key"), ("secret", "key"),
+     ("access", "key"), ("auth", "key"), ("signing", "key"), ("encryption", "key"),
+     ("master", "key"), ("license", "key")}
+)  # fmt: skip
+NOT_PASSWORDS = frozenset({"bypass", "compass", "keepass", "surpass", "overpass"})
+# Names that point at a secret or describe one: the recommended patterns, or no secret at all.
+POINTER_SUFFIXES = ("_FILE", "_PATH", "_DIR", "_VERSION", "_URL", "_ENABLED", "_LENGTH")
+_WORD_BREAK = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 CREDENTIAL_VALUES = (
     (re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"), "an AWS access key id"),
     (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"), "a GitHub token"),
@@ -44,15 +60,33 @@ SECRET_FILES = re.compile(
 
 def secret_name_reason(name: str) -> str | None:
     upper = name.upper()
-    if upper.endswith(("_FILE", "_PATH")):
-        return None  # points at a mounted secret, the recommended pattern
+    if upper.endswith(POINTER_SUFFIXES):
+        return None
     if upper in SENSITIVE_NAMES:
         return "is a known secret name"
-    lower = name.lower()
-    for part in SENSITIVE_PARTS:
-        if part in lower:
-            return f"contains '{part}'"
+    words = [word.lower() for word in _WORD_BREAK.split(name) if word]
+    for word in words:
+        if word in SECRET_WORDS:
+            return f"contains '{word}'"
+        # `ROOTPASS`, `DBPASSWORD`: a password word glued to another.
+        if word.endswith(("password", "passwd", "pass")) and word not in NOT_PASSWORDS:
+            return f"contains '{word}'"
+    for pair in itertools.pairwise(words):
+        if pair in SECRET_PAIRS:
+            return f"contains '{'_'.join(pair)}'"
     return None
+
+
+def _may_hold_secret(keyword: str, value: str | None) -> bool:
+    """An ARG always may (its value is passed at build time, and kept). An `ENV X=` with no value
+    holds nothing, and a value that is a path (`/run/secrets/tls.key`) says where the secret is
+    mounted, as `_FILE` names do. LABEL names are judged by value only."""
+    if keyword == "LABEL":
+        return False
+    text = (value or "").strip().strip("'\"")
+    if keyword == "ENV" and not text:
+        return False
+    return not text.startswith("/")
 
 
 def credential_kind(value: str) -> str | None:
@@ -72,7 +106,9 @@ def secret_in_image(document: DockerfileDocument, ctx: CheckContext) -> Iterator
                 if kind:
                     yield Violation(pair.span, f"{keyword} {pair.key} holds what looks like {kind}")
                     continue
-                reason = secret_name_reason(pair.key) if keyword != "LABEL" else None
+                reason = (
+                    secret_name_reason(pair.key) if _may_hold_secret(keyword, pair.value) else None
+                )
                 if reason:
                     yield Violation(
                         pair.key_span,

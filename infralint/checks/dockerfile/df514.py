@@ -19,14 +19,43 @@ def _command_count(instruction: Instruction) -> int:
         return sum(len([c for c in s.commands if not c.in_substitution]) for s in scripts)
     if instruction.exec_form is not None:
         return 1
-    return len([part for part in re.split(r"&&|\|\||;|\|", instruction.value) if part.strip()])
+    return len([part for part in _split_unquoted(instruction.value) if part.strip()])
+
+
+SEPARATOR = re.compile(r"&&|\|\||;|\|")
+
+
+def _split_unquoted(text: str) -> list[str]:
+    """`text` cut at `;`, `&&`, `||`, `|` outside quotes (a PowerShell or cmd script: a `;`
+    in `Write-Host 'a; b'` separates nothing)."""
+    parts: list[str] = []
+    start = 0
+    quote: str | None = None
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote is not None:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        else:
+            match = SEPARATOR.match(text, index)
+            if match:
+                parts.append(text[start:index])
+                start = index = match.end()
+                continue
+        index += 1
+    parts.append(text[start:])
+    return parts
 
 
 @check("DF514")
 def consecutive_run(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
     previous: tuple[tuple[tuple[str, str | None], ...], int] | None = None
     for instruction in document.instructions:
-        if instruction.keyword != "RUN":
+        if instruction.keyword != "RUN" or instruction.heredocs:
+            # A heredoc RUN is already the one-layer form: nothing to merge into or out of.
             previous = None
             continue
         flags = tuple((flag.name, flag.value) for flag in instruction.flags)

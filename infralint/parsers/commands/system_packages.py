@@ -19,14 +19,15 @@ from infralint.parsers.shell import Command, Word
 # ------------------------------------------------------------------------------ tools
 
 APT_SPEC = _spec(
-    "octaP",
+    "octaPS",
     {"option", "config-file", "target-release", "default-release", "host-architecture",
-     "build-profiles", "solver", "planner", "arch", "comment"},
+     "build-profiles", "solver", "planner", "arch", "comment", "snapshot"},
     {"y": "yes", "assume-yes": "yes", "q": "quiet", "t": "target-release",
      "default-release": "target-release", "o": "option", "c": "config-file",
      "a": "host-architecture", "P": "build-profiles", "d": "download-only",
      "f": "fix-broken", "m": "ignore-missing", "s": "simulate", "V": "verbose-versions",
-     "u": "show-upgraded", "b": "compile"},
+     "u": "show-upgraded", "b": "compile", "just-print": "simulate", "dry-run": "simulate",
+     "recon": "simulate", "no-act": "simulate", "S": "snapshot"},
 )  # fmt: skip
 APT_TOOLS = frozenset({"apt-get", "apt", "aptitude", "apt-cache"})
 APT_INSTALLS = frozenset({"install", "reinstall"})
@@ -145,12 +146,18 @@ def _rpm_package(word: Word) -> Package:
         if operator in text:
             name, _, version = text.partition(operator)
             return Package(word, name.strip(), version.strip(), operator)
-    # name-version[-release]: some part after the first `-` starts with a digit (as hadolint)
+    # name-version[-release]: the version is the trailing segments that start with a digit
+    # (`httpd-2.4.62`, `nginx-1.20.1-1.el8`). Digits inside the name are no pin:
+    # `java-17-openjdk-devel` ends in `devel`, `java-1.8.0-openjdk-1.8.0.292-1.el7` in a version.
     parts = text.split("-")
-    for index in range(1, len(parts)):
-        tail = parts[index:]
-        if all(_RPM_VERSION_PART.match(p) for p in tail) and tail[0][:1].isdigit():
-            return Package(word, "-".join(parts[:index]), "-".join(tail), "-")
+    start = len(parts)
+    while start > 1 and len(parts) - start < 2:
+        segment = parts[start - 1]
+        if not (segment[:1].isdigit() and _RPM_VERSION_PART.match(segment)):
+            break
+        start -= 1
+    if start < len(parts):
+        return Package(word, "-".join(parts[:start]), "-".join(parts[start:]), "-")
     return Package(word, text)
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 POSIX_SHELLS = frozenset(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"])
+LEADING_HEREDOC = re.compile(r"\s*\d*<<-?\s*(?:'[^']*'|\"[^\"]*\"|[^\s<>|;&]+)")
 SHEBANG_SHELL = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(sh|bash|ash|dash|zsh)\b")
 
 
@@ -237,13 +238,22 @@ def _scripts_of(instruction: Instruction) -> list[Script]:
         return [parse_shell(value, origin)] if value.strip() else []
     scripts: list[Script] = []
     docs = instruction.heredocs
-    if HEREDOC_WORD.match(value.strip()):
+    bare = HEREDOC_WORD.match(value.strip())
+    if bare and len(bare.group(3).split(maxsplit=1)) <= 1:
         # `RUN <<EOF`: the body is the script (BuildKit runs it with the shell, or by its shebang).
+        # `RUN <<EOF cat > /usr/local/bin/x` runs `cat` on the body, which is data: read below.
         body = docs[0]
         if _posix_body(body.body):
             scripts.append(parse_shell(body.body, body.origin))
         return scripts
     # `RUN cmd <<EOF ...`: the shell runs the command line with the bodies as its here-documents.
+    stdin_docs = docs
+    lead = LEADING_HEREDOC.match(value)
+    if lead:
+        # `<<EOF cat > x`: the shell grammar wants the command first. The marker is blanked (the
+        # offsets stay) and its body, the command's standard input, left out of the parse.
+        value = " " * lead.end() + value[lead.end() :]
+        docs = docs[1:]
     text_parts = [value, "\n"]
     anchors = list(origin.anchors)
     offset = len(value) + 1
@@ -259,7 +269,9 @@ def _scripts_of(instruction: Instruction) -> list[Script]:
     # A body fed to a shell on stdin (`RUN bash <<EOF`, `RUN <<EOF sh`) is a script too.
     words = {word.strip("'\"").rsplit("/", 1)[-1] for word in value.split()}
     if words & POSIX_SHELLS:
-        scripts.extend(parse_shell(doc.body, doc.origin) for doc in docs if _posix_body(doc.body))
+        scripts.extend(
+            parse_shell(doc.body, doc.origin) for doc in stdin_docs if _posix_body(doc.body)
+        )
     return scripts
 
 

@@ -442,6 +442,8 @@ class _Walker:
                     args.append(self.word(child))
                     if child.type in _SCANNED:
                         scan.append(child)
+        if kind == "command" and len(args) > 1:
+            args = _rejoin_split_words(args)
         command = Command(name, args, self.where(node), redirects, assignments)
         return command, scan, later
 
@@ -556,3 +558,26 @@ def _cover(first: Span, second: Span) -> Span:
     if (second.end_line, second.end_column) > (first.end_line, first.end_column):
         return Span(first.line, first.column, second.end_line, second.end_column)
     return first
+
+
+def _rejoin_split_words(args: list[Word]) -> list[Word]:
+    """tree-sitter-bash cuts `…/wildfly-$V.tar.gz` after the `-$` into two nodes that touch; a
+    shell word ends only at a blank, so touching pieces after a bare `$` are one word."""
+    if not any(word.raw.endswith("$") for word in args[:-1]):
+        return args
+    joined = [args[0]]
+    for word in args[1:]:
+        left = joined[-1]
+        if left.raw.endswith("$") and left.end == word.offset and left.origin is word.origin:
+            joined[-1] = Word(
+                left.text + word.text,
+                left.raw + word.raw,
+                None,
+                False,
+                offset=left.offset,
+                origin=left.origin,
+                end=word.end,
+            )
+        else:
+            joined.append(word)
+    return joined
