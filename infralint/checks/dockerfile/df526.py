@@ -18,7 +18,7 @@ from infralint.registry import CheckContext, check
 
 @check("DF526")
 def undefined_arg_in_from(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
-    declared = set(_global_args(document))
+    declared = set(global_args(document))
     known = declared | AUTOMATIC_PLATFORM_ARGS | PREDEFINED_ARGS
     in_stages = _stage_args(document)
     suggestions = Suggestions()
@@ -51,7 +51,8 @@ def _message(name: str, declared: set[str], in_stages: set[str], suggestions: Su
     )
 
 
-def _global_args(document: DockerfileDocument) -> list[str]:
+def global_args(document: DockerfileDocument) -> list[str]:
+    """The ARGs declared before the first FROM: the only ones FROM can use."""
     names: list[str] = []
     for instruction in document.instructions:
         if instruction.keyword == "FROM":

@@ -28,6 +28,12 @@ _REFERENCE = re.compile(
 def invalid_default_arg_in_from(
     document: DockerfileDocument, ctx: CheckContext
 ) -> Iterator[Violation]:
+    for _stage, violation in invalid_by_default(document):
+        yield violation
+
+
+def invalid_by_default(document: DockerfileDocument) -> Iterator[tuple[int, Violation]]:
+    """The stages (by index) whose FROM names no valid image with the ARG defaults alone."""
     empty = _args_without_default(document)
     if not empty:
         return
@@ -48,11 +54,11 @@ def invalid_default_arg_in_from(
             continue
         names = ", ".join(culprits)
         shown = f"'{image}'" if image else "an empty name"
-        yield Violation(
-            image_span(instruction),
+        message = (
             f"with the default of ARG {names} (none), FROM '{text}' names {shown}, which is no "
-            "valid image: a build without --build-arg fails (give the ARG a default)",
+            "valid image: a build without --build-arg fails (give the ARG a default)"
         )
+        yield stage.index, Violation(image_span(instruction), message)
 
 
 def _args_without_default(document: DockerfileDocument) -> set[str]:
