@@ -54,6 +54,7 @@ def root(
         bool,
         typer.Option(
             "--version",
+            "-V",
             callback=_version_callback,
             is_eager=True,
             help="Show the version and exit.",
@@ -284,7 +285,7 @@ def rule_command(
 def _print_rule(rule: Rule, format: str) -> None:
     if format == "json":
         data = _rule_json(rule)
-        data["documentation"] = rule.document
+        data["documentation"] = rule.user_document
         typer.echo(json.dumps(data, indent=2))
     elif format == "markdown":
         state = rule.severity.value if rule.enabled else "off by default"
@@ -298,9 +299,9 @@ def _print_rule(rule: Rule, format: str) -> None:
 
             console = Console()
             console.print(header, style="bold")
-            console.print(Markdown(rule.document.strip()))
+            console.print(Markdown(rule.user_document.strip()))
         else:
-            typer.echo(header + "\n\n" + rule.document.strip())
+            typer.echo(header + "\n\n" + rule.user_document.strip())
     else:
         _fail(f"--format: expected markdown or json, got {format!r}")
 

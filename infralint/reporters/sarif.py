@@ -18,7 +18,6 @@ What GitHub needs and why it is here:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from urllib.parse import quote
 import attrs
 import sarif_om as om
 
+from infralint.links import REPOSITORY_URL
 from infralint.model import Finding, Notification, Severity, Span
 from infralint.reader import native_name
 from infralint.reporters.fingerprints import (
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from infralint.reporters import Report
 
 TOOL_NAME = "infralint"
-INFORMATION_URI = "https://github.com/infralint/infralint"
+INFORMATION_URI = REPOSITORY_URL
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 # Our content-based fingerprint (model.Finding.fingerprint); the version tag changes if its
@@ -130,9 +130,10 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _help_uri(rule: Rule, version: str) -> str:
-    # Link the docs of the release that produced the log; development builds link main.
-    ref = f"v{version}" if re.fullmatch(r"\d+(\.\d+)*", version) else "main"
-    return f"{INFORMATION_URI}/blob/{ref}/rules/{rule.code}.md"
+    # The docs of the release that produced the log (development builds: the dev site).
+    from infralint.links import rule_url
+
+    return rule_url(rule.code, version)
 
 
 def _first_paragraph(markdown: str) -> str:
@@ -154,9 +155,12 @@ def rule_tags(rule: Rule) -> list[str]:
 
 
 def rule_help_text(rule: Rule) -> str:
+    from infralint.catalog import markdown_section
+
+    document = rule.user_document
     parts = [rule.summary + "."]
-    why = rule.section("Why is this bad?")
-    fix = rule.section("How to fix")
+    why = markdown_section(document, "Why is this bad?")
+    fix = markdown_section(document, "How to fix")
     if why:
         parts.append(why)
     if fix:
@@ -174,7 +178,9 @@ def reporting_descriptor(rule: Rule, version: str) -> Any:
         name=rule.name,
         short_description=om.MultiformatMessageString(text=_clip(rule.summary)),
         full_description=om.MultiformatMessageString(text=_clip(full)),
-        help=om.MultiformatMessageString(text=rule_help_text(rule), markdown=rule.document.strip()),
+        help=om.MultiformatMessageString(
+            text=rule_help_text(rule), markdown=rule.user_document.strip()
+        ),
         help_uri=_help_uri(rule, version),
         default_configuration=om.ReportingConfiguration(level=rule.severity.value),
         properties=properties,
