@@ -11,11 +11,18 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 WORKDIR /build
 # Only what the wheel is built from (see .dockerignore).
 COPY pyproject.toml README.md ./
+COPY docker ./docker
 COPY infralint ./infralint
 COPY rules ./rules
-# The wheel and its dependencies, resolved once here, into a venv the final stage copies whole.
-RUN python -m venv /opt/infralint \
- && /opt/infralint/bin/pip install --no-cache-dir . \
+# Nothing is resolved at build time: the build backend and every dependency come from hash-pinned
+# lock files (docker/*.txt), the wheel is built without build isolation from the pinned backend,
+# and the venv the final stage copies whole gets the lock, then the wheel alone.
+RUN python -m venv /opt/build \
+ && /opt/build/bin/pip install --no-cache-dir --require-hashes -r docker/build-requirements.txt \
+ && /opt/build/bin/pip wheel --no-cache-dir --no-build-isolation --no-deps --wheel-dir /wheels . \
+ && python -m venv /opt/infralint \
+ && /opt/infralint/bin/pip install --no-cache-dir --require-hashes -r docker/requirements.txt \
+ && /opt/infralint/bin/pip install --no-cache-dir --no-deps /wheels/infralint-*.whl \
  && /opt/infralint/bin/infralint --version
 
 FROM python:3.12.7-slim-bookworm@sha256:032c52613401895aa3d418a4c563d2d05f993bc3ecc065c8f4e2280978acd249

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,35 @@ def test_readme_runs_the_image_as_built() -> None:
     from infralint import __version__
 
     assert match.group(1) == f"ghcr.io/infralint/infralint:{__version__}"
+
+
+def locked(path: Path) -> dict[str, str]:
+    """name -> version of a hash-pinned requirements file (uv pip compile --generate-hashes)."""
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", line)
+        if match:
+            pins[re.sub(r"[-_.]+", "-", match.group(1)).lower()] = match.group(2)
+    return pins
+
+
+def test_image_locks_satisfy_pyproject() -> None:
+    requirements = pytest.importorskip("packaging.requirements")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    lock = locked(REPO / "docker" / "requirements.txt")
+    build_lock = locked(REPO / "docker" / "build-requirements.txt")
+    for text, pins in [
+        *((dependency, lock) for dependency in project["project"]["dependencies"]),
+        *((dependency, build_lock) for dependency in project["build-system"]["requires"]),
+    ]:
+        requirement = requirements.Requirement(text)
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert name in pins, f"{name} is not in the image's lock: regenerate it (RELEASING.md)"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (name, pins[name])
+    # Every pin carries hashes, which pip checks (--require-hashes in the Dockerfile).
+    for path in (REPO / "docker").glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        entries = [line for line in text.splitlines() if re.match(r"[A-Za-z0-9]", line)]
+        assert len(entries) == len(locked(path)) > 0  # every entry is an exact == pin
+        assert re.search(r"--hash=sha256:[0-9a-f]{64}", text)
+    assert TEXT.count("--require-hashes") == 2
