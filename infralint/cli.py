@@ -293,6 +293,9 @@ def _print_rule(rule: Rule, format: str) -> None:
         header = (
             f"{rule.code} {rule.name} ({rule.language}, {state}; fix: {rule.fix}; peers: {peers})"
         )
+        from infralint.links import rule_url
+
+        footer = f"Online: {rule_url(rule.code)}"
         if sys.stdout.isatty():
             from rich.console import Console
             from rich.markdown import Markdown
@@ -300,8 +303,9 @@ def _print_rule(rule: Rule, format: str) -> None:
             console = Console()
             console.print(header, style="bold")
             console.print(Markdown(rule.user_document.strip()))
+            console.print(footer)
         else:
-            typer.echo(header + "\n\n" + rule.user_document.strip())
+            typer.echo(header + "\n\n" + rule.user_document.strip() + "\n\n" + footer)
     else:
         _fail(f"--format: expected markdown or json, got {format!r}")
 

@@ -53,3 +53,14 @@ def test_docs_links_follow_the_version(version: str, folder: str) -> None:
     assert rule_url("DF104", version) == f"{DOCS_SITE_URL}/{folder}/rules/DF104/"
     assert docs_url("", version) == f"{DOCS_SITE_URL}/{folder}/"
     assert rule_url("DF104") == docs_url(rule_page("DF104"))
+
+
+def test_rule_command_links_the_rule_s_page() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "infralint", "rule", "DF104"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith(f"Online: {rule_url('DF104')}")
