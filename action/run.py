@@ -26,6 +26,11 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle", "junit")
 LEVELS = ("error", "warning", "note")
 
 
+def command_value(text: str) -> str:
+    """`text` as the value of a workflow command (`::error::...`): one line, nothing special."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
 def env(name: str) -> str:
     return os.environ.get(f"INPUT_{name.upper().replace('-', '_')}", "").strip()
 
@@ -128,17 +133,19 @@ def main() -> int:
     try:
         args = command(sarif_file)
     except ValueError as error:
-        print(f"::error title=infralint action::{error}")
+        print(f"::error title=infralint action::{command_value(str(error))}")
         exit_code = 2
     else:
-        print("infralint " + shlex.join(args[4:]), flush=True)
+        # One line whatever the inputs hold: a newline could start a workflow command.
+        print(command_value("infralint " + shlex.join(args[4:])), flush=True)
         exit_code = subprocess.run(args, check=False).returncode
     sarif = None
     if sarif_file.is_file():
         try:
             sarif = json.loads(sarif_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            print(f"::warning title=infralint action::cannot read {sarif_file}: {error}")
+            message = command_value(f"cannot read {sarif_file}: {error}")
+            print(f"::warning title=infralint action::{message}")
     write_outputs(
         {
             "sarif-file": str(sarif_file),

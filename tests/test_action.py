@@ -253,6 +253,13 @@ def test_inputs_cannot_inject_shell(tmp_path: Path, inputs: dict[str, str]) -> N
     assert run.failed_step is not None  # a bad input fails the job
 
 
+def test_inputs_cannot_start_a_workflow_command(tmp_path: Path) -> None:
+    run, _, _ = local_run(tmp_path, BAD, paths="'app\n::add-mask::secret'")
+    lines = "\n".join(run.log).splitlines()
+    assert not [line for line in lines if line.startswith("::add-mask")], lines
+    assert any("%0A::add-mask::secret" in line for line in lines), lines
+
+
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     run, _, temp = local_run(tmp_path, BAD, format="html")
     assert run.action_outputs(ACTION)["exit-code"] == "2"
