@@ -89,13 +89,17 @@ def test_no_expression_is_interpolated_into_shell() -> None:
 def test_inputs_are_documented_and_used() -> None:
     text = (REPO / "action.yml").read_text(encoding="utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
+    interfaces = (REPO / "docs" / "interfaces.md").read_text(encoding="utf-8")
+    contract = interfaces[interfaces.index("## GitHub Action") :]
     for name, spec in ACTION["inputs"].items():
         assert spec.get("description"), name
         assert re.search(rf"inputs\.{name}(?![\w-])", text), f"input {name} is never used"
         assert f"`{name}`" in readme, f"README does not document the input {name}"
+        assert f"`{name}`" in contract, f"docs/interfaces.md does not list the input {name}"
     for name, spec in ACTION["outputs"].items():
         assert spec.get("description"), name
         assert f"`{name}`" in readme, f"README does not document the output {name}"
+        assert f"`{name}`" in contract, f"docs/interfaces.md does not list the output {name}"
 
 
 def test_the_issue_s_inputs_exist() -> None:
