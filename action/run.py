@@ -103,7 +103,10 @@ def summary(sarif: dict[str, Any] | None, exit_code: int) -> str:
     ]
     for code, count in sorted(per_rule.items(), key=lambda item: (-item[1], item[0])):
         rule = described.get(code, {})
-        level = rule.get("defaultConfiguration", {}).get("level", "warning")
+        default = rule.get("defaultConfiguration", {}).get("level", "warning")
+        # The level the results carry (a config may change a rule's severity), the worst first.
+        levels = {result.get("level", default) for result in found if result.get("ruleId") == code}
+        level = next((name for name in LEVELS if name in levels), default)
         link = f"[{cell(code)}]({rule['helpUri']})" if rule.get("helpUri") else cell(code)
         lines.append(f"| {link} | {cell(rule.get('name', ''))} | {level} | {count} |")
     return "\n".join(lines) + "\n"

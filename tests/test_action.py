@@ -220,6 +220,15 @@ def test_action_inputs_become_options(tmp_path: Path) -> None:
     assert "app/Dockerfile:1:6: DF101" in "\n".join(run.log)
 
 
+def test_summary_shows_the_configured_level(tmp_path: Path) -> None:
+    files = {**BAD, ".infralint.toml": '[severity]\nDF101 = "error"\n'}
+    _, _, temp = local_run(tmp_path, files, **{"upload-sarif": "false"})
+    summary = (temp / "step_summary.md").read_text(encoding="utf-8")
+    assert re.search(
+        r"^\| \[DF101\]\([^)]+\) \| base-image-untagged \| error \| 1 \|$", summary, re.M
+    )
+
+
 def test_working_directory_and_baseline(tmp_path: Path) -> None:
     files = {f"svc/{name}": text for name, text in BAD.items()}
     workspace = workspace_with(tmp_path, files)
