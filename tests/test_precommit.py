@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from infralint import __version__
+from tests.release_versions import is_published_version
 
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
@@ -69,7 +69,9 @@ def test_docker_hook_runs_the_image_of_this_release() -> None:
     hook = load_hooks()["infralint-docker"]
     assert hook["language"] == "docker_image"
     image, *arguments = hook["entry"].split()
-    assert image == f"ghcr.io/infralint/infralint:{__version__}"
+    repository, _, tag = image.partition(":")
+    assert repository == "ghcr.io/infralint/infralint"
+    assert is_published_version(tag), tag
     assert arguments == ["check", "--force-exclude"]
 
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from infralint import __version__
 from tests.github_actions import REPO, actionlint, load_yaml
+from tests.release_versions import is_published_version
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -58,7 +58,8 @@ def test_workflow_snippet_uses_the_action_as_released() -> None:
     steps: list[dict[str, Any]] = yaml.safe_load(snippet)["jobs"]["infralint"]["steps"]
     ours = [step for step in steps if step["uses"].startswith("infralint/infralint@")]
     assert len(ours) == 1
-    assert ours[0]["uses"] == f"infralint/infralint@v{__version__}"
+    tag = ours[0]["uses"].split("@", 1)[1]
+    assert tag.startswith("v") and is_published_version(tag[1:]), tag
     action = load_yaml(REPO / "action.yml")
     assert set(ours[0].get("with", {})) <= set(action["inputs"])
     # Other actions: pinned as in this repository's own workflows.
@@ -84,7 +85,7 @@ def test_pre_commit_snippet_is_a_valid_config(tmp_path: Path) -> None:
     loaded = clientlib.load_config(str(config))  # pre-commit's own schema check
     (repo,) = loaded["repos"]
     assert repo["repo"] == "https://github.com/infralint/infralint"
-    assert repo["rev"] == f"v{__version__}"
+    assert repo["rev"].startswith("v") and is_published_version(repo["rev"][1:]), repo["rev"]
     published = {
         hook["id"] for hook in clientlib.load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
     }

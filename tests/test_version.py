@@ -13,6 +13,7 @@ import pytest
 from infralint import __version__
 from infralint.links import DOCS_SITE_URL, docs_url, docs_version, rule_page, rule_url
 from tests.conftest import REPO
+from tests.release_versions import is_published_version
 
 
 def test_pyproject_reads_the_version_from_the_package() -> None:
@@ -64,3 +65,18 @@ def test_rule_command_links_the_rule_s_page() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.rstrip().endswith(f"Online: {rule_url('DF104')}")
+
+
+@pytest.mark.parametrize(
+    ("named", "current", "ok"),
+    [
+        ("0.1.0", "0.1.0", True),
+        ("0.0.9", "0.1.0", False),  # a release commit names its own version
+        ("0.1.0", "0.2.0.dev0", True),  # between releases: the newest published one
+        ("0.2.0", "0.2.0.dev0", False),  # not published yet
+        ("0.1.0.dev0", "0.2.0.dev0", False),
+        ("latest", "0.1.0", False),
+    ],
+)
+def test_snippets_name_a_published_version(named: str, current: str, ok: bool) -> None:
+    assert is_published_version(named, current) is ok
