@@ -1,4 +1,5 @@
-"""Test and lint sessions: `nox` runs lint once and the tests on every supported Python found.
+"""Test and lint sessions: `nox` runs lint and the docs site once, and the tests on every supported
+Python found.
 
 Interpreters missing on a machine are skipped, not failed. pyenv installs are put on PATH so that
 `python3.12` finds the real interpreter rather than a pyenv shim that refuses to run.
@@ -11,12 +12,12 @@ import os
 
 import nox
 
-PYTHONS = ["3.11", "3.12", "3.13"]
+PYTHONS = ["3.11", "3.12", "3.13", "3.14"]
 # The ruff that lints infralint, here and in .pre-commit-config.yaml (tests/test_tooling.py
 # keeps the two equal): two versions disagree on what is an error.
 RUFF_VERSION = "0.17.6"
 
-nox.options.sessions = ["lint", "tests"]
+nox.options.sessions = ["lint", "docs", "tests"]
 nox.options.error_on_missing_interpreters = False
 nox.options.default_venv_backend = "venv"
 
@@ -32,6 +33,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy", "--strict", "infralint")
+
+
+@nox.session(python=PYTHONS[0])
+def docs(session: nox.Session) -> None:
+    """The docs site, built in strict mode: a broken link or anchor fails (site/)."""
+    session.install("-e", ".[docs]", f"ruff=={RUFF_VERSION}")
+    session.run("python", "tools/build_site.py", env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session(python=PYTHONS)

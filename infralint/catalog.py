@@ -76,6 +76,13 @@ class Rule(NamedTuple):
         """The Markdown after the front matter."""
         return split_front_matter(self.path.read_text(encoding="utf-8"))[1]
 
+    @property
+    def user_document(self) -> str:
+        """The document as users read it: without the examples' `# expect:` test markers."""
+        from infralint.expect_markers import strip_expect_markers
+
+        return strip_expect_markers(self.document)
+
     def section(self, title: str) -> str:
         return markdown_section(self.document, title)
 

@@ -61,6 +61,7 @@ def root(
         bool,
         typer.Option(
             "--version",
+            "-V",
             callback=_version_callback,
             is_eager=True,
             help="Show the version and exit.",
@@ -344,7 +345,7 @@ def rule_command(
 def _print_rule(rule: Rule, format: str) -> None:
     if format == "json":
         data = _rule_json(rule)
-        data["documentation"] = rule.document
+        data["documentation"] = rule.user_document
         typer.echo(json.dumps(data, indent=2))
     elif format == "markdown":
         state = rule.severity.value if rule.enabled else "off by default"
@@ -352,15 +353,19 @@ def _print_rule(rule: Rule, format: str) -> None:
         header = (
             f"{rule.code} {rule.name} ({rule.language}, {state}; fix: {rule.fix}; peers: {peers})"
         )
+        from infralint.links import rule_url
+
+        footer = f"Online: {rule_url(rule.code)}"
         if sys.stdout.isatty():
             from rich.console import Console
             from rich.markdown import Markdown
 
             console = Console()
             console.print(header, style="bold")
-            console.print(Markdown(rule.document.strip()))
+            console.print(Markdown(rule.user_document.strip()))
+            console.print(footer)
         else:
-            typer.echo(header + "\n\n" + rule.document.strip())
+            typer.echo(header + "\n\n" + rule.user_document.strip() + "\n\n" + footer)
     else:
         _fail(f"--format: expected markdown or json, got {format!r}")
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from infralint.expect_markers import EXPECT as _EXPECT
+from infralint.expect_markers import EXPECT_ITEM as _ITEM
 from infralint.languages import FILE_LANGUAGES
 
 # A block's info string (the language's fence name, or its name) -> where the file is written.
@@ -26,11 +28,6 @@ DEFAULT_PATHS = {
 _FENCE = re.compile(
     r"^(?P<ticks>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=ticks)[ \t]*$", re.M | re.S
 )
-_CODE_AND_FRAGMENT = r'[A-Z]{2}\d{3}(?:\s*"[^"\n]*")?'
-_EXPECT = re.compile(
-    rf"#\s*expect(?P<file>-file)?:\s*(?P<codes>{_CODE_AND_FRAGMENT}(?:[,\s]+{_CODE_AND_FRAGMENT})*)"
-)
-_ITEM = re.compile(r'(?P<code>[A-Z]{2}\d{3})(?:\s*"(?P<fragment>[^"\n]*)")?')
 
 
 class Expectation(NamedTuple):

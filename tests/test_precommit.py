@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.release_versions import is_published_version
 
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
@@ -48,16 +52,27 @@ def load_hooks() -> dict[str, dict[str, Any]]:
     return {hook["id"]: hook for hook in hooks}
 
 
-def test_manifest_declares_both_hooks() -> None:
+def test_manifest_declares_the_hooks() -> None:
     hooks = load_hooks()
-    assert set(hooks) == {"infralint", "infralint-fix"}
+    assert set(hooks) == {"infralint", "infralint-fix", "infralint-docker"}
     for hook in hooks.values():
-        assert hook["language"] == "python"
         assert hook["require_serial"] is True
-        assert {"dockerfile", "yaml", "ruby", "json"} <= set(hook["types_or"])
-        assert hook["entry"].startswith("infralint check")
-    assert hooks["infralint"]["entry"] == "infralint check"
-    assert hooks["infralint-fix"]["entry"] == "infralint check --fix"
+        assert {"dockerfile", "yaml", "ruby", "json", "python"} <= set(hook["types_or"])
+        assert hook["files"] == hooks["infralint"]["files"]
+    assert hooks["infralint"]["language"] == hooks["infralint-fix"]["language"] == "python"
+    # --force-exclude: the config's exclude applies to the files pre-commit names, as in a walk.
+    assert hooks["infralint"]["entry"] == "infralint check --force-exclude"
+    assert hooks["infralint-fix"]["entry"] == "infralint check --force-exclude --fix"
+
+
+def test_docker_hook_runs_the_image_of_this_release() -> None:
+    hook = load_hooks()["infralint-docker"]
+    assert hook["language"] == "docker_image"
+    image, *arguments = hook["entry"].split()
+    repository, _, tag = image.partition(":")
+    assert repository == "ghcr.io/infralint/infralint"
+    assert is_published_version(tag), tag
+    assert arguments == ["check", "--force-exclude"]
 
 
 SELECTED = [
@@ -74,8 +89,10 @@ SELECTED = [
     "Berksfile",
     "Berksfile.lock",
     "Policyfile.rb",
+    "app.py",
+    "deploy/tasks.py",
 ]
-NOT_SELECTED = ["README.md", "app.py", "logo.png", "requirements.txt", "Makefile", "Dockerfiles.md"]
+NOT_SELECTED = ["README.md", "logo.png", "requirements.txt", "Makefile", "Dockerfiles.md"]
 
 
 def test_hook_filters_select_infrastructure_files(
@@ -104,6 +121,54 @@ def test_hook_filters_select_infrastructure_files(
         )
     )
     assert selected == set(SELECTED)
+
+
+def hook_selects(paths: list[str], root: Path) -> set[str]:
+    """The paths (relative to `root`) that pre-commit would hand to the infralint hook."""
+    hook = load_hooks()["infralint"]
+    run_module = pytest.importorskip("pre_commit.commands.run")
+    classifier_cls = getattr(run_module, "Classifier", None)
+    if classifier_cls is None:
+        pytest.skip("pre_commit.commands.run.Classifier is not available")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        classifier = classifier_cls(paths)
+        return set(
+            classifier.by_types(
+                run_module.filter_by_include_exclude(
+                    classifier.filenames, hook["files"], hook["exclude"]
+                ),
+                hook["types"],
+                hook["types_or"],
+                hook["exclude_types"],
+            )
+        )
+    finally:
+        os.chdir(cwd)
+
+
+def judged_by_check(root: Path, directory: str) -> set[str]:
+    """The files `infralint files DIR` says `infralint check DIR` lints."""
+    done = subprocess.run(
+        [sys.executable, "-m", "infralint", "files", "--no-config", directory],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    languages = {"dockerfile", "compose", "chef", "python"}
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    return {row[0] for row in rows if len(row) > 1 and row[1] in languages}
+
+
+@pytest.mark.parametrize("directory", ["fixtures", "."])
+def test_hook_hands_over_every_file_check_judges(directory: str) -> None:
+    judged = judged_by_check(REPO, directory)
+    assert any(path.endswith(".py") for path in judged)
+    assert len(judged) > 5
+    missed = judged - hook_selects(sorted(judged), REPO)
+    assert not missed, f"pre-commit would never show infralint these: {sorted(missed)}"
 
 
 # --------------------------------------------------------------------------- end to end
@@ -161,29 +226,69 @@ def try_repo(hook_repo: Path, project: Path) -> subprocess.CompletedProcess[str]
     )
 
 
+FINDING = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+):\d+: (?P<code>[A-Z]{2}\d{3}) ", re.M)
+LOGS_TO_FILE = 'import logging\nlogging.basicConfig(filename="/var/log/app.log")\n'
+LOGS_TO_STDERR = "import logging\nlogging.basicConfig()\n"
+# svc/app.py is in svc/Dockerfile's build context and scripts/tool.py in none, so `infralint
+# check .` judges only the first; legacy/ is excluded by the config.
+PROJECT = {
+    "svc/Dockerfile": BAD_DOCKERFILE + "COPY . /app\n",
+    "svc/app.py": LOGS_TO_FILE,
+    "scripts/tool.py": LOGS_TO_FILE,
+    "legacy/Dockerfile": BAD_DOCKERFILE,
+    ".infralint.toml": 'exclude = ["legacy/"]\n',
+    "compose.yaml": BAD_COMPOSE,
+    **UNRELATED,
+}
+FIXED = {
+    "svc/Dockerfile": GOOD_DOCKERFILE,
+    "svc/app.py": LOGS_TO_STDERR,
+    "compose.yaml": GOOD_COMPOSE,
+}
+
+
+def findings(output: str) -> set[tuple[str, str, str]]:
+    return {(m["path"], m["line"], m["code"]) for m in FINDING.finditer(output)}
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed")
 @pytest.mark.skipif(
     importlib.util.find_spec("infralint.cli") is None, reason="the CLI does not exist yet"
 )
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="not a git checkout")
-def test_pre_commit_try_repo_flags_then_passes(tmp_path: Path) -> None:
+def test_pre_commit_try_repo_judges_what_check_judges(tmp_path: Path) -> None:
     if not pypi_reachable():
         pytest.skip("no network: the hook's virtualenv needs PyPI")
     hook_repo = snapshot_repository(tmp_path / "infralint")
     project = tmp_path / "project"
     project.mkdir()
     git("init", "-q", cwd=project)
-    write_project(project, {"Dockerfile": BAD_DOCKERFILE, "compose.yaml": BAD_COMPOSE, **UNRELATED})
+    write_project(project, PROJECT)
 
     flagged = try_repo(hook_repo, project)
     output = flagged.stdout + flagged.stderr
     assert flagged.returncode == 1, output
-    assert "DF101" in output, output
-    assert "DC401" in output, output
     assert "Traceback" not in output, output
+    hook_findings = findings(output)
+    codes = {(path, code) for path, _, code in hook_findings}
+    assert {
+        ("svc/Dockerfile", "DF101"),
+        ("compose.yaml", "DC401"),
+        ("svc/app.py", "PY301"),
+    } <= codes
+    assert not any(path.startswith(("scripts/", "legacy/")) for path, _ in codes), output
+    check = subprocess.run(
+        [sys.executable, "-m", "infralint", "check", "--no-cache", "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert hook_findings == findings(check.stdout), output + "\n---\n" + check.stdout
 
-    write_project(project, {"Dockerfile": GOOD_DOCKERFILE, "compose.yaml": GOOD_COMPOSE})
+    write_project(project, FIXED)
     passed = try_repo(hook_repo, project)
     output = passed.stdout + passed.stderr
     assert passed.returncode == 0, output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from infralint import __version__
 from infralint.catalog import INDEX_NAME, index_text, parse_catalog
 from infralint.docs import render_readme, render_rules_reference
 from tests.conftest import REPO
@@ -34,8 +33,3 @@ def test_generated_tables_are_fresh() -> None:
     assert render_rules_reference(catalog) == reference, "run: python tools/gen_docs.py"
     index = (REPO / "rules" / INDEX_NAME).read_text(encoding="utf-8")
     assert index_text(catalog) == index, "run: python tools/gen_docs.py"
-
-
-def test_version_matches_pyproject() -> None:
-    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert f'version = "{__version__}"' in pyproject

@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infralint.catalog import load_catalog
+from infralint.links import rule_url
 from infralint.model import Finding, Fix, Notification, Severity, Span
 from infralint.reporters import render
 from infralint.reporters.fingerprints import line_hashes, text_from_lines
@@ -247,9 +248,9 @@ def test_driver_describes_every_enabled_rule() -> None:
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"]
-        assert descriptor["help"]["markdown"] == rule.document.strip()
+        assert descriptor["help"]["markdown"] == rule.user_document.strip()
         assert rule.section("How to fix") in descriptor["help"]["text"]
-        assert descriptor["helpUri"].endswith(f"/rules/{rule.code}.md")
+        assert descriptor["helpUri"] == rule_url(rule.code, "0.1.0")
         assert descriptor["defaultConfiguration"]["level"] == rule.severity.value
         properties = descriptor["properties"]
         assert properties["tags"][:2] == list(dict.fromkeys([rule.language, rule.concern]))

@@ -9,13 +9,13 @@ lines function of the module (the text formats share one module).
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from infralint.catalog import Catalog, Rule
+from infralint.links import REPOSITORY_URL
 from infralint.model import Finding, Notification
 
 REPORTERS = {
@@ -37,13 +37,7 @@ REPORTERS = {
 # standard output is a terminal.
 
 
-INFORMATION_URI = "https://github.com/infralint/infralint"
-
-
-def rule_doc_uri(code: str, version: str) -> str:
-    """A rule's document, of the release that produced the report (development builds: main)."""
-    ref = f"v{version}" if re.fullmatch(r"\d+(\.\d+)*", version) else "main"
-    return f"{INFORMATION_URI}/blob/{ref}/rules/{code}.md"
+INFORMATION_URI = REPOSITORY_URL
 
 
 def _no_lines(_path: str) -> list[str]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from infralint.links import rule_url
 from infralint.model import Finding, Severity, Span
-from infralint.reporters import INFORMATION_URI, rule_doc_uri
+from infralint.reporters import INFORMATION_URI
 from infralint.textsafe import json_text
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def diagnostic(finding: Finding, report: Report, sources: SourceLines) -> dict[s
         "message": finding.message,
         "location": {"path": finding.path, "range": rd_range(finding.span, finding.path, sources)},
         "severity": SEVERITY[finding.severity],
-        "code": {"value": finding.code, "url": rule_doc_uri(finding.code, report.tool_version)},
+        "code": {"value": finding.code, "url": rule_url(finding.code, report.tool_version)},
     }
     fix = finding.fix
     # reviewdog applies a suggestion as it stands: only fixes `--fix` would make by default.

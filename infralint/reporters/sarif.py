@@ -28,7 +28,7 @@ import sarif_om as om
 
 from infralint.model import Finding, Notification, Severity, Span
 from infralint.reader import native_name
-from infralint.reporters import INFORMATION_URI, rule_doc_uri
+from infralint.reporters import INFORMATION_URI
 from infralint.reporters.fingerprints import (
     line_hashes,
     normalized,
@@ -129,7 +129,10 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _help_uri(rule: Rule, version: str) -> str:
-    return rule_doc_uri(rule.code, version)
+    # The docs of the release that produced the log (development builds: the dev site).
+    from infralint.links import rule_url
+
+    return rule_url(rule.code, version)
 
 
 def _first_paragraph(markdown: str) -> str:
@@ -151,9 +154,12 @@ def rule_tags(rule: Rule) -> list[str]:
 
 
 def rule_help_text(rule: Rule) -> str:
+    from infralint.catalog import markdown_section
+
+    document = rule.user_document
     parts = [rule.summary + "."]
-    why = rule.section("Why is this bad?")
-    fix = rule.section("How to fix")
+    why = markdown_section(document, "Why is this bad?")
+    fix = markdown_section(document, "How to fix")
     if why:
         parts.append(why)
     if fix:
@@ -171,7 +177,9 @@ def reporting_descriptor(rule: Rule, version: str) -> Any:
         name=rule.name,
         short_description=om.MultiformatMessageString(text=_clip(rule.summary)),
         full_description=om.MultiformatMessageString(text=_clip(full)),
-        help=om.MultiformatMessageString(text=rule_help_text(rule), markdown=rule.document.strip()),
+        help=om.MultiformatMessageString(
+            text=rule_help_text(rule), markdown=rule.user_document.strip()
+        ),
         help_uri=_help_uri(rule, version),
         default_configuration=om.ReportingConfiguration(level=rule.severity.value),
         properties=properties,
