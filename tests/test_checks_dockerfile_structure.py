@@ -48,7 +48,10 @@ def test_df101_points_at_the_image_and_names_the_arg() -> None:
 def test_df101_never_for_unresolved_scratch_or_stage() -> None:
     text = "ARG BASE\nFROM $BASE AS a\nFROM scratch\nFROM A\nFROM alpine@sha256:" + "a" * 64
     assert run_check("DF101", text) == []
-    assert lines(run_check("DF120", text)) == [2]
+    # `FROM $BASE` with no default names no image at all: DF527's, not DF120's (one finding).
+    assert lines(run_check("DF527", text)) == [2]
+    assert run_check("DF120", text) == []
+    assert lines(run_check("DF120", "ARG SUFFIX\nFROM alpine:3.20${SUFFIX} AS a\n")) == [2]
 
 
 def link(args: dict[str, str | None], dockerfile: Path) -> BuildLink:
@@ -73,7 +76,8 @@ def test_df101_df102_use_compose_build_args(tmp_path: Path) -> None:
     (floating,) = run_check("DF102", text, project=project, path=str(dockerfile))
     assert floating.span.line == 4
     assert run_check("DF120", text, project=project, path=str(dockerfile)) == []
-    assert lines(run_check("DF120", text)) == [4]
+    assert lines(run_check("DF527", text)) == [4]  # without compose, `python:` is no image
+    assert run_check("DF120", text) == []
 
 
 @pytest.mark.parametrize("code", ["DF101", "DF102", "DF103", "DF120"])
@@ -85,7 +89,7 @@ def test_arg_default_with_digest_is_clean(code: str) -> None:
 def test_arg_parameterised_from_acceptance() -> None:
     assert lines(run_check("DF101", "ARG BASE=ubuntu\nFROM $BASE\n")) == [2]
     assert lines(run_check("DF102", "ARG TAG=latest\nFROM ubuntu:$TAG\n")) == [2]
-    assert lines(run_check("DF120", "ARG BASE\nFROM $BASE\n")) == [2]
+    assert lines(run_check("DF527", "ARG BASE\nFROM $BASE\n")) == [2]
     assert run_check("DF101", "ARG BASE\nFROM $BASE\n") == []
 
 

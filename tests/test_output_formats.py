@@ -250,7 +250,7 @@ def test_rdjson_follows_reviewdogs_format() -> None:
         "path": "D",
         "range": {"start": {"line": 1, "column": 6}, "end": {"line": 1, "column": 12}},
     }
-    assert by_code["DF101"]["code"]["url"].endswith("/rules/DF101.md")
+    assert by_code["DF101"]["code"]["url"].endswith("/rules/DF101/")
     # reviewdog applies suggestions as they stand: only safe fixes are offered.
     assert by_code["DF204"]["suggestions"] == [
         {
