@@ -53,7 +53,7 @@ class Config:
     python: dict[str, Any] = field(default_factory=dict)
     hadolint_config: bool = False  # also read .hadolint.yaml when an infralint config exists
     hadolint_pragmas: bool = True  # honour `# hadolint ignore=` comments
-    inline_suppressions: bool = True  # false: `# infralint: ignore` suppresses nothing (IL003)
+    inline_suppressions: bool = True  # false: inline ignore comments suppress nothing (IL003)
     # Where a key's patterns or paths are relative to: the directory of the config file that
     # set it (an `extend`ed file's own directory for what it set). Keys not here: `root`.
     anchors: dict[str, Path] = field(default_factory=dict)

@@ -38,6 +38,7 @@ from infralint.suppressions import (
     SuppressionProblem,
     check_directive,
     parse_suppressions,
+    python_comments,
     unused,
 )
 
@@ -397,6 +398,7 @@ def _finish(
             construct_end,
             hadolint_pragmas=job.language == "dockerfile" and config.hadolint_pragmas,
             allowed=config.inline_suppressions,
+            comments=python_comments(source.text) if job.language == "python" else None,
         )
     raised: frozenset[str] = frozenset()
     if job.language == "dockerfile" and lines and "check" in getattr(document, "directives", ()):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -153,9 +153,12 @@ def parse_suppressions(
     construct_end: Callable[[int], int],
     hadolint_pragmas: bool = False,
     allowed: bool = True,
+    comments: Mapping[int, int] | None = None,
 ) -> tuple[list[Suppression], list[SuppressionProblem]]:
     """The suppression comments of a file and their problems. `allowed=False` (the config's
-    `inline-suppressions = false`): every comment is an IL003 and suppresses nothing."""
+    `inline-suppressions = false`): every comment is an IL003 and suppresses nothing.
+    `comments`, when the language can tell, maps a line index to where its comment starts: a
+    pragma elsewhere (inside a string, a docstring) is text, not a suppression."""
     suppressions: list[Suppression] = []
     problems: list[SuppressionProblem] = []
     peers = catalog.peer_map("hadolint") if hadolint_pragmas else {}
@@ -164,7 +167,12 @@ def parse_suppressions(
     for index, text in enumerate(lines):
         if "#" not in text:
             continue
-        match = _PRAGMA.search(text)
+        start = 0
+        if comments is not None:
+            if index not in comments:
+                continue
+            start = comments[index]
+        match = _PRAGMA.search(text, start)
         if match and not allowed:
             span = Span(index + 1, match.start() + 1, index + 1, match.end() + 1)
             problems.append(SuppressionProblem("IL003", span, FORBIDDEN))
@@ -330,3 +338,19 @@ def check_directive(lines: list[str], catalog: Catalog) -> CheckDirective:
             foreign=True,
         )
     return CheckDirective(suppression, frozenset(every - skipped) if error else frozenset())
+
+
+def python_comments(text: str) -> dict[int, int] | None:
+    """Where each line's comment starts in Python source (line index -> column), read by the
+    tokenizer (which never runs the code); None when the source does not tokenize."""
+    import io
+    import tokenize
+
+    found: dict[int, int] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.start[0] - 1] = token.start[1]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return found

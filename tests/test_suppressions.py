@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from infralint.catalog import load_catalog
-from infralint.suppressions import parse_suppressions, unused
+from infralint.suppressions import parse_suppressions, python_comments, unused
 
 CATALOG = load_catalog()
 
@@ -97,3 +97,20 @@ def test_coverage_finds_the_first_covering_suppression_in_file_order() -> None:
     for code, line in queries:
         expected = next((s for s in suppressions if s.covers(code, line)), None)
         assert coverage.first(code, line) is expected, (code, line)
+
+
+def test_python_pragmas_count_only_in_comments() -> None:
+    # A docstring or string that shows the syntax is text, not a suppression (IL002/IL003).
+    source = (
+        '"""Write `# infralint: ignore PY301 -- why` above the line."""\n'
+        'EXAMPLE = "# infralint: ignore nothing at all"\n'
+        "import subprocess  # infralint: ignore PY301 -- the one real pragma\n"
+    )
+    comments = python_comments(source)
+    assert comments == {2: 19}
+    catalog = load_catalog()
+    found, problems = parse_suppressions(
+        source.splitlines(), catalog, lambda line: line, comments=comments
+    )
+    assert [s.line for s in found] == [3] and problems == []
+    assert python_comments("def broken(:\n  '''never closed\n") is None
