@@ -215,6 +215,12 @@ def _is_posix(shell: list[str]) -> bool:
 def _scripts_of(instruction: Instruction) -> list[Script]:
     from infralint.parsers.shell import parse_shell
 
+    return [parse_shell(text, origin) for text, origin in script_sources(instruction)]
+
+
+def script_sources(instruction: Instruction) -> list[tuple[str, PositionMap]]:
+    """The shell scripts an instruction runs, as text with its map to the file (what the shell
+    model parses, and what ShellCheck reads)."""
     if instruction.escape != "\\" or instruction.keyword not in (
         "RUN",
         "CMD",
@@ -230,19 +236,19 @@ def _scripts_of(instruction: Instruction) -> list[Script]:
         start = _skip_space(value, len(typ))
         value, origin = value[start:], _shift(origin, start)
     if instruction.exec_form is not None:
-        return _exec_form_scripts(instruction, value, origin)
+        return _exec_form_sources(instruction, value, origin)
     if not _is_posix(instruction.shell):
         return []
     if not instruction.heredocs:
-        return [parse_shell(value, origin)] if value.strip() else []
-    scripts: list[Script] = []
+        return [(value, origin)] if value.strip() else []
+    sources: list[tuple[str, PositionMap]] = []
     docs = instruction.heredocs
     if HEREDOC_WORD.match(value.strip()):
         # `RUN <<EOF`: the body is the script (BuildKit runs it with the shell, or by its shebang).
         body = docs[0]
         if _posix_body(body.body):
-            scripts.append(parse_shell(body.body, body.origin))
-        return scripts
+            sources.append((body.body, body.origin))
+        return sources
     # `RUN cmd <<EOF ...`: the shell runs the command line with the bodies as its here-documents.
     text_parts = [value, "\n"]
     anchors = list(origin.anchors)
@@ -255,12 +261,12 @@ def _scripts_of(instruction: Instruction) -> list[Script]:
         anchors.append((offset, doc.body_span.end_line + 1, 1))
         text_parts.append(doc.delimiter + "\n")
         offset += len(doc.delimiter) + 1
-    scripts.append(parse_shell("".join(text_parts), PositionMap(tuple(anchors))))
+    sources.append(("".join(text_parts), PositionMap(tuple(anchors))))
     # A body fed to a shell on stdin (`RUN bash <<EOF`, `RUN <<EOF sh`) is a script too.
     words = {word.strip("'\"").rsplit("/", 1)[-1] for word in value.split()}
     if words & POSIX_SHELLS:
-        scripts.extend(parse_shell(doc.body, doc.origin) for doc in docs if _posix_body(doc.body))
-    return scripts
+        sources.extend((doc.body, doc.origin) for doc in docs if _posix_body(doc.body))
+    return sources
 
 
 def _posix_body(body: str) -> bool:
@@ -280,9 +286,9 @@ def _shift(origin: PositionMap, start: int) -> PositionMap:
     return PositionMap(tuple(anchors))
 
 
-def _exec_form_scripts(instruction: Instruction, value: str, origin: PositionMap) -> list[Script]:
-    from infralint.parsers.shell import parse_shell as parse
-
+def _exec_form_sources(
+    instruction: Instruction, value: str, origin: PositionMap
+) -> list[tuple[str, PositionMap]]:
     argv = instruction.exec_form or []
     if len(argv) < 3 or not _is_posix(argv[:1]) or argv[1] not in ("-c", "-lc", "-ec", "-xc"):
         return []
@@ -291,6 +297,6 @@ def _exec_form_scripts(instruction: Instruction, value: str, origin: PositionMap
     if len(tokens) >= 3 and "\\" not in tokens[2].raw:
         # No JSON escapes: the script is a verbatim slice of the line.
         start = value.find(tokens[2].raw) + 1
-        return [parse(script, _shift(origin, start))]
+        return [(script, _shift(origin, start))]
     span = tokens[2].span if len(tokens) >= 3 else instruction.value_span()
-    return [parse(script, PositionMap(((0, span.line, span.column + 1),)))]
+    return [(script, PositionMap(((0, span.line, span.column + 1),)))]
