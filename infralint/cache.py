@@ -162,6 +162,8 @@ class Cache:
                     context.config.to_dict(),
                     sorted(context.enabled),
                     context.want_fixes,
+                    # ShellCheck's findings change with its release (None: not run).
+                    context.shellcheck.version if context.shellcheck else None,
                     context.project.cache_material(),  # links and facts from other files
                     linked,
                 ],

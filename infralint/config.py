@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infralint import peer_codes
 from infralint.catalog import Catalog, Rule, option_value_ok
 from infralint.languages import FILE_LANGUAGES
 from infralint.model import Severity
@@ -324,7 +325,12 @@ def resolve_selector(selector: str, catalog: Catalog, where: str = "selector") -
     if not text:
         raise ConfigError(f"{where}: empty rule selector")
     if text.upper() == "ALL":
-        return set(catalog.rules)
+        return set(catalog.rules) | peer_codes.shellcheck_codes()
+    foreign = peer_codes.resolve(text, catalog)  # hadolint DL and ShellCheck SC codes
+    if isinstance(foreign, str):
+        raise ConfigError(f"{where}: {foreign}")
+    if foreign is not None:
+        return foreign
     named = catalog.lookup(text)
     if named:
         return {rule.code for rule in named}
@@ -350,6 +356,7 @@ def enabled_codes(
             codes |= resolve_selector(selector, catalog, "--select")
     else:
         codes = {rule.code for rule in catalog if rule.enabled or (config.extends in rule.presets)}
+        codes |= peer_codes.shellcheck_codes()  # on where the binary is (see engine.shellcheck)
     for selector in [*config.extend_select, *extend_select]:
         codes |= resolve_selector(selector, catalog, "--extend-select")
     for selector in [*config.ignore, *ignore]:

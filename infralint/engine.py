@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from infralint.cache import Cache
     from infralint.fixing import FixReport, FixRequest
     from infralint.project_links import DiskPaths
+    from infralint.shellcheck.runner import Binary
 
 # code, severity, message, span, anchor, and the violation (None for engine findings).
 RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
@@ -162,6 +163,7 @@ class WorkerContext:
     enabled: frozenset[str]
     project: Project
     want_fixes: bool = False
+    shellcheck: Binary | None = None  # the binary SC rules run, when one is enabled and found
     # Per language and rule set: the checks to run with their contexts, built once per process.
     plans: dict[tuple[str, frozenset[str]], list[CheckPlan]] = field(
         default_factory=dict, compare=False, repr=False
@@ -185,7 +187,12 @@ def _plan(
     if key not in context.plans:
         config = context.config
         settings: dict[str, Any] = {**config.chef, **config.python}
-        codes = {code for code in enabled if catalog.rules[code].language == language}
+        # ShellCheck's codes have no check functions: one pass runs them all (_shellcheck).
+        codes = {
+            code
+            for code in enabled
+            if not code.startswith("SC") and catalog.rules[code].language == language
+        }
         context.plans[key] = [
             CheckPlan(
                 code,
@@ -257,10 +264,51 @@ def _il001(
     return effective_severity(config, rule), problem.message, problem.span
 
 
+class _Checked(NamedTuple):
+    """A file after its rules ran, before suppressions: what _finish needs."""
+
+    job: FileJob
+    source: SourceFile
+    document: Document | None
+    raw_findings: list[RawFinding]
+    enabled: set[str]
+    result: FileResult
+
+
 def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = None) -> FileResult:
+    return check_files([job], context, {job.path: parsed} if parsed is not None else None)[0]
+
+
+def check_files(
+    jobs: list[FileJob], context: WorkerContext, parsed: dict[str, Document] | None = None
+) -> list[FileResult]:
+    """Check several files; their RUN scripts go to ShellCheck together (one process per batch
+    of scripts, not one per file)."""
     from infralint.catalog import load_catalog
 
     catalog = load_catalog(Path(context.catalog_dir))
+    checked = [_check_rules(job, context, catalog, (parsed or {}).get(job.path)) for job in jobs]
+    if context.shellcheck is not None:
+        _shellcheck(checked, context, catalog)
+    results = []
+    for item in checked:
+        _finish(
+            item.job,
+            item.source,
+            item.document,
+            item.raw_findings,
+            item.enabled,
+            catalog,
+            context.config,
+            item.result,
+        )
+        results.append(item.result)
+    return results
+
+
+def _check_rules(
+    job: FileJob, context: WorkerContext, catalog: Catalog, parsed: Document | None
+) -> _Checked:
     config = context.config
     result = FileResult()
     enabled = set(context.enabled)
@@ -303,8 +351,85 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
             _internal_il001(failure, enabled, catalog, config, job, result, raw_findings)
     if source is None:
         source = SourceFile(Path(job.path), job.display_path, "", job.language)
-    _finish(job, source, document, raw_findings, enabled, catalog, config, result)
-    return result
+    return _Checked(job, source, document, raw_findings, enabled, result)
+
+
+# ShellCheck's levels -> ours: "info" and "style" are advice.
+SHELLCHECK_LEVELS = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "info": Severity.NOTE,
+    "style": Severity.NOTE,
+}
+
+
+def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalog) -> None:
+    """ShellCheck's findings on the RUN scripts of the checked Dockerfiles, all in one go."""
+    from infralint.peer_codes import shellcheck_codes
+    from infralint.shellcheck import runner, scripts
+
+    binary = context.shellcheck
+    assert binary is not None
+    everything = shellcheck_codes()
+    wanted: list[tuple[_Checked, scripts.ShellScript]] = []
+    for item in checked:
+        if item.job.language != "dockerfile" or item.document is None:
+            continue
+        if item.enabled.isdisjoint(everything):
+            continue
+        try:
+            found = scripts.file_scripts(item.document)  # type: ignore[arg-type]
+        except Exception as error:  # a bug reading scripts costs only this file's SC findings
+            message = f"ShellCheck could not read this file's scripts ({_describe(error)})"
+            _internal_il001(
+                message,
+                item.enabled,
+                catalog,
+                context.config,
+                item.job,
+                item.result,
+                item.raw_findings,
+            )
+            continue
+        if found.skipped:
+            item.result.notifications.append(
+                Notification(
+                    f"ShellCheck skipped {found.skipped} RUN script(s) over its size bounds "
+                    f"({scripts.MAX_SCRIPT} characters or {scripts.MAX_EXPANSIONS} expansions "
+                    "per script)",
+                    item.job.display_path,
+                    Severity.NOTE,
+                )
+            )
+        wanted.extend((item, script) for script in found.scripts)
+    if not wanted:
+        return
+    try:
+        comments = runner.check_scripts(binary, [script.text for _, script in wanted])
+    except runner.ShellCheckFailed as error:
+        for item in {id(entry[0]): entry[0] for entry in wanted}.values():
+            message = f"{error}; this file's ShellCheck findings are missing"
+            _internal_il001(
+                message,
+                item.enabled,
+                catalog,
+                context.config,
+                item.job,
+                item.result,
+                item.raw_findings,
+            )
+        return
+    configured = context.config.severity
+    for (item, script), found_comments in zip(wanted, comments, strict=True):
+        for comment in found_comments:
+            if comment.code not in item.enabled:
+                continue
+            span = script.span(comment.line, comment.column, comment.end_line, comment.end_column)
+            if span is None:
+                continue
+            level = configured.get(comment.code)
+            severity = Severity(level) if level else SHELLCHECK_LEVELS[comment.level]
+            item.raw_findings.append((comment.code, severity, comment.message, span, None, None))
 
 
 def _describe(error: BaseException) -> str:
@@ -798,6 +923,7 @@ def _run_once(
         enabled=settings.enabled,
         project=collected.project,
         want_fixes=settings.want_fixes,
+        shellcheck=_shellcheck_binary(settings.enabled, jobs),
     )
     results = _execute(jobs, context, settings, store, collected.parsed)
     findings: list[Finding] = []
@@ -822,6 +948,32 @@ def _run_once(
         cache_notes=store.notes if store is not None else [],
     )
     return run_result, jobs, context
+
+
+def _shellcheck_binary(enabled: frozenset[str], jobs: list[FileJob]) -> Binary | None:
+    """The shellcheck binary, when an SC rule is enabled and a Dockerfile is to be checked."""
+    if not any(job.language == "dockerfile" for job in jobs):
+        return None
+    from infralint.peer_codes import shellcheck_codes
+
+    if enabled.isdisjoint(shellcheck_codes()):
+        return None
+    from infralint.shellcheck.runner import find_binary
+
+    return find_binary()
+
+
+# Files per ShellCheck batch: its scripts go to one process (see _chunks).
+SHELLCHECK_FILES = 256
+
+
+def _chunks(items: list[int], workers: int) -> list[list[int]]:
+    """Pending files in runs that each go to one worker call, so that their scripts share a
+    ShellCheck process: large enough to start few processes, small enough to spread the work."""
+    size = SHELLCHECK_FILES
+    if workers > 1:
+        size = max(8, min(SHELLCHECK_FILES, -(-len(items) // (workers * 2))))
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _execute(
@@ -853,7 +1005,10 @@ def _execute(
                 store.put(jobs[index], context, result)
 
     workers = min(settings.jobs, len(pending))
-    if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
+    if context.shellcheck is not None:
+        chunks = _chunks(pending, workers if len(pending) >= PARALLEL_THRESHOLD else 1)
+        computed = _execute_chunks(jobs, chunks, context, workers, check_local, settings)
+    elif workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(
@@ -880,6 +1035,41 @@ def _execute(
     if store is not None:
         store.save()
     return [result for result in results if result is not None]
+
+
+def _execute_chunks(
+    jobs: list[FileJob],
+    chunks: list[list[int]],
+    context: WorkerContext,
+    workers: int,
+    check_local: Callable[[], None],
+    settings: Settings,
+) -> list[FileResult]:
+    """Like the per-file paths of _execute, a chunk of files at a time (ShellCheck batches)."""
+    pending = sum(len(chunk) for chunk in chunks)
+    done = len(jobs) - pending
+    collected: list[FileResult] = []
+    batches = [[jobs[i] for i in chunk] for chunk in chunks]
+
+    def gather(results: Iterable[list[FileResult]]) -> None:
+        for batch in results:
+            collected.extend(batch)
+            if settings.on_progress is not None:
+                settings.on_progress(done + len(collected), len(jobs))
+
+    if workers > 1 and len(chunks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(context,)
+        ) as pool:
+            results_iter = pool.map(_check_many, batches)
+            check_local()
+            gather(results_iter)
+    else:
+        check_local()
+        gather(check_files(batch, context) for batch in batches)
+    return collected
 
 
 def tune_gc() -> None:
@@ -918,6 +1108,10 @@ def _start_worker(context: WorkerContext) -> None:
 
 def _check_one(job: FileJob) -> FileResult:
     return check_file(job, _WORKER["context"])
+
+
+def _check_many(jobs: list[FileJob]) -> list[FileResult]:
+    return check_files(jobs, _WORKER["context"])
 
 
 def check_text(job: FileJob, context: WorkerContext, text: str) -> list[Finding]:

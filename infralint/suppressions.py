@@ -235,6 +235,8 @@ def _hadolint_pragma(
     codes: set[str] = set()
     for peer in re.split(r"[,\s]+", match.group("codes").strip()):
         codes.update(peers.get(peer.upper(), []))
+        if peer[:2].upper() == "SC":  # ShellCheck's findings keep their own codes
+            codes.add(peer.upper())
     scope = (match.group("scope") or "").strip()
     first, last = _target(index, "", lookahead, construct_end)
     if scope == "stage":  # up to the next FROM after the construct it precedes

@@ -16,6 +16,7 @@ from infralint.config import (
     load_config,
     resolve_selector,
 )
+from infralint.peer_codes import shellcheck_codes
 
 CATALOG = load_catalog()
 
@@ -65,7 +66,7 @@ def test_selectors() -> None:
     assert resolve_selector("IL001", CATALOG) == {"IL001"}
     assert resolve_selector("unused-suppression", CATALOG) == {"IL002"}
     assert resolve_selector("IL00", CATALOG) == {"IL001", "IL002", "IL003"}
-    assert resolve_selector("all", CATALOG) == set(CATALOG.rules)
+    assert resolve_selector("all", CATALOG) == set(CATALOG.rules) | shellcheck_codes()
     with pytest.raises(ConfigError):
         resolve_selector("IL9", CATALOG)
 

@@ -130,6 +130,8 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _help_uri(rule: Rule, version: str) -> str:
+    if rule.code.startswith("SC"):  # ShellCheck's own page on the code
+        return f"https://www.shellcheck.net/wiki/{rule.code}"
     # Link the docs of the release that produced the log; development builds link main.
     ref = f"v{version}" if re.fullmatch(r"\d+(\.\d+)*", version) else "main"
     return f"{INFORMATION_URI}/blob/{ref}/rules/{rule.code}.md"
