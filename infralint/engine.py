@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -181,7 +182,7 @@ class CheckPlan(NamedTuple):
 
 
 def _plan(
-    language: str, enabled: set[str], catalog: Catalog, context: WorkerContext
+    language: str, enabled: AbstractSet[str], catalog: Catalog, context: WorkerContext
 ) -> list[CheckPlan]:
     key = (language, frozenset(enabled))
     if key not in context.plans:
@@ -271,7 +272,7 @@ class _Checked(NamedTuple):
     source: SourceFile
     document: Document | None
     raw_findings: list[RawFinding]
-    enabled: set[str]
+    enabled: AbstractSet[str]
     result: FileResult
 
 
@@ -311,9 +312,11 @@ def _check_rules(
 ) -> _Checked:
     config = context.config
     result = FileResult()
-    enabled = set(context.enabled)
+    # The run's frozenset itself unless per-file-ignores change it: with ShellCheck's codes it
+    # holds thousands, and _plan keys on it (a frozenset hashes once; a copy, once per file).
+    enabled: AbstractSet[str] = context.enabled
     if config.per_file_ignores:
-        enabled -= ignored_for_path(config, _config_relative(job, config), catalog)
+        enabled = enabled - ignored_for_path(config, _config_relative(job, config), catalog)
     raw_findings: list[RawFinding] = []
     source: SourceFile | None = None
     document: Document | None = None
@@ -439,7 +442,7 @@ def _describe(error: BaseException) -> str:
 
 def _internal_il001(
     message: str,
-    enabled: set[str],
+    enabled: AbstractSet[str],
     catalog: Catalog,
     config: Config,
     job: FileJob,
@@ -465,7 +468,7 @@ def _config_relative(job: FileJob, config: Config) -> str:
 def _run_checks(
     job: FileJob,
     document: Document,
-    enabled: set[str],
+    enabled: AbstractSet[str],
     catalog: Catalog,
     context: WorkerContext,
     failures: list[str],
@@ -497,7 +500,7 @@ def _finish(
     source: SourceFile,
     document: Document | None,
     raw: list[RawFinding],
-    enabled: set[str],
+    enabled: AbstractSet[str],
     catalog: Catalog,
     config: Config,
     result: FileResult,

@@ -19,6 +19,7 @@ import heapq
 import re
 import sys
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -254,7 +255,9 @@ def _hadolint_pragma(
     )
 
 
-def unused(suppressions: Iterable[Suppression], enabled: set[str]) -> list[SuppressionProblem]:
+def unused(
+    suppressions: Iterable[Suppression], enabled: AbstractSet[str]
+) -> list[SuppressionProblem]:
     """IL002 for every enabled code a suppression named but never used."""
     problems = []
     for suppression in suppressions:
