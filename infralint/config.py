@@ -397,7 +397,13 @@ def json_schema(catalog: Catalog) -> dict[str, Any]:
     codes = sorted(catalog.rules)
     names = sorted({rule.name for rule in catalog})
     prefixes = sorted({code[:n] for code in codes for n in (2, 3)})
-    selector = {"type": "string", "enum": ["ALL", *codes, *prefixes, *names]}
+    hadolint = sorted({*catalog.peer_map("hadolint"), *peer_codes.NOT_PORTED})
+    selector = {
+        "anyOf": [
+            {"type": "string", "enum": ["ALL", *codes, *prefixes, *names, *hadolint]},
+            {"type": "string", "pattern": "^SC([123][0-9]{0,3})?$"},  # ShellCheck's codes
+        ]
+    }
     selectors = {"type": "array", "items": selector}
     rule_options: dict[str, Any] = {}
     for rule in catalog:

@@ -95,14 +95,15 @@ def test_json_schema_agrees_with_the_validator() -> None:
     schema = json_schema(CATALOG)
     good = {
         "extends": "strict",
-        "select": ["IL", "IL001"],
+        "select": ["IL", "IL001", "DL3008", "SC", "SC2086"],
         "severity": {"IL002": "warning"},
         "chef": {"cookbook-kind": "library"},
         "python": {"paths": ["svc"]},
     }
     jsonschema.validate(good, schema)
     config_from_dict(good, None, CATALOG)
-    for bad in ({"selekt": []}, {"fail-on": "sometimes"}, {"select": ["NOPE"]}):
+    bad_selects = ({"select": ["NOPE"]}, {"select": ["SC9999"]}, {"select": ["DL3099"]})
+    for bad in ({"selekt": []}, {"fail-on": "sometimes"}, *bad_selects):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
         with pytest.raises(ConfigError):
