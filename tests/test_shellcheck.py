@@ -361,3 +361,33 @@ def test_any_position_maps_inside_the_instruction_or_nowhere(
                 span = script.span(line, column, line + 1, column + 3)
                 if span is not None:
                     assert 2 <= span.line <= span.end_line <= lines, (line, column, span)
+
+
+@needs_shellcheck
+def test_a_failing_shellcheck_is_il001_on_each_file_of_its_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text("FROM alpine:3.20\nRUN echo $X\n")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "Dockerfile").write_text("FROM alpine:3.20\n")  # no RUN: not in a batch
+
+    def broken(binary: runner.Binary, texts: list[str]) -> list[list[runner.Comment]]:
+        raise runner.ShellCheckFailed("shellcheck failed: out of memory")
+
+    monkeypatch.setattr(runner, "check_scripts", broken)
+    result = _run(tmp_path, ["SC", "IL001"])
+    failures = {(f.path, f.code) for f in result.findings}
+    assert failures == {("a/Dockerfile", "IL001"), ("b/Dockerfile", "IL001")}
+    assert all("ShellCheck findings are missing" in f.message for f in result.findings)
+
+
+@needs_shellcheck
+def test_sc_severity_can_be_configured(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN echo $X\n")
+    (tmp_path / ".infralint.toml").write_text('select = ["SC"]\n[severity]\nSC2086 = "error"\n')
+    result = _cli(["check", "--no-cache", "-f", "json", "."], tmp_path)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["severity"]) == ("SC2086", "error")
+    assert result.returncode == 1
