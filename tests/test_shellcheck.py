@@ -391,3 +391,18 @@ def test_sc_severity_can_be_configured(tmp_path: Path) -> None:
     [finding] = json.loads(result.stdout)["findings"]
     assert (finding["code"], finding["severity"]) == ("SC2086", "error")
     assert result.returncode == 1
+
+
+def test_reading_scripts_stays_linear() -> None:
+    """Thousands of ARGs and RUNs in one stage: names are matched against each script once,
+    and each stage's names are gathered once."""
+    import time
+
+    args = "".join(f"ARG A{i}=1\n" for i in range(5000))
+    runs = "".join(f"RUN echo $A{i} \\\n  $A{i + 1}\n" for i in range(3000))
+    document = _parse("FROM a\n" + args + runs)
+    start = time.monotonic()
+    found = scripts.file_scripts(document)
+    assert time.monotonic() - start < 5
+    assert len(found.scripts) == 3000
+    assert found.scripts[7].text.split("\n")[1] == "export A7=1 A8=1"

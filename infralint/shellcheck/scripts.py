@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from infralint.model import Span
@@ -39,7 +40,7 @@ PROXY_ARGS = frozenset(
     {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy"}
     | {"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"}
 )
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class ShellScript(NamedTuple):
@@ -51,6 +52,7 @@ class ShellScript(NamedTuple):
     origin: PositionMap  # script offsets -> file positions
     line_starts: tuple[int, ...]  # offsets in `text` where each line starts
     body_start: int  # the first piece after the added head (1 after a kept shebang line)
+    keys: tuple[int, ...]  # each piece's offset in `text`, for bisect
 
     def span(self, line: int, column: int, end_line: int, end_column: int) -> Span | None:
         """The file span of ShellCheck's 1-based (line, column) range, end exclusive; None
@@ -71,7 +73,7 @@ class ShellScript(NamedTuple):
         """The script offset of an offset in `text`. Inside an added line continuation, the
         join it stands for; None inside the added head (directive and declarations)."""
         pieces = self.pieces
-        index = bisect.bisect_right([piece[0] for piece in pieces], offset) - 1
+        index = bisect.bisect_right(self.keys, offset) - 1
         if index >= 0:
             sent, script, length = pieces[index]
             if offset < sent + length or (end and offset == sent + length):
@@ -87,7 +89,7 @@ def dialect_of(program: str) -> str | None:
 
 
 def build_script(
-    text: str, origin: PositionMap, dialect: str, declared: frozenset[str] | set[str]
+    text: str, origin: PositionMap, dialect: str, declared: AbstractSet[str]
 ) -> ShellScript:
     """The text ShellCheck reads for one script (see the module's docstring)."""
     shebang = SHEBANG_SHELL.match(text)
@@ -96,8 +98,9 @@ def build_script(
         head_end = text.find("\n") + 1 if "\n" in text else len(text)
         if shebang is not None:
             dialect = DIALECTS.get(shebang.group(1), dialect)
-    # Only the names the script mentions: the line stays short.
-    names = sorted(name for name in declared if name in text and _NAME.fullmatch(name))
+    # Only the names the script mentions (read once from the text: a file may declare
+    # thousands), so the line stays short.
+    names = sorted(set(_REFERENCE.findall(text)) & declared)
     added = f"# shellcheck shell={dialect}\n"
     if names:
         added += "export " + " ".join(f"{name}=1" for name in names) + "\n"
@@ -122,7 +125,8 @@ def build_script(
     parts.append(text[previous:])
     joined = "".join(parts)
     starts = [0, *(match.end() for match in re.finditer("\n", joined))]
-    return ShellScript(joined, tuple(pieces), origin, tuple(starts), 1 if head_end else 0)
+    keys = tuple(piece[0] for piece in pieces)
+    return ShellScript(joined, tuple(pieces), origin, tuple(starts), 1 if head_end else 0, keys)
 
 
 def _joins(text: str, origin: PositionMap, start: int) -> Iterator[int]:
@@ -175,7 +179,7 @@ def _plain_positions(text: str, offsets: list[int]) -> set[int]:
     return plain
 
 
-def declared_names(document: DockerfileDocument, instruction: Instruction) -> set[str]:
+def declared_names(document: DockerfileDocument, instruction: Instruction) -> frozenset[str]:
     """The variables a RUN sees from the build: ARG and ENV of its stage and the stages it is
     built on, BuildKit's platform and proxy ARGs."""
     names = set(PLATFORM_ARGS) | PROXY_ARGS
@@ -185,7 +189,7 @@ def declared_names(document: DockerfileDocument, instruction: Instruction) -> se
             for other in each.instructions:
                 if other.keyword in ("ARG", "ENV"):
                     names.update(pair.key for pair in other.pairs())
-    return names
+    return frozenset(names)
 
 
 # ShellCheck's time grows with the square of a script's findings (4,000 `$A` on one line take
@@ -217,9 +221,10 @@ def file_scripts(document: DockerfileDocument) -> FileScripts:
 
 def _run_sources(
     document: DockerfileDocument,
-) -> Iterator[tuple[str, PositionMap, str, set[str]]]:
+) -> Iterator[tuple[str, PositionMap, str, frozenset[str]]]:
     """Every RUN script of a POSIX-shell stage (ONBUILD RUNs included) with its dialect and the
     variables the build declares for it."""
+    by_stage: dict[int, frozenset[str]] = {}
     for instruction in document.all_instructions():
         if instruction.keyword != "RUN":
             continue
@@ -234,7 +239,11 @@ def _run_sources(
         sources = script_sources(instruction)
         if not sources:
             continue
-        declared = declared_names(document, instruction)
+        # Once per stage: a stage of many RUNs would read its ARGs and ENVs once per RUN.
+        stage = instruction.parent.stage if instruction.parent else instruction.stage
+        if stage not in by_stage:
+            by_stage[stage] = declared_names(document, instruction)
+        declared = by_stage[stage]
         for text, origin in sources:
             if text.strip():
                 yield text, origin, dialect, declared
