@@ -356,7 +356,7 @@ def enabled_codes(
             codes |= resolve_selector(selector, catalog, "--select")
     else:
         codes = {rule.code for rule in catalog if rule.enabled or (config.extends in rule.presets)}
-        codes |= peer_codes.shellcheck_codes()  # on where the binary is (see engine.shellcheck)
+        codes |= peer_codes.shellcheck_codes()  # ShellCheck: dropped when its binary is missing
     for selector in [*config.extend_select, *extend_select]:
         codes |= resolve_selector(selector, catalog, "--extend-select")
     for selector in [*config.ignore, *ignore]:
