@@ -46,8 +46,9 @@ def docs(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite (pytest's exit 5, "no tests collected", fails the session).
 
-    The minutes-long pre-commit run needs only one interpreter: the oldest one found."""
-    session.install("-e", ".[dev]", f"ruff=={RUFF_VERSION}")
+    The minutes-long pre-commit run needs only one interpreter: the oldest one found. The
+    `shellcheck` extra brings the binary the ShellCheck tests run (without it they skip)."""
+    session.install("-e", ".[dev,shellcheck]", f"ruff=={RUFF_VERSION}")
     args = list(session.posargs)
     if not args and session.python != _oldest_available():
         args = ["-m", "not slow"]

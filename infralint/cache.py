@@ -169,6 +169,8 @@ class Cache:
                     sorted((key, str(anchor)) for key, anchor in config.anchors.items()),
                     sorted(enabled),
                     context.want_fixes,
+                    # ShellCheck's findings change with its release (None: not run).
+                    context.shellcheck.version if context.shellcheck else None,
                     context.project.cache_material(),  # links and facts from other files
                     linked,
                 ],

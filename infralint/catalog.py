@@ -69,6 +69,8 @@ class Rule(NamedTuple):
 
     @property
     def concern(self) -> str:
+        if self.code.startswith("SC"):  # ShellCheck's numbers say nothing about our concerns
+            return "correctness"
         return CONCERNS[self.code[2]]
 
     @property
@@ -277,11 +279,44 @@ def rules_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "rules"
 
 
+class _RuleTable(dict[str, Rule]):
+    """Code -> rule. A ShellCheck code is a rule too, made on first use (infralint/peer_codes.py):
+    it is found by `[]` but neither listed nor counted, as it has no document of its own."""
+
+    def __missing__(self, code: str) -> Rule:
+        from infralint import peer_codes
+
+        if peer_codes.is_shellcheck_code(code):
+            return _shellcheck_rule(code)
+        raise KeyError(code)
+
+
+@cache
+def _shellcheck_rule(code: str) -> Rule:
+    """One ShellCheck code's rule: one document (infralint/shellcheck/RULE.md) serves all."""
+    return Rule(
+        code=code,
+        name=f"shellcheck-{code.lower()}",
+        language="dockerfile",
+        severity=Severity.WARNING,  # each finding carries ShellCheck's own level
+        enabled=True,
+        summary=f"ShellCheck {code} in a RUN script (https://www.shellcheck.net/wiki/{code})",
+        tags=("shellcheck", "correctness"),
+        fix="none",
+        precision="high",
+        since="0.1.0",
+        peers={"shellcheck": (code,)},
+        options={},
+        presets=(),
+        path=Path(__file__).resolve().parent / "shellcheck" / "RULE.md",
+    )
+
+
 class Catalog:
     def __init__(self, rules: Iterable[Rule]) -> None:
         # Names are unique within a language; the same concern may share a name across languages
         # (DF301 and DC303 are both log-to-file), and then the name selects both.
-        self.rules: dict[str, Rule] = {}
+        self.rules: dict[str, Rule] = _RuleTable()
         self.by_name: dict[str, list[Rule]] = {}
         self._peer_maps: dict[str, dict[str, list[str]]] = {}
         for rule in sorted(rules, key=lambda r: r.code):
@@ -299,15 +334,24 @@ class Catalog:
 
     def get(self, code_or_name: str) -> Rule | None:
         """The rule with this code, or the first rule (by code) with this name."""
-        key = code_or_name.strip()
-        named = self.by_name.get(key.lower())
-        return self.rules.get(key.upper()) or (named[0] if named else None)
+        found = self.lookup(code_or_name)
+        return found[0] if found else None
 
     def lookup(self, code_or_name: str) -> list[Rule]:
-        """Every rule a code or name denotes."""
+        """Every rule a code or name denotes: ours, or those a hadolint or ShellCheck code stands
+        for (infralint/peer_codes.py)."""
         key = code_or_name.strip()
         rule = self.rules.get(key.upper())
-        return [rule] if rule else list(self.by_name.get(key.lower(), []))
+        if rule:
+            return [rule]
+        named = self.by_name.get(key.lower())
+        if named:
+            return list(named)
+        if key[:2].upper() in ("DL", "SC"):
+            from infralint import peer_codes
+
+            return peer_codes.lookup(key, self)
+        return []
 
     def peer_map(self, tool: str) -> dict[str, list[str]]:
         """Peer code (e.g. DL3008) -> our codes (a fresh copy: callers may extend it)."""

@@ -160,6 +160,7 @@ def check_once(options: CheckOptions) -> int:
         root=root,
     )
     cfg, enabled = resolved.config, set(resolved.enabled)
+    enabled = _shellcheck_or_not(enabled, options, cfg)
     threshold = "never" if options.exit_zero else (options.fail_on or cfg.fail_on)
     if threshold not in THRESHOLDS:
         fail(f"--fail-on: expected error, warning, note or never, got {threshold!r}")
@@ -492,6 +493,40 @@ def load_config_tree(
     if verbose:
         report_unmapped(tree)
     return catalog, tree, resolved
+
+
+def _shellcheck_or_not(enabled: set[str], options: CheckOptions, config: Config) -> set[str]:
+    """The enabled codes, without ShellCheck's when its binary is missing: an error when SC
+    codes were asked for by name, else said under -v."""
+    from infralint import peer_codes
+
+    for note in peer_codes.take_notes():
+        warn(f"infralint: note: {note}")
+    everything = peer_codes.shellcheck_codes()
+    if enabled.isdisjoint(everything):
+        return enabled
+    from infralint.shellcheck.runner import find_binary
+
+    if find_binary() is not None:
+        return enabled
+    named = [
+        selector
+        for selector in [
+            *(split_codes(options.select) or []),
+            *(split_codes(options.extend_select) or []),
+            *(config.select or []),
+            *config.extend_select,
+        ]
+        if selector.strip().upper().startswith("SC")
+    ]
+    if named:
+        fail(
+            f"{named[0]} needs ShellCheck, which is not installed "
+            "(pip install 'infralint[shellcheck]', or put shellcheck on PATH)"
+        )
+    if options.verbose:
+        warn("infralint: ShellCheck is not installed: the SC rules were skipped")
+    return enabled - everything
 
 
 def run_directory(cwd: Path, paths: list[str] | None) -> Path:

@@ -290,8 +290,22 @@ def rules_command(
         for rule in rules:
             state = rule.severity.value if rule.enabled else "off"
             typer.echo(f"{rule.code}  {rule.name:<34} {state:<8} {rule.summary}")
+        if language in (None, "dockerfile") and tag in (None, "shellcheck"):
+            typer.echo(_shellcheck_line())
     else:
         _fail(f"--format: expected table, json or markdown, got {format!r}")
+
+
+def _shellcheck_line() -> str:
+    from infralint.shellcheck.runner import find_binary
+
+    binary = find_binary()
+    found = (
+        f"ShellCheck {binary.version}, {binary.path}"
+        if binary
+        else "not installed: pip install 'infralint[shellcheck]'"
+    )
+    return f"SCxxxx  ShellCheck's checks on RUN scripts (`infralint rule SC2086`; {found})"
 
 
 # The keys of `rules --format json` and `rule --format json`, in docs/interfaces.md's order.
@@ -333,11 +347,22 @@ def rule_command(
     format: Annotated[str, typer.Option("--format", "-f", help="markdown or json.")] = "markdown",
 ) -> None:
     """Show one rule's documentation."""
+    from infralint import peer_codes
     from infralint.catalog import load_catalog
 
-    rules = load_catalog().lookup(code)
+    catalog = load_catalog()
+    rules = catalog.lookup(code)
+    not_ported = peer_codes.not_ported(code)
+    if not rules and not_ported:
+        typer.echo(not_ported)
+        return
     if not rules:
-        _fail(f"unknown rule {code!r}")
+        _fail(peer_codes.unknown_message(code, catalog) or f"unknown rule {code!r}")
+    key = code.strip().upper()
+    if format == "markdown" and key.startswith("DL"):
+        typer.echo(f"hadolint {key} is {', '.join(rule.code for rule in rules)}\n")
+    elif format == "markdown" and peer_codes.is_shellcheck_code(key):
+        typer.echo(f"ShellCheck {key}: {peer_codes.wiki_url(key)}\n")
     for rule in rules:
         _print_rule(rule, format)
 

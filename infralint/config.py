@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from infralint import peer_codes
 from infralint.catalog import Catalog, Rule, option_value_ok
 from infralint.languages import FILE_LANGUAGES
 from infralint.model import Severity
@@ -349,7 +350,12 @@ def resolve_selector(selector: str, catalog: Catalog, where: str = "selector") -
     if not text:
         raise ConfigError(f"{where}: empty rule selector")
     if text.upper() == "ALL":
-        return set(catalog.rules)
+        return set(catalog.rules) | peer_codes.shellcheck_codes()
+    foreign = peer_codes.resolve(text, catalog)  # hadolint DL and ShellCheck SC codes
+    if isinstance(foreign, str):
+        raise ConfigError(f"{where}: {foreign}")
+    if foreign is not None:
+        return foreign
     named = catalog.lookup(text)
     if named:
         return {rule.code for rule in named}
@@ -375,6 +381,7 @@ def enabled_codes(
             codes |= resolve_selector(selector, catalog, "--select")
     else:
         codes = {rule.code for rule in catalog if rule.enabled or (config.extends in rule.presets)}
+        codes |= peer_codes.shellcheck_codes()  # ShellCheck: dropped when its binary is missing
     for selector in [*config.extend_select, *extend_select]:
         codes |= resolve_selector(selector, catalog, "--extend-select")
     for selector in [*config.ignore, *ignore]:
@@ -443,7 +450,13 @@ def json_schema(catalog: Catalog) -> dict[str, Any]:
     codes = sorted(catalog.rules)
     names = sorted({rule.name for rule in catalog})
     prefixes = sorted({code[:n] for code in codes for n in (2, 3)})
-    selector = {"type": "string", "enum": ["ALL", *codes, *prefixes, *names]}
+    hadolint = sorted({*catalog.peer_map("hadolint"), *peer_codes.NOT_PORTED})
+    selector = {
+        "anyOf": [
+            {"type": "string", "enum": ["ALL", *codes, *prefixes, *names, *hadolint]},
+            {"type": "string", "pattern": "^SC([123][0-9]{0,3})?$"},  # ShellCheck's codes
+        ]
+    }
     selectors = {"type": "array", "items": selector}
     rule_options: dict[str, Any] = {}
     for rule in catalog:

@@ -9,7 +9,9 @@ so the output is identical for every `--jobs`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -43,11 +45,14 @@ from infralint.suppressions import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from infralint.baseline import Entry
     from infralint.cache import Cache
     from infralint.config_tree import ConfigTree
     from infralint.fixing import FixReport, FixRequest
     from infralint.project_links import DiskPaths
+    from infralint.shellcheck.runner import Binary
 
 # code, severity, message, span, anchor, and the violation (None for engine findings).
 RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
@@ -175,6 +180,7 @@ class WorkerContext:
     want_fixes: bool = False
     # Each job's config and rules, by FileJob.config (config_tree.Resolved.key).
     configs: dict[str, tuple[Config, frozenset[str]]] = field(default_factory=dict)
+    shellcheck: Binary | None = None  # the binary SC rules run, when one is enabled and found
     # Per language, config and rule set: the checks to run with their contexts, built once per
     # process.
     plans: dict[tuple[str, str, frozenset[str]], list[CheckPlan]] = field(
@@ -197,14 +203,19 @@ class CheckPlan(NamedTuple):
 
 
 def _plan(
-    job: FileJob, enabled: set[str], catalog: Catalog, context: WorkerContext
+    job: FileJob, enabled: AbstractSet[str], catalog: Catalog, context: WorkerContext
 ) -> list[CheckPlan]:
     language = job.language
     key = (language, job.config, frozenset(enabled))
     if key not in context.plans:
         config = context.settings_for(job)[0]
         settings: dict[str, Any] = {**config.chef, **config.python}
-        codes = {code for code in enabled if catalog.rules[code].language == language}
+        # ShellCheck's codes have no check functions: one pass runs them all (_shellcheck).
+        codes = {
+            code
+            for code in enabled
+            if not code.startswith("SC") and catalog.rules[code].language == language
+        }
         context.plans[key] = [
             CheckPlan(
                 code,
@@ -274,15 +285,58 @@ def _il001(
     return effective_severity(config, rule), problem.message, problem.span
 
 
+class _Checked(NamedTuple):
+    """A file after its rules ran, before suppressions: what _finish needs."""
+
+    job: FileJob
+    source: SourceFile
+    document: Document | None
+    raw_findings: list[RawFinding]
+    enabled: AbstractSet[str]
+    result: FileResult
+
+
 def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = None) -> FileResult:
+    return check_files([job], context, {job.path: parsed} if parsed is not None else None)[0]
+
+
+def check_files(
+    jobs: list[FileJob], context: WorkerContext, parsed: dict[str, Document] | None = None
+) -> list[FileResult]:
+    """Check several files; their RUN scripts go to ShellCheck together (one process per batch
+    of scripts, not one per file)."""
     from infralint.catalog import load_catalog
 
     catalog = load_catalog(Path(context.catalog_dir))
+    checked = [_check_rules(job, context, catalog, (parsed or {}).get(job.path)) for job in jobs]
+    if context.shellcheck is not None:
+        _shellcheck(checked, context, catalog)
+    results = []
+    for item in checked:
+        _finish(
+            item.job,
+            item.source,
+            item.document,
+            item.raw_findings,
+            item.enabled,
+            catalog,
+            context.settings_for(item.job)[0],
+            item.result,
+        )
+        results.append(item.result)
+    return results
+
+
+def _check_rules(
+    job: FileJob, context: WorkerContext, catalog: Catalog, parsed: Document | None
+) -> _Checked:
     config, run_enabled = context.settings_for(job)
     result = FileResult()
-    enabled = set(run_enabled)
+    # The config's frozenset itself unless per-file-ignores change it: with ShellCheck's codes
+    # it holds thousands, and _plan keys on it (a frozenset hashes once; a copy, once per file).
+    enabled: AbstractSet[str] = run_enabled
     if config.per_file_ignores:
-        enabled -= ignored_for_path(config, job.path or job.display_path, catalog)
+        enabled = enabled - ignored_for_path(config, job.path or job.display_path, catalog)
     raw_findings: list[RawFinding] = []
     source: SourceFile | None = None
     document: Document | None = None
@@ -320,8 +374,85 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
             _internal_il001(failure, enabled, catalog, config, job, result, raw_findings)
     if source is None:
         source = SourceFile(Path(job.path), job.display_path, "", job.language)
-    _finish(job, source, document, raw_findings, enabled, catalog, config, result)
-    return result
+    return _Checked(job, source, document, raw_findings, enabled, result)
+
+
+# ShellCheck's levels -> ours: "info" and "style" are advice.
+SHELLCHECK_LEVELS = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "info": Severity.NOTE,
+    "style": Severity.NOTE,
+}
+
+
+def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalog) -> None:
+    """ShellCheck's findings on the RUN scripts of the checked Dockerfiles, all in one go."""
+    from infralint.peer_codes import shellcheck_codes
+    from infralint.shellcheck import runner, scripts
+
+    binary = context.shellcheck
+    assert binary is not None
+    everything = shellcheck_codes()
+    wanted: list[tuple[_Checked, scripts.ShellScript]] = []
+    for item in checked:
+        if item.job.language != "dockerfile" or item.document is None:
+            continue
+        if item.enabled.isdisjoint(everything):
+            continue
+        try:
+            found = scripts.file_scripts(item.document)  # type: ignore[arg-type]
+        except Exception as error:  # a bug reading scripts costs only this file's SC findings
+            message = f"ShellCheck could not read this file's scripts ({_describe(error)})"
+            _internal_il001(
+                message,
+                item.enabled,
+                catalog,
+                context.config,
+                item.job,
+                item.result,
+                item.raw_findings,
+            )
+            continue
+        if found.skipped:
+            item.result.notifications.append(
+                Notification(
+                    f"ShellCheck skipped {found.skipped} RUN script(s) over its size bounds "
+                    f"({scripts.MAX_SCRIPT} characters or {scripts.MAX_EXPANSIONS} expansions "
+                    "per script)",
+                    item.job.display_path,
+                    Severity.NOTE,
+                )
+            )
+        wanted.extend((item, script) for script in found.scripts)
+    if not wanted:
+        return
+    try:
+        comments = runner.check_scripts(binary, [script.text for _, script in wanted])
+    except runner.ShellCheckFailed as error:
+        for item in {id(entry[0]): entry[0] for entry in wanted}.values():
+            message = f"{error}; this file's ShellCheck findings are missing"
+            _internal_il001(
+                message,
+                item.enabled,
+                catalog,
+                context.config,
+                item.job,
+                item.result,
+                item.raw_findings,
+            )
+        return
+    configured = context.config.severity
+    for (item, script), found_comments in zip(wanted, comments, strict=True):
+        for comment in found_comments:
+            if comment.code not in item.enabled:
+                continue
+            span = script.span(comment.line, comment.column, comment.end_line, comment.end_column)
+            if span is None:
+                continue
+            level = configured.get(comment.code)
+            severity = Severity(level) if level else SHELLCHECK_LEVELS[comment.level]
+            item.raw_findings.append((comment.code, severity, comment.message, span, None, None))
 
 
 def _describe(error: BaseException) -> str:
@@ -331,7 +462,7 @@ def _describe(error: BaseException) -> str:
 
 def _internal_il001(
     message: str,
-    enabled: set[str],
+    enabled: AbstractSet[str],
     catalog: Catalog,
     config: Config,
     job: FileJob,
@@ -350,7 +481,7 @@ def _internal_il001(
 def _run_checks(
     job: FileJob,
     document: Document,
-    enabled: set[str],
+    enabled: AbstractSet[str],
     catalog: Catalog,
     context: WorkerContext,
     failures: list[str],
@@ -382,7 +513,7 @@ def _finish(
     source: SourceFile,
     document: Document | None,
     raw: list[RawFinding],
-    enabled: set[str],
+    enabled: AbstractSet[str],
     catalog: Catalog,
     config: Config,
     result: FileResult,
@@ -906,6 +1037,7 @@ def _run_once(
         project=collected.project,
         want_fixes=settings.want_fixes,
         configs=_job_configs(jobs, settings),
+        shellcheck=_shellcheck_binary(settings.enabled, jobs),
     )
     results = _execute(jobs, context, settings, store, collected.parsed)
     findings: list[Finding] = []
@@ -941,6 +1073,32 @@ def _job_configs(
     return {r.key: (r.config, r.enabled) for r in settings.configs.resolved() if r.key in used}
 
 
+def _shellcheck_binary(enabled: frozenset[str], jobs: list[FileJob]) -> Binary | None:
+    """The shellcheck binary, when an SC rule is enabled and a Dockerfile is to be checked."""
+    if not any(job.language == "dockerfile" for job in jobs):
+        return None
+    from infralint.peer_codes import shellcheck_codes
+
+    if enabled.isdisjoint(shellcheck_codes()):
+        return None
+    from infralint.shellcheck.runner import find_binary
+
+    return find_binary()
+
+
+# Files per ShellCheck batch: its scripts go to one process (see _chunks).
+SHELLCHECK_FILES = 256
+
+
+def _chunks(items: list[int], workers: int) -> list[list[int]]:
+    """Pending files in runs that each go to one worker call, so that their scripts share a
+    ShellCheck process: large enough to start few processes, small enough to spread the work."""
+    size = SHELLCHECK_FILES
+    if workers > 1:
+        size = max(8, min(SHELLCHECK_FILES, -(-len(items) // (workers * 2))))
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 def _execute(
     jobs: list[FileJob],
     context: WorkerContext,
@@ -970,27 +1128,17 @@ def _execute(
                 store.put(jobs[index], context, result)
 
     workers = min(settings.jobs, len(pending))
-    if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
-
-        from infralint.interrupts import stop_pool
-
-        pool = ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(context, os.getpid())
-        )
-        try:
+    if context.shellcheck is not None:
+        chunks = _chunks(pending, workers if len(pending) >= PARALLEL_THRESHOLD else 1)
+        computed = _execute_chunks(jobs, chunks, context, workers, check_local, settings)
+    elif workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
+        with _worker_pool(workers, context) as pool:
             batch = [jobs[i] for i in pending]
             chunk = max(1, min(32, len(batch) // (workers * 8)))
             # map() submits every chunk at once: the workers start before the local checks.
             results_iter = pool.map(_check_one, batch, chunksize=chunk)
             check_local()
             computed = _with_progress(results_iter, len(jobs), len(jobs) - len(pending), settings)
-        except BaseException:
-            # Interrupted (or failed): leaving a `with` block would first finish every queued
-            # file, and a worker outliving us keeps our output pipe open.
-            stop_pool(pool)
-            raise
-        pool.shutdown()
     else:
         check_local()
         computed = _with_progress(
@@ -1006,6 +1154,56 @@ def _execute(
     if store is not None:
         store.save()
     return [result for result in results if result is not None]
+
+
+@contextmanager
+def _worker_pool(workers: int, context: WorkerContext) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that, when interrupted (or failed), stops at once: a plain `with` block
+    would first finish every queued file, and a worker outliving us keeps our output open."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from infralint.interrupts import stop_pool
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(context, os.getpid())
+    )
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+
+
+def _execute_chunks(
+    jobs: list[FileJob],
+    chunks: list[list[int]],
+    context: WorkerContext,
+    workers: int,
+    check_local: Callable[[], None],
+    settings: Settings,
+) -> list[FileResult]:
+    """Like the per-file paths of _execute, a chunk of files at a time (ShellCheck batches)."""
+    pending = sum(len(chunk) for chunk in chunks)
+    done = len(jobs) - pending
+    collected: list[FileResult] = []
+    batches = [[jobs[i] for i in chunk] for chunk in chunks]
+
+    def gather(results: Iterable[list[FileResult]]) -> None:
+        for batch in results:
+            collected.extend(batch)
+            if settings.on_progress is not None:
+                settings.on_progress(done + len(collected), len(jobs))
+
+    if workers > 1 and len(chunks) > 1:
+        with _worker_pool(workers, context) as pool:
+            results_iter = pool.map(_check_many, batches)
+            check_local()
+            gather(results_iter)
+    else:
+        check_local()
+        gather(check_files(batch, context) for batch in batches)
+    return collected
 
 
 def tune_gc() -> None:
@@ -1051,6 +1249,10 @@ def _start_worker(context: WorkerContext, parent_pid: int) -> None:
 
 def _check_one(job: FileJob) -> FileResult:
     return check_file(job, _WORKER["context"])
+
+
+def _check_many(jobs: list[FileJob]) -> list[FileResult]:
+    return check_files(jobs, _WORKER["context"])
 
 
 def check_text(job: FileJob, context: WorkerContext, text: str) -> list[Finding]:

@@ -73,7 +73,7 @@ def translate(data: dict[str, Any], path: Path, catalog: Catalog, base: Config) 
     peers.update(catalog.peer_map("shellcheck"))
 
     def ours(code: str) -> list[str]:
-        mapped = peers.get(code, [])
+        mapped = peers.get(code, []) or [rule.code for rule in catalog.lookup(code)]
         if not mapped and code not in translation.unmapped:
             translation.unmapped.append(code)
         return mapped

@@ -15,6 +15,7 @@ from infralint import __version__
 REPOSITORY_URL = "https://github.com/infralint/infralint"
 DOCS_SITE_URL = "https://infralint.github.io/infralint"
 DEVELOPMENT_DOCS = "dev"
+SHELLCHECK_WIKI_URL = "https://www.shellcheck.net/wiki"
 _RELEASE = re.compile(r"\d+(\.\d+)*")
 
 
@@ -34,5 +35,8 @@ def rule_page(code: str) -> str:
 
 
 def rule_url(code: str, version: str = __version__) -> str:
-    """The documentation URL of a rule: SARIF helpUri, LSP codeDescription.href."""
+    """The documentation URL of a rule: SARIF helpUri, LSP codeDescription.href. ShellCheck's
+    codes link ShellCheck's own wiki page."""
+    if code.startswith("SC"):
+        return f"{SHELLCHECK_WIKI_URL}/{code}"
     return docs_url(rule_page(code), version)

@@ -19,6 +19,7 @@ import heapq
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -257,6 +258,8 @@ def _hadolint_pragma(
     codes: set[str] = set()
     for peer in re.split(r"[,\s]+", match.group("codes").strip()):
         codes.update(peers.get(peer.upper(), []))
+        if peer[:2].upper() == "SC":  # ShellCheck's findings keep their own codes
+            codes.add(peer.upper())
     scope = (match.group("scope") or "").strip()
     first, last = _target(index, "", lookahead, construct_end)
     if scope == "stage":  # up to the next FROM after the construct it precedes
@@ -274,7 +277,9 @@ def _hadolint_pragma(
     )
 
 
-def unused(suppressions: Iterable[Suppression], enabled: set[str]) -> list[SuppressionProblem]:
+def unused(
+    suppressions: Iterable[Suppression], enabled: AbstractSet[str]
+) -> list[SuppressionProblem]:
     """IL002 for every enabled code a suppression named but never used."""
     problems = []
     for suppression in suppressions:

@@ -23,13 +23,16 @@ from infralint.source import SourceFile
 
 
 def lint_directory(
-    directory: Path, select: list[str] | None = None, paths: list[str] | None = None
+    directory: Path,
+    select: list[str] | None = None,
+    paths: list[str] | None = None,
+    ignore: list[str] | None = None,
 ) -> engine.RunResult:
     catalog = load_catalog()
     config = load_config(
         find_config(directory) if (directory / ".infralint.toml").exists() else None, catalog
     )
-    enabled = enabled_codes(config, catalog, select=select or ["ALL"])
+    enabled = enabled_codes(config, catalog, select=select or ["ALL"], ignore=ignore or [])
     settings = engine.Settings(
         config=config,
         catalog=catalog,

@@ -16,6 +16,7 @@ from infralint.config import (
     load_config,
     resolve_selector,
 )
+from infralint.peer_codes import shellcheck_codes
 
 CATALOG = load_catalog()
 
@@ -65,7 +66,7 @@ def test_selectors() -> None:
     assert resolve_selector("IL001", CATALOG) == {"IL001"}
     assert resolve_selector("unused-suppression", CATALOG) == {"IL002"}
     assert resolve_selector("IL00", CATALOG) == {"IL001", "IL002", "IL003"}
-    assert resolve_selector("all", CATALOG) == set(CATALOG.rules)
+    assert resolve_selector("all", CATALOG) == set(CATALOG.rules) | shellcheck_codes()
     with pytest.raises(ConfigError):
         resolve_selector("IL9", CATALOG)
 
@@ -94,14 +95,15 @@ def test_json_schema_agrees_with_the_validator() -> None:
     schema = json_schema(CATALOG)
     good = {
         "extends": "strict",
-        "select": ["IL", "IL001"],
+        "select": ["IL", "IL001", "DL3008", "SC", "SC2086"],
         "severity": {"IL002": "warning"},
         "chef": {"cookbook-kind": "library"},
         "python": {"paths": ["svc"]},
     }
     jsonschema.validate(good, schema)
     config_from_dict(good, None, CATALOG)
-    for bad in ({"selekt": []}, {"fail-on": "sometimes"}, {"select": ["NOPE"]}):
+    bad_selects = ({"select": ["NOPE"]}, {"select": ["SC9999"]}, {"select": ["DL3099"]})
+    for bad in ({"selekt": []}, {"fail-on": "sometimes"}, *bad_selects):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
         with pytest.raises(ConfigError):

@@ -18,6 +18,10 @@ ALLOWED = {
         "parsers/_treesitter.py",
         "importlib",
     ): "loads the installed tree-sitter grammar extensions by fixed name",
+    (
+        "shellcheck/runner.py",
+        "subprocess",
+    ): "runs the shellcheck binary with an argument list (no shell) on private copies",
 }
 FORBIDDEN = {
     "eval",
@@ -64,6 +68,21 @@ def test_bait_never_runs(tmp_path: Path) -> None:
     )
     assert result.returncode in (0, 1), result.stderr
     assert not marker.exists()
+    from infralint.shellcheck.runner import find_binary
+
+    if find_binary() is not None:  # ShellCheck read the bait's RUN scripts, and ran none
+        assert (
+            "SC2046"
+            in subprocess.run(
+                [sys.executable, "-m", "infralint", "check", "--no-cache", "--select", "SC", "-"],
+                input="FROM alpine:3.20\nRUN touch $(echo " + m + ")\n",
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            ).stdout
+        )
+        assert not marker.exists()
 
 
 def test_package_has_no_code_execution_primitives() -> None:

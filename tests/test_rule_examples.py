@@ -30,7 +30,9 @@ CASES = [
 @pytest.mark.parametrize(("code", "example"), CASES)
 def test_example(code: str, example: Example, tmp_path: Path) -> None:
     materialise(example, tmp_path)
-    result = lint_directory(tmp_path)
+    # Every rule but ShellCheck's, whose findings no rule document expects (it has its own
+    # tests): a ShellCheck process per example would double the suite's time.
+    result = lint_directory(tmp_path, ignore=["SC"])
     assert not result.notifications, [n.message for n in result.notifications]
     actual: dict[str, Counter[int]] = {}
     for finding in result.findings:

@@ -205,7 +205,11 @@ def test_expansion_bombs_are_capped_and_the_file_still_checked(
     found = codes(report, "Dockerfile")
     assert "DF101" in found and "DF112" in found, found
     assert not [f for f in findings(report) if f["code"] == "IL001"], findings(report)
-    assert not report.get("notifications"), report["notifications"]  # no "internal error"
+    # No "internal error"; a RUN script beyond ShellCheck's bounds is left out with a note.
+    notes = [
+        n for n in report.get("notifications", []) if "over its size bounds" not in n["message"]
+    ]
+    assert not notes, notes
     assert_control_checked(report)
 
 

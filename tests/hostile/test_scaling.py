@@ -2,7 +2,8 @@
 
 Each class of input the red team found quadratic (or worse) in 100-800 KB files is built at
 size n and 2n and checked in-process with the engine (no interpreter start-up in the timing),
-best of three runs each, in CPU time. Linear work gives a ratio near 2; the bound allows noise on a shared
+best of three runs each, in CPU time. Linear work gives a ratio near 2; the bound allows
+noise on a shared
 machine, and the quadratic code it replaces gave 3.5 to 7. A run at n over its budget fails at
 once, so the old code cannot keep the suite waiting on the 2n run. Then the 2n file goes through
 the CLI under the harness's time and memory cap: no crash, and the rest of the run is checked.

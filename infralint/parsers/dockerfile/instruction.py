@@ -216,6 +216,12 @@ def _is_posix(shell: list[str]) -> bool:
 def _scripts_of(instruction: Instruction) -> list[Script]:
     from infralint.parsers.shell import parse_shell
 
+    return [parse_shell(text, origin) for text, origin in script_sources(instruction)]
+
+
+def script_sources(instruction: Instruction) -> list[tuple[str, PositionMap]]:
+    """The shell scripts an instruction runs, as text with its map to the file (what the shell
+    model parses, and what ShellCheck reads)."""
     if instruction.escape != "\\" or instruction.keyword not in (
         "RUN",
         "CMD",
@@ -231,12 +237,12 @@ def _scripts_of(instruction: Instruction) -> list[Script]:
         start = _skip_space(value, len(typ))
         value, origin = value[start:], _shift(origin, start)
     if instruction.exec_form is not None:
-        return _exec_form_scripts(instruction, value, origin)
+        return _exec_form_sources(instruction, value, origin)
     if not _is_posix(instruction.shell):
         return []
     if not instruction.heredocs:
-        return [parse_shell(value, origin)] if value.strip() else []
-    scripts: list[Script] = []
+        return [(value, origin)] if value.strip() else []
+    sources: list[tuple[str, PositionMap]] = []
     docs = instruction.heredocs
     bare = HEREDOC_WORD.match(value.strip())
     if bare and len(bare.group(3).split(maxsplit=1)) <= 1:
@@ -244,8 +250,8 @@ def _scripts_of(instruction: Instruction) -> list[Script]:
         # `RUN <<EOF cat > /usr/local/bin/x` runs `cat` on the body, which is data: read below.
         body = docs[0]
         if _posix_body(body.body):
-            scripts.append(parse_shell(body.body, body.origin))
-        return scripts
+            sources.append((body.body, body.origin))
+        return sources
     # `RUN cmd <<EOF ...`: the shell runs the command line with the bodies as its here-documents.
     stdin_docs = docs
     lead = LEADING_HEREDOC.match(value)
@@ -265,14 +271,12 @@ def _scripts_of(instruction: Instruction) -> list[Script]:
         anchors.append((offset, doc.body_span.end_line + 1, 1))
         text_parts.append(doc.delimiter + "\n")
         offset += len(doc.delimiter) + 1
-    scripts.append(parse_shell("".join(text_parts), PositionMap(tuple(anchors))))
+    sources.append(("".join(text_parts), PositionMap(tuple(anchors))))
     # A body fed to a shell on stdin (`RUN bash <<EOF`, `RUN <<EOF sh`) is a script too.
     words = {word.strip("'\"").rsplit("/", 1)[-1] for word in value.split()}
     if words & POSIX_SHELLS:
-        scripts.extend(
-            parse_shell(doc.body, doc.origin) for doc in stdin_docs if _posix_body(doc.body)
-        )
-    return scripts
+        sources.extend((doc.body, doc.origin) for doc in stdin_docs if _posix_body(doc.body))
+    return sources
 
 
 def _posix_body(body: str) -> bool:
@@ -292,9 +296,9 @@ def _shift(origin: PositionMap, start: int) -> PositionMap:
     return PositionMap(tuple(anchors))
 
 
-def _exec_form_scripts(instruction: Instruction, value: str, origin: PositionMap) -> list[Script]:
-    from infralint.parsers.shell import parse_shell as parse
-
+def _exec_form_sources(
+    instruction: Instruction, value: str, origin: PositionMap
+) -> list[tuple[str, PositionMap]]:
     argv = instruction.exec_form or []
     if len(argv) < 3 or not _is_posix(argv[:1]) or argv[1] not in ("-c", "-lc", "-ec", "-xc"):
         return []
@@ -303,6 +307,6 @@ def _exec_form_scripts(instruction: Instruction, value: str, origin: PositionMap
     if len(tokens) >= 3 and "\\" not in tokens[2].raw:
         # No JSON escapes: the script is a verbatim slice of the line.
         start = value.find(tokens[2].raw) + 1
-        return [parse(script, _shift(origin, start))]
+        return [(script, _shift(origin, start))]
     span = tokens[2].span if len(tokens) >= 3 else instruction.value_span()
-    return [parse(script, PositionMap(((0, span.line, span.column + 1),)))]
+    return [(script, PositionMap(((0, span.line, span.column + 1),)))]
