@@ -275,8 +275,10 @@ def load_settings(
     extend_select: list[str] | None,
     ignore: list[str] | None,
     verbose: bool = False,
+    start: Path | None = None,
 ) -> tuple[Catalog, Config, set[str]]:
-    """The catalogue, the effective config and the enabled codes (UsageError when invalid)."""
+    """The catalogue, the effective config and the enabled codes (UsageError when invalid).
+    Config files are searched upward from `start` (default: the working directory)."""
     from infralint.catalog import load_catalog
     from infralint.config import ConfigError, enabled_codes, find_config, load_config
 
@@ -289,10 +291,10 @@ def load_settings(
                 raise ConfigError(f"{config_path}: config file not found")
             found = config_path
         else:
-            found = find_config(Path.cwd())
+            found = find_config(start or Path.cwd())
         config = load_config(found, catalog)
         if not no_config and (found is None or config.hadolint_config):
-            config = _with_hadolint_config(config, catalog, verbose)
+            config = _with_hadolint_config(config, catalog, verbose, start or Path.cwd())
         enabled = enabled_codes(
             config,
             catalog,
@@ -305,12 +307,11 @@ def load_settings(
     return catalog, config, enabled
 
 
-def _with_hadolint_config(config: Config, catalog: Catalog, verbose: bool) -> Config:
+def _with_hadolint_config(config: Config, catalog: Catalog, verbose: bool, cwd: Path) -> Config:
     """Teams coming from hadolint keep their .hadolint.yaml (see infralint/hadolint.py)."""
     from infralint.config import find_hadolint_config
     from infralint.discovery import find_git_root
 
-    cwd = Path.cwd()
     path = find_hadolint_config(cwd, find_git_root(cwd))
     if path is None:
         return config

@@ -1,0 +1,524 @@
+"""`infralint server`: a Language Server over stdio (pygls), with the checks of `infralint check`.
+
+Diagnostics are published when a buffer is opened, changed (with `run: onType`) and saved.
+Checks run in worker threads, one at a time per buffer: a change while its buffer is being
+checked is coalesced into one more check of the latest text, so typing never queues stale work
+and the first change is checked at once. A check that runs past the time budget is abandoned
+(a running Python function cannot be stopped; its result is dropped), reported once, and that
+buffer is then checked on save only; the other buffers go on being checked meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from infralint import __version__, engine
+from infralint.lsp import convert
+from infralint.lsp.workspace import (
+    Checked,
+    ClientSettings,
+    Workspace,
+    is_config_file,
+    real_path,
+    workspace_for,
+)
+from infralint.model import Finding
+
+FIX_ALL_KIND = "source.fixAll.infralint"
+FIX_ALL_COMMAND = "infralint.applyFixAll"
+TIME_BUDGET = 10.0  # seconds for one check of one buffer
+RELINK_DELAY = 0.3  # seconds: a burst of file events (a git checkout) relinks once
+SETTINGS_SECTION = "infralint"
+WATCHED = (
+    "**/{.infralint.toml,pyproject.toml,.hadolint.yaml,.hadolint.yml,.infralint-baseline.json}",
+    "**/*{Dockerfile,Containerfile,dockerfile,containerfile}*",
+    "**/*compose*.{yml,yaml}",
+)
+log = logging.getLogger("infralint.lsp")
+
+
+@dataclass
+class BufferState:
+    """What the server keeps per open buffer between checks."""
+
+    running: bool = False
+    dirty: bool = False  # changed while being checked: check again
+    slow: bool = False  # a check ran past the budget: check on save only
+    checked: Checked | None = None
+    version: int | None = None  # the buffer version `checked` is of
+    text: str = ""  # the text `checked` is of
+    job: engine.FileJob | None = None
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+class InfralintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "infralint",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            max_workers=4,
+        )
+        self.folders: list[Path] = []
+        self.spaces: list[Workspace] = []
+        self.client_settings = ClientSettings()
+        self.states: dict[str, BufferState] = {}
+        self.ready = asyncio.Event()
+        self.budget = TIME_BUDGET
+        self.relink_task: asyncio.Task[None] | None = None
+        self.background: set[asyncio.Task[Any]] = set()
+
+    # ------------------------------------------------------------------ workspaces
+
+    async def load_workspaces(self) -> None:
+        """(Re)build every workspace folder's settings and links, in a worker thread."""
+        loop = asyncio.get_running_loop()
+        settings = self.client_settings
+        spaces = await loop.run_in_executor(
+            self.thread_pool, lambda: [Workspace(root, settings) for root in self.folders]
+        )
+        self.spaces = spaces
+        for space in spaces:
+            for problem in space.problems:
+                self.show(types.MessageType.Warning, f"infralint: {space.root}: {problem}")
+        self.ready.set()
+
+    def space_for(self, path: Path) -> Workspace | None:
+        found = workspace_for(self.spaces, path)
+        if found is None and self.ready.is_set():
+            # A file outside every folder: a workspace of its directory, linking that file only.
+            found = Workspace(path.parent, self.client_settings, only=path)
+            self.spaces.append(found)
+        return found
+
+    def show(self, kind: types.MessageType, message: str) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    # ------------------------------------------------------------------ checking
+
+    def request_check(self, uri: str) -> None:
+        state = self.states.get(uri)
+        if state is None:
+            return  # closed
+        if state.running:
+            state.dirty = True
+            return
+        state.running = True
+        task = asyncio.get_running_loop().create_task(self._check_loop(uri, state))
+        state.tasks.add(task)
+        task.add_done_callback(state.tasks.discard)
+
+    async def _check_loop(self, uri: str, state: BufferState) -> None:
+        try:
+            while True:
+                state.dirty = False
+                await self._check_once(uri, state)
+                if not state.dirty or self.states.get(uri) is not state:
+                    break
+        except Exception as error:  # never a crashed server: say it, keep serving
+            log.exception("checking %s failed", uri)
+            self.show(types.MessageType.Error, f"infralint: checking {uri} failed: {error}")
+        finally:
+            state.running = False
+
+    async def _check_once(self, uri: str, state: BufferState) -> None:
+        await self.ready.wait()
+        document = self.workspace.get_text_document(uri)
+        path = path_of(uri)
+        space = self.space_for(path) if path is not None else None
+        job = space.job(path) if space is not None and path is not None else None
+        if space is None or job is None:
+            self.publish(uri, document, [], None)  # a file `infralint check .` does not check
+            return
+        text, version = document.source, document.version
+        loop = asyncio.get_running_loop()
+        work = loop.run_in_executor(self.thread_pool, _lint, space, job, text)
+        try:
+            checked, affected = await asyncio.wait_for(asyncio.shield(work), self.budget)
+        except TimeoutError:
+            if not state.slow:
+                state.slow = True
+                self.show(
+                    types.MessageType.Warning,
+                    f"infralint: checking {job.display_path} took over {self.budget:g} s; it"
+                    " was cancelled and this file is now checked on save only",
+                )
+            with contextlib.suppress(Exception):
+                await work  # one runaway check per buffer at a time
+            return
+        if self.states.get(uri) is not state or state.dirty:
+            return  # closed meanwhile, or a newer text is next
+        state.checked, state.version, state.text, state.job = checked, version, text, job
+        self.publish(uri, document, checked.findings, space)
+        for other, other_state in list(self.states.items()):
+            other_path = path_of(other)
+            if other != uri and other_path in affected and not other_state.slow:
+                self.request_check(other)
+
+    def publish(
+        self,
+        uri: str,
+        document: TextDocument,
+        findings: list[Finding],
+        space: Workspace | None,
+    ) -> None:
+        lines = document.lines
+        diagnostics = []
+        for finding in findings:
+            rule = space.rule(finding.code) if space else None
+            diagnostic = convert.diagnostic(finding, rule, finding.fix is not None)
+            diagnostic.range = document.position_codec.range_to_client_units(
+                lines, diagnostic.range
+            )
+            diagnostics.append(diagnostic)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=diagnostics, version=document.version
+            )
+        )
+
+    # ------------------------------------------------------------------ actions and hover
+
+    def current(self, uri: str) -> tuple[BufferState, TextDocument, Workspace] | None:
+        """The buffer's last check, when it is of the buffer's current text."""
+        state = self.states.get(uri)
+        path = path_of(uri)
+        if state is None or state.checked is None or state.job is None or path is None:
+            return None
+        document = self.workspace.get_text_document(uri)
+        space = workspace_for(self.spaces, path)
+        if space is None or document.source != state.text:
+            return None
+        return state, document, space
+
+    def findings_at(
+        self, document: TextDocument, findings: list[Finding], start: Any, end: Any
+    ) -> list[Finding]:
+        wanted = types.Range(start=start, end=end)
+        server = document.range_from_client_units(wanted)
+        chosen = []
+        for finding in findings:
+            span = convert.span_range(finding.span)
+            if span.start.line > server.end.line or span.end.line < server.start.line:
+                continue
+            if (span.start.line, span.start.character) > (server.end.line, server.end.character):
+                continue
+            if (span.end.line, span.end.character) < (server.start.line, server.start.character):
+                continue
+            chosen.append(finding)
+        return chosen
+
+    def edit(self, uri: str, document: TextDocument, edits: list[types.TextEdit]) -> Any:
+        """A WorkspaceEdit for this version of the buffer (a client drops it once stale)."""
+        lines = document.lines
+        for text_edit in edits:
+            text_edit.range = document.position_codec.range_to_client_units(lines, text_edit.range)
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(
+                        uri=uri, version=document.version
+                    ),
+                    edits=list(edits),
+                )
+            ]
+        )
+
+    async def fix_all_edit(self, uri: str) -> Any:
+        found = self.current(uri)
+        if found is None:
+            return None
+        state, document, space = found
+        job = state.job
+        if job is None or not any(f.fix and f.fix.safe for f in state.checked.findings):  # type: ignore[union-attr]
+            return None
+        text = state.text
+        loop = asyncio.get_running_loop()
+        fixed = await loop.run_in_executor(self.thread_pool, space.fix_all, job, text)
+        if fixed == text:
+            return None
+        return self.edit(uri, document, [convert.whole_text_edit(text, fixed)])
+
+
+def _lint(space: Workspace, job: engine.FileJob, text: str) -> tuple[Checked, set[Path]]:
+    affected = space.update_links(job, text)
+    return space.check(job, text), affected
+
+
+def path_of(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None  # an untitled or remote buffer has no place in a project
+    return real_path(unquote(parsed.path))
+
+
+def wants_kind(only: Sequence[str] | None, kind: str) -> bool:
+    """A code action kind is asked for when `only` is absent or names it or a parent of it."""
+    return only is None or any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
+
+
+def create_server() -> InfralintServer:
+    server = InfralintServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: InfralintServer, params: types.InitializeParams) -> None:
+        folders = params.workspace_folders or []
+        roots = [path_of(folder.uri) for folder in folders]
+        if not folders and params.root_uri:
+            roots = [path_of(params.root_uri)]
+        ls.folders = [root for root in roots if root is not None]
+        options = params.initialization_options
+        if isinstance(options, dict) and isinstance(options.get("settings"), dict):
+            options = options["settings"]
+        ls.client_settings, problems = ClientSettings.from_json(options)
+        for problem in problems:
+            log.warning("settings: %s", problem)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: InfralintServer, params: types.InitializedParams) -> None:
+        await pull_settings(ls)
+        await ls.load_workspaces()
+        await register_watchers(ls)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: InfralintServer, params: None) -> None:
+        for state in ls.states.values():
+            for task in state.tasks:
+                task.cancel()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: InfralintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.states[params.text_document.uri] = BufferState()
+        ls.request_check(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: InfralintServer, params: types.DidChangeTextDocumentParams) -> None:
+        state = ls.states.get(params.text_document.uri)
+        if state is not None and ls.client_settings.run == "onType" and not state.slow:
+            ls.request_check(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: InfralintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.request_check(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: InfralintServer, params: types.DidCloseTextDocumentParams) -> None:
+        state = ls.states.pop(params.text_document.uri, None)
+        if state is not None:
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+            )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],
+            resolve_provider=False,
+        ),
+    )
+    async def code_action(
+        ls: InfralintServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction] | None:
+        uri = params.text_document.uri
+        found = ls.current(uri)
+        if found is None:
+            return None
+        state, document, space = found
+        assert state.checked is not None and state.job is not None
+        only = params.context.only
+        actions: list[types.CodeAction] = []
+        if wants_kind(only, types.CodeActionKind.QuickFix):
+            here = ls.findings_at(
+                document, state.checked.findings, params.range.start, params.range.end
+            )
+            actions.extend(quick_fixes(ls, uri, document, space, state, here))
+        if wants_kind(only, FIX_ALL_KIND):
+            edit = await ls.fix_all_edit(uri)
+            if edit is not None:
+                actions.append(
+                    types.CodeAction(
+                        title="infralint: Fix all safe problems in this file",
+                        kind=FIX_ALL_KIND,
+                        edit=edit,
+                    )
+                )
+        return actions
+
+    @server.command(FIX_ALL_COMMAND)
+    async def apply_fix_all(ls: InfralintServer, *arguments: Any) -> None:
+        uri = arguments[0] if arguments and isinstance(arguments[0], str) else None
+        if uri is None:
+            ls.show(types.MessageType.Error, f"{FIX_ALL_COMMAND}: expected a document URI")
+            return
+        edit = await ls.fix_all_edit(uri)
+        if edit is not None:
+            await ls.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(edit=edit, label="infralint: fix all")
+            )
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: InfralintServer, params: types.HoverParams) -> types.Hover | None:
+        found = ls.current(params.text_document.uri)
+        if found is None:
+            return None
+        state, document, space = found
+        assert state.checked is not None
+        here = ls.findings_at(document, state.checked.findings, params.position, params.position)
+        codes = sorted({finding.code for finding in here})
+        parts = []
+        for code in codes:
+            rule = space.rule(code)
+            if rule is not None:
+                mine = [finding for finding in here if finding.code == code]
+                parts.append(convert.hover_markdown(rule, mine))
+        if not parts:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(
+                kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)
+            )
+        )
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(ls: InfralintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        relink = False
+        for change in params.changes:
+            path = path_of(change.uri)
+            if path is None:
+                continue
+            # An open buffer's own edits are linked as it is checked; saving it changes nothing.
+            saved_buffer = change.uri in ls.states and change.type == types.FileChangeType.Changed
+            if is_config_file(path) or not saved_buffer:
+                relink = True
+        if relink:
+            schedule_relink(ls)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def configuration_changed(
+        ls: InfralintServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and isinstance(settings.get(SETTINGS_SECTION), dict):
+            ls.client_settings, _ = ClientSettings.from_json(settings[SETTINGS_SECTION])
+        else:
+            await pull_settings(ls)
+        schedule_relink(ls, delay=0)
+
+    return server
+
+
+def quick_fixes(
+    ls: InfralintServer,
+    uri: str,
+    document: TextDocument,
+    space: Workspace,
+    state: BufferState,
+    findings: list[Finding],
+) -> list[types.CodeAction]:
+    actions = []
+    lines = state.text.split("\n")
+    language = state.job.language if state.job else ""
+    for finding in findings:
+        rule = space.rule(finding.code)
+        diagnostic = convert.diagnostic(finding, rule, finding.fix is not None)
+        diagnostic.range = document.position_codec.range_to_client_units(
+            document.lines, diagnostic.range
+        )
+        name = f"{finding.code} ({rule.name})" if rule else finding.code
+        if finding.fix is not None:
+            safe = finding.fix.safe
+            actions.append(
+                types.CodeAction(
+                    title=f"Fix {name}" if safe else f"Fix {name} (unsafe)",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=safe,
+                    edit=ls.edit(uri, document, [convert.fix_edit(finding.fix)]),
+                )
+            )
+        if finding.code.startswith("IL"):
+            continue  # a parse error or a suppression problem: ignoring it hides nothing
+        actions.append(
+            types.CodeAction(
+                title=f"Ignore {finding.code} on this line",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=ls.edit(
+                    uri, document, [convert.ignore_comment_edit(finding, lines, language)]
+                ),
+            )
+        )
+    return actions
+
+
+async def pull_settings(ls: InfralintServer) -> None:
+    """The client's `infralint` settings section, where it serves workspace/configuration."""
+    capabilities = ls.client_capabilities.workspace
+    if capabilities is None or not capabilities.configuration:
+        return
+    try:
+        values = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=SETTINGS_SECTION)])
+        )
+    except Exception as error:  # a client that fails the request keeps its initial settings
+        log.warning("workspace/configuration failed: %s", error)
+        return
+    if values and values[0] is not None:
+        settings, problems = ClientSettings.from_json(values[0])
+        ls.client_settings = settings
+        for problem in problems:
+            ls.show(types.MessageType.Warning, f"infralint: settings: {problem}")
+
+
+async def register_watchers(ls: InfralintServer) -> None:
+    """Ask the client to report config and project files changing on disk."""
+    capabilities = ls.client_capabilities.workspace
+    watched = capabilities.did_change_watched_files if capabilities else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHED]
+    )
+    registration = types.Registration(
+        id="infralint-watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration])
+        )
+    except Exception as error:
+        log.warning("cannot watch files: %s", error)
+
+
+def schedule_relink(ls: InfralintServer, delay: float = RELINK_DELAY) -> None:
+    """Reload configuration and links once a burst of changes is over, then re-check."""
+    if ls.relink_task is not None and not ls.relink_task.done():
+        ls.relink_task.cancel()
+
+    async def relink() -> None:
+        await asyncio.sleep(delay)
+        await ls.load_workspaces()
+        for uri, state in ls.states.items():
+            state.slow = False
+            ls.request_check(uri)
+
+    ls.relink_task = asyncio.get_running_loop().create_task(relink())
+
+
+def serve() -> None:
+    """Serve one client over stdin and stdout until it exits."""
+    logging.basicConfig(level=logging.WARNING, format="infralint server: %(message)s")
+    create_server().start_io()
