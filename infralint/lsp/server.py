@@ -92,6 +92,13 @@ class InfralintServer(LanguageServer):
         for space in spaces:
             for problem in space.problems:
                 self.show(types.MessageType.Warning, f"infralint: {space.root}: {problem}")
+            files = len(space.collected.jobs)
+            self.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Info,
+                    message=f"infralint: loaded {space.root} ({files} files to check)",
+                )
+            )
         self.ready.set()
 
     def space_for(self, path: Path) -> Workspace | None:

@@ -94,6 +94,7 @@ async def client(lsp_client: LanguageClient, project: Path, request: pytest.Fixt
             workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="project")],
         )
     )
+    lsp_client.root = str(project)  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
 
@@ -148,6 +149,75 @@ class Editor:
             )
         )
         return await self.diagnostics(path, since, self.versions[uri]) if wait else []
+
+    def close(self, path: Path) -> None:
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=path.as_uri())
+            )
+        )
+
+    def files_changed(self, path: Path, kind: types.FileChangeType) -> None:
+        self.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=path.as_uri(), type=kind)]
+            )
+        )
+
+    async def reload(self) -> None:
+        """Tell the server files changed on disk, and wait until it has re-read the project."""
+        before = len(self.client.log_messages)
+        root = Path(self.client.root)  # type: ignore[attr-defined]
+        self.files_changed(root / ".infralint.toml", types.FileChangeType.Changed)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + TIMEOUT
+        while loop.time() < deadline:
+            if any("loaded" in m.message for m in self.client.log_messages[before:]):
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the server did not reload")
+
+    async def code_actions(
+        self, path: Path, where: types.Range, only: list[str] | None = None
+    ) -> list[types.CodeAction]:
+        result = await self.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+                range=where,
+                context=types.CodeActionContext(diagnostics=[], only=only),
+            )
+        )
+        return [action for action in result or [] if isinstance(action, types.CodeAction)]
+
+    async def hover(self, path: Path, position: types.Position) -> types.Hover | None:
+        return await self.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=position
+            )
+        )
+
+    async def execute(self, command: str, arguments: list[Any]) -> types.ApplyWorkspaceEditParams:
+        applied = self.client.applied  # type: ignore[attr-defined]
+        before = len(applied)
+        await self.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=command, arguments=arguments)
+        )
+        assert len(applied) == before + 1
+        return applied[-1]  # type: ignore[no-any-return]
+
+    def cli(self, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "infralint", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def cli_fix(self, root: Path, relative: str) -> str:
+        """The file as `infralint check --fix` leaves it."""
+        self.cli(root, "check", "--no-cache", "--fix", "-q", relative)
+        return (root / relative).read_text()
 
     async def save(self, path: Path, text: str) -> list[types.Diagnostic]:
         path.write_text(text)
@@ -216,3 +286,22 @@ def as_findings(diagnostics: list[types.Diagnostic]) -> list[tuple[Any, ...]]:
         )
         for d in diagnostics
     )
+
+
+def codes(diagnostics: list[types.Diagnostic]) -> set[str]:
+    return {str(d.code) for d in diagnostics}
+
+
+def apply_edits(text: str, edit: types.WorkspaceEdit | None) -> str:
+    """Apply a WorkspaceEdit's text edits to `text` (ASCII: code points are UTF-16 units)."""
+    assert edit is not None and edit.document_changes
+    lines = [*text.splitlines(keepends=True), ""]
+
+    def offset(position: types.Position) -> int:
+        return sum(len(line) for line in lines[: position.line]) + position.character
+
+    edits = [e for change in edit.document_changes for e in change.edits]  # type: ignore[union-attr]
+    for item in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        start, end = offset(item.range.start), offset(item.range.end)
+        text = text[:start] + item.new_text + text[end:]
+    return text
