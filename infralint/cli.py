@@ -485,7 +485,8 @@ def server_command() -> None:
     checks, configuration, suppressions and baseline (.infralint-baseline.json) as `infralint
     check` run in the workspace folder. Client settings (section "infralint", or
     initializationOptions): select, ignore (lists of rule codes), minSeverity (error, warning,
-    note) and run (onType or onSave). README.md, "Editors", configures Neovim, Helix and VS Code.
+    note), run (onType or onSave) and timeBudget (seconds one check may take, default 10).
+    README.md, "Editors", configures Neovim, Helix and VS Code.
     """
     try:
         from infralint.lsp.server import serve

@@ -13,7 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +40,7 @@ from infralint.model import Finding
 
 FIX_ALL_KIND = "source.fixAll.infralint"
 FIX_ALL_COMMAND = "infralint.applyFixAll"
-TIME_BUDGET = 10.0  # seconds for one check of one buffer
+CHECK_THREADS = 4  # one buffer's long check leaves the others threads to run in
 RELINK_DELAY = 0.3  # seconds: a burst of file events (a git checkout) relinks once
 SETTINGS_SECTION = "infralint"
 WATCHED = (
@@ -68,16 +71,16 @@ class InfralintServer(LanguageServer):
             "infralint",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-            max_workers=4,
         )
+        # The checks' own threads: a check abandoned past its budget must not hold up the exit.
+        self.checks = ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="check")
         self.folders: list[Path] = []
         self.spaces: list[Workspace] = []
         self.client_settings = ClientSettings()
         self.states: dict[str, BufferState] = {}
         self.ready = asyncio.Event()
-        self.budget = TIME_BUDGET
         self.relink_task: asyncio.Task[None] | None = None
-        self.background: set[asyncio.Task[Any]] = set()
+        self.shut_down = False  # the client asked for shutdown before exit
 
     # ------------------------------------------------------------------ workspaces
 
@@ -86,7 +89,7 @@ class InfralintServer(LanguageServer):
         loop = asyncio.get_running_loop()
         settings = self.client_settings
         spaces = await loop.run_in_executor(
-            self.thread_pool, lambda: [Workspace(root, settings) for root in self.folders]
+            self.checks, lambda: [Workspace(root, settings) for root in self.folders]
         )
         self.spaces = spaces
         for space in spaces:
@@ -150,15 +153,16 @@ class InfralintServer(LanguageServer):
             return
         text, version = document.source, document.version
         loop = asyncio.get_running_loop()
-        work = loop.run_in_executor(self.thread_pool, _lint, space, job, text)
+        budget = self.client_settings.time_budget
+        work = loop.run_in_executor(self.checks, _lint, space, job, text)
         try:
-            checked, affected = await asyncio.wait_for(asyncio.shield(work), self.budget)
+            checked, affected = await asyncio.wait_for(asyncio.shield(work), budget)
         except TimeoutError:
             if not state.slow:
                 state.slow = True
                 self.show(
                     types.MessageType.Warning,
-                    f"infralint: checking {job.display_path} took over {self.budget:g} s; it"
+                    f"infralint: checking {job.display_path} took over {budget:g} s; it"
                     " was cancelled and this file is now checked on save only",
                 )
             with contextlib.suppress(Exception):
@@ -252,7 +256,7 @@ class InfralintServer(LanguageServer):
             return None
         text = state.text
         loop = asyncio.get_running_loop()
-        fixed = await loop.run_in_executor(self.thread_pool, space.fix_all, job, text)
+        fixed = await loop.run_in_executor(self.checks, space.fix_all, job, text)
         if fixed == text:
             return None
         return self.edit(uri, document, [convert.whole_text_edit(text, fixed)])
@@ -300,6 +304,7 @@ def create_server() -> InfralintServer:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: InfralintServer, params: None) -> None:
+        ls.shut_down = True
         for state in ls.states.values():
             for task in state.tasks:
                 task.cancel()
@@ -528,4 +533,11 @@ def schedule_relink(ls: InfralintServer, delay: float = RELINK_DELAY) -> None:
 def serve() -> None:
     """Serve one client over stdin and stdout until it exits."""
     logging.basicConfig(level=logging.WARNING, format="infralint server: %(message)s")
-    create_server().start_io()
+    server = create_server()
+    server.start_io()
+    server.checks.shutdown(wait=False, cancel_futures=True)
+    # Exit now: interpreter shutdown would wait for checks abandoned past their time budget.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # the client may have closed it
+            stream.flush()
+    os._exit(0 if server.shut_down else 1)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 CONFIG_NAMES = frozenset({".infralint.toml", "pyproject.toml", ".hadolint.yaml", ".hadolint.yml"})
 BASELINE_NAME = ".infralint-baseline.json"
 RUN_MODES = ("onType", "onSave")
+DEFAULT_TIME_BUDGET = 10.0
 
 
 class ClientSettings(NamedTuple):
@@ -34,6 +35,7 @@ class ClientSettings(NamedTuple):
     ignore: tuple[str, ...] = ()  # as `--ignore`
     min_severity: Severity = Severity.NOTE  # findings below it are not shown
     run: str = "onType"  # "onSave": buffers are checked when opened and saved only
+    time_budget: float = DEFAULT_TIME_BUDGET  # seconds one check of one buffer may take
 
     @classmethod
     def from_json(cls, value: Any) -> tuple[ClientSettings, list[str]]:
@@ -53,7 +55,11 @@ class ClientSettings(NamedTuple):
         if run not in RUN_MODES:
             problems.append(f"run: expected onType or onSave, got {run!r}")
             run = "onType"
-        return cls(select, ignore, severity, run), problems
+        budget = value.get("timeBudget", DEFAULT_TIME_BUDGET)
+        if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
+            problems.append(f"timeBudget: expected a positive number of seconds, got {budget!r}")
+            budget = DEFAULT_TIME_BUDGET
+        return cls(select, ignore, severity, run, float(budget)), problems
 
 
 def _codes(value: Any, key: str, problems: list[str]) -> tuple[str, ...]:

@@ -123,7 +123,9 @@ class Editor:
             await asyncio.sleep(0.005)
         raise AssertionError(f"no diagnostics for {path} (version {version})")
 
-    async def open(self, path: Path, text: str | None = None) -> list[types.Diagnostic]:
+    async def open(
+        self, path: Path, text: str | None = None, wait: bool = True
+    ) -> list[types.Diagnostic]:
         text = path.read_text() if text is None else text
         since = self.mark()
         self.versions[path.as_uri()] = 1
@@ -134,7 +136,7 @@ class Editor:
                 )
             )
         )
-        return await self.diagnostics(path, since, 1)
+        return await self.diagnostics(path, since, 1) if wait else []
 
     async def change(self, path: Path, text: str, wait: bool = True) -> list[types.Diagnostic]:
         uri = path.as_uri()
@@ -149,6 +151,17 @@ class Editor:
             )
         )
         return await self.diagnostics(path, since, self.versions[uri]) if wait else []
+
+    async def message(self, fragment: str) -> list[str]:
+        """Every window/showMessage so far containing `fragment`, once there is one."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + TIMEOUT
+        while loop.time() < deadline:
+            found = [m.message for m in self.client.messages if fragment in m.message]
+            if found:
+                return found
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"no message with {fragment!r}")
 
     def close(self, path: Path) -> None:
         self.client.text_document_did_close(
@@ -219,7 +232,7 @@ class Editor:
         self.cli(root, "check", "--no-cache", "--fix", "-q", relative)
         return (root / relative).read_text()
 
-    async def save(self, path: Path, text: str) -> list[types.Diagnostic]:
+    async def save(self, path: Path, text: str, wait: bool = True) -> list[types.Diagnostic]:
         path.write_text(text)
         since = self.mark()
         self.client.text_document_did_save(
@@ -227,7 +240,7 @@ class Editor:
                 text_document=types.TextDocumentIdentifier(uri=path.as_uri())
             )
         )
-        return await self.diagnostics(path, since)
+        return await self.diagnostics(path, since) if wait else []
 
 
 def _language(path: Path) -> str:

@@ -298,3 +298,27 @@ async def test_files_infralint_does_not_check_get_no_diagnostics(
     readme = project / "README.md"
     readme.write_text("# hello\n")
     assert await editor.open(readme) == []
+
+
+@pytest.mark.client_settings({"timeBudget": 1})
+async def test_a_check_over_the_time_budget_is_cancelled_reported_once_and_blocks_nothing(
+    editor: Editor, project: Path
+) -> None:
+    small = project / "app" / "Dockerfile"
+    assert "DF107" in codes(await editor.open(small))
+    big = project / "big" / "Dockerfile"  # 5 s or more to check on this machine
+    big.parent.mkdir()
+    text = "FROM python:3.12\n" + "".join(f"RUN pip install p{i} q{i}\n" for i in range(16000))
+    big.write_text(text)
+    since = editor.mark()
+    await editor.open(big, text, wait=False)
+    await asyncio.sleep(0.2)  # the big check is running
+    changed = await editor.change(small, DOCKERFILE.replace("flask", "flask==3.0.3"))
+    assert "DF107" not in codes(changed)  # checked while the big one runs
+    reports = await editor.message("took over 1 s")
+    assert "big/Dockerfile" in reports[0]
+    await editor.change(big, text + "RUN true\n", wait=False)
+    await editor.save(big, text + "RUN true\n", wait=False)
+    await asyncio.sleep(1.0)
+    assert not [p for p in editor.client.published[since:] if p.uri == big.as_uri()]  # type: ignore[attr-defined]
+    assert len(await editor.message("took over")) == 1  # reported once
