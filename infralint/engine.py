@@ -959,6 +959,12 @@ def document_job(path: Path, settings: Settings, collected: Collected) -> FileJo
     language, reason = classify_name(Path(absolute), settings.config.files)
     if language is None or language == "python":
         return None  # whether Python is in scope is known once it is on disk
+    from infralint.discovery import IgnoreRules
+
+    if IgnoreRules(settings.config.exclude, settings.config.root).excluded_by_config(
+        absolute, False
+    ):
+        return None
     return FileJob(
         path=absolute,
         display_path=display_path(absolute, settings.cwd),

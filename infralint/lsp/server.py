@@ -420,12 +420,14 @@ def create_server() -> InfralintServer:
     async def configuration_changed(
         ls: InfralintServer, params: types.DidChangeConfigurationParams
     ) -> None:
+        before = ls.client_settings
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get(SETTINGS_SECTION), dict):
             ls.client_settings, _ = ClientSettings.from_json(settings[SETTINGS_SECTION])
         else:
             await pull_settings(ls)
-        schedule_relink(ls, delay=0)
+        if ls.client_settings != before:  # editors send their settings once at start too
+            schedule_relink(ls, delay=0)
 
     return server
 

@@ -26,6 +26,7 @@ CONFIG_NAMES = frozenset({".infralint.toml", "pyproject.toml", ".hadolint.yaml",
 BASELINE_NAME = ".infralint-baseline.json"
 RUN_MODES = ("onType", "onSave")
 DEFAULT_TIME_BUDGET = 10.0
+SETTING_NAMES = frozenset({"select", "ignore", "minSeverity", "run", "timeBudget"})
 
 
 class ClientSettings(NamedTuple):
@@ -43,6 +44,7 @@ class ClientSettings(NamedTuple):
         problems: list[str] = []
         if not isinstance(value, dict):
             return cls(), problems if value is None else ["settings: expected an object"]
+        problems.extend(f"unknown setting {key!r}" for key in value if key not in SETTING_NAMES)
         select = _codes(value.get("select"), "select", problems)
         ignore = _codes(value.get("ignore"), "ignore", problems)
         severity = Severity.NOTE
