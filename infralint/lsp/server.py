@@ -416,6 +416,14 @@ def create_server() -> InfralintServer:
         if relink:
             schedule_relink(ls)
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: InfralintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {path_of(folder.uri) for folder in params.event.removed}
+        added = [path_of(folder.uri) for folder in params.event.added]
+        kept = [folder for folder in ls.folders if folder not in removed]
+        ls.folders = kept + [path for path in added if path is not None and path not in kept]
+        schedule_relink(ls, delay=0)
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def configuration_changed(
         ls: InfralintServer, params: types.DidChangeConfigurationParams

@@ -168,6 +168,9 @@ class Workspace:
         """Take an edited buffer's cross-file facts into the links; return the other files
         whose findings may change (the Dockerfiles a compose file builds, the compose files
         that build a Dockerfile)."""
+        limit = self.settings.config.max_file_size
+        if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+            return set()  # refused when checked (IL001): nothing of it is read
         with self._lock:  # buffers are checked in several threads
             if job.language == "compose":
                 return self._update_compose(job, text)

@@ -125,3 +125,21 @@ def test_excluded_and_unknown_files_are_not_checked(tmp_path: Path) -> None:
     assert space.job(tmp_path / "vendor" / "Dockerfile") is None
     assert space.job(tmp_path / "notes.txt") is None
     assert space.job(tmp_path / "new" / "Containerfile") is not None  # not saved yet
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("services:\n  web:\n    image: \ud800\n", "not valid UTF-8"),  # a lone surrogate
+        ("services:\n  web: " + "[" * 50_000 + "\n", ""),  # nesting past every parser limit
+        ("services:\n\0", "binary"),
+    ],
+)
+def test_hostile_buffers_are_il001(tmp_path: Path, text: str, fragment: str) -> None:
+    (tmp_path / "compose.yaml").write_text("services: {}\n")
+    space = Workspace(tmp_path, ClientSettings())
+    job = space.job(tmp_path / "compose.yaml")
+    assert job is not None
+    findings = space.check(job, text).findings
+    assert "IL001" in {f.code for f in findings}
+    assert any(fragment in f.message for f in findings if f.code == "IL001")

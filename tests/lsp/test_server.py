@@ -322,3 +322,15 @@ async def test_a_check_over_the_time_budget_is_cancelled_reported_once_and_block
     await asyncio.sleep(1.0)
     assert not [p for p in editor.client.published[since:] if p.uri == big.as_uri()]  # type: ignore[attr-defined]
     assert len(await editor.message("took over")) == 1  # reported once
+
+
+@pytest.mark.slow
+async def test_a_60_mb_buffer_is_refused_within_the_cli_limit(
+    editor: Editor, project: Path
+) -> None:
+    dockerfile = project / "app" / "Dockerfile"
+    huge = DOCKERFILE + "RUN true\n" * (60 * 1024 * 1024 // 9)
+    diagnostics = await editor.open(dockerfile, huge)
+    assert codes(diagnostics) == {"IL001"}
+    assert "over the max-file-size limit" in diagnostics[0].message
+    assert "DC509" not in codes(await editor.open(project / "compose.yaml"))  # still serving
