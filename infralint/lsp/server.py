@@ -58,6 +58,7 @@ class BufferState:
     running: bool = False
     dirty: bool = False  # changed while being checked: check again
     slow: bool = False  # a check ran past the budget: check on save only
+    reported: bool = False  # that was said to the user (once per buffer)
     checked: Checked | None = None
     version: int | None = None  # the buffer version `checked` is of
     text: str = ""  # the text `checked` is of
@@ -148,8 +149,8 @@ class InfralintServer(LanguageServer):
         path = path_of(uri)
         space = self.space_for(path) if path is not None else None
         job = space.job(path) if space is not None and path is not None else None
-        if space is None or job is None:
-            self.publish(uri, document, [], None)  # a file `infralint check .` does not check
+        if space is None or job is None:  # a file `infralint check .` does not check
+            self.publish(uri, document.source, document.version, [], None)
             return
         text, version = document.source, document.version
         loop = asyncio.get_running_loop()
@@ -158,8 +159,9 @@ class InfralintServer(LanguageServer):
         try:
             checked, affected = await asyncio.wait_for(asyncio.shield(work), budget)
         except TimeoutError:
-            if not state.slow:
-                state.slow = True
+            state.slow = True
+            if not state.reported:
+                state.reported = True
                 self.show(
                     types.MessageType.Warning,
                     f"infralint: checking {job.display_path} took over {budget:g} s; it"
@@ -171,7 +173,8 @@ class InfralintServer(LanguageServer):
         if self.states.get(uri) is not state or state.dirty:
             return  # closed meanwhile, or a newer text is next
         state.checked, state.version, state.text, state.job = checked, version, text, job
-        self.publish(uri, document, checked.findings, space)
+        state.slow = False  # within the budget again (after a save)
+        self.publish(uri, text, version, checked.findings, space)
         for other, other_state in list(self.states.items()):
             other_path = path_of(other)
             if other != uri and other_path in affected and not other_state.slow:
@@ -180,23 +183,22 @@ class InfralintServer(LanguageServer):
     def publish(
         self,
         uri: str,
-        document: TextDocument,
+        text: str,
+        version: int | None,
         findings: list[Finding],
         space: Workspace | None,
     ) -> None:
-        lines = document.lines
+        """The diagnostics of `text`, the buffer at `version`, in the client's units."""
+        lines = text.splitlines(keepends=True)
+        codec = self.workspace.position_codec
         diagnostics = []
         for finding in findings:
             rule = space.rule(finding.code) if space else None
             diagnostic = convert.diagnostic(finding, rule, finding.fix is not None)
-            diagnostic.range = document.position_codec.range_to_client_units(
-                lines, diagnostic.range
-            )
+            diagnostic.range = codec.range_to_client_units(lines, diagnostic.range)
             diagnostics.append(diagnostic)
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=diagnostics, version=document.version
-            )
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
 
     # ------------------------------------------------------------------ actions and hover
@@ -218,16 +220,16 @@ class InfralintServer(LanguageServer):
     ) -> list[Finding]:
         wanted = types.Range(start=start, end=end)
         server = document.range_from_client_units(wanted)
+        first = (server.start.line, server.start.character)
+        last = (server.end.line, server.end.character)
         chosen = []
-        for finding in findings:
+        for finding in findings:  # those whose span overlaps the range (ends included)
             span = convert.span_range(finding.span)
-            if span.start.line > server.end.line or span.end.line < server.start.line:
-                continue
-            if (span.start.line, span.start.character) > (server.end.line, server.end.character):
-                continue
-            if (span.end.line, span.end.character) < (server.start.line, server.start.character):
-                continue
-            chosen.append(finding)
+            if (span.start.line, span.start.character) <= last and first <= (
+                span.end.line,
+                span.end.character,
+            ):
+                chosen.append(finding)
         return chosen
 
     def edit(self, uri: str, document: TextDocument, edits: list[types.TextEdit]) -> Any:
@@ -251,8 +253,12 @@ class InfralintServer(LanguageServer):
         if found is None:
             return None
         state, document, space = found
-        job = state.job
-        if job is None or not any(f.fix and f.fix.safe for f in state.checked.findings):  # type: ignore[union-attr]
+        job, checked = state.job, state.checked
+        if (
+            job is None
+            or checked is None
+            or not any(f.fix and f.fix.safe for f in checked.findings)
+        ):
             return None
         text = state.text
         loop = asyncio.get_running_loop()
