@@ -116,6 +116,18 @@ class InfralintServer(LanguageServer):
     def show(self, kind: types.MessageType, message: str) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
+    async def relink_files(self, paths: list[Path]) -> None:
+        """Update the links from these files on disk; re-check the open buffers they touch."""
+        loop = asyncio.get_running_loop()
+        affected: set[Path] = set()
+        for path in paths:
+            space = workspace_for(self.spaces, path)
+            if space is not None:
+                affected |= await loop.run_in_executor(self.checks, space.file_changed, path)
+        for uri in list(self.states):
+            if path_of(uri) in affected:
+                self.request_check(uri)
+
     # ------------------------------------------------------------------ checking
 
     def request_check(self, uri: str) -> None:
@@ -331,12 +343,16 @@ def create_server() -> InfralintServer:
         ls.request_check(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: InfralintServer, params: types.DidCloseTextDocumentParams) -> None:
-        state = ls.states.pop(params.text_document.uri, None)
+    async def did_close(ls: InfralintServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        state = ls.states.pop(uri, None)
         if state is not None:
             ls.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
+        path = path_of(uri)
+        if path is not None:  # closed unsaved: the links follow the file on disk again
+            await ls.relink_files([path])
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -409,18 +425,21 @@ def create_server() -> InfralintServer:
         )
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def watched(ls: InfralintServer, params: types.DidChangeWatchedFilesParams) -> None:
+    async def watched(ls: InfralintServer, params: types.DidChangeWatchedFilesParams) -> None:
         relink = False
+        edited: list[Path] = []
         for change in params.changes:
             path = path_of(change.uri)
             if path is None:
                 continue
-            # An open buffer's own edits are linked as it is checked; saving it changes nothing.
-            saved_buffer = change.uri in ls.states and change.type == types.FileChangeType.Changed
-            if is_config_file(path) or not saved_buffer:
-                relink = True
+            if is_config_file(path) or change.type != types.FileChangeType.Changed:
+                relink = True  # the configuration, or the set of files, changed
+            elif change.uri not in ls.states:  # an open buffer is linked as it is checked
+                edited.append(path)
         if relink:
             schedule_relink(ls)
+        elif edited:
+            await ls.relink_files(edited)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders_changed(ls: InfralintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:

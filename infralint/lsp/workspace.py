@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from infralint import engine
-from infralint.model import Finding, Severity
+from infralint.model import Finding, ParseError, Severity
 
 if TYPE_CHECKING:
     from infralint.catalog import Catalog, Rule
@@ -177,6 +177,19 @@ class Workspace:
             if job.language == "dockerfile":
                 return self._update_dockerfile(job, text)
             return set()
+
+    def file_changed(self, path: Path) -> set[Path]:
+        """Take a file's content on disk into the links (changed outside the editor, or its
+        buffer closed unsaved); return the other files whose findings may change."""
+        job = self.job(path)
+        if job is None or job.language not in ("compose", "dockerfile"):
+            return set()
+        limit = self.settings.config.max_file_size
+        try:
+            text = engine.read_text(job.path, limit, self.collected.project.roots)
+        except ParseError:
+            return set()
+        return self.update_links(job, text)
 
     def _update_compose(self, job: engine.FileJob, text: str) -> set[Path]:
         from infralint import project_links

@@ -334,3 +334,32 @@ async def test_a_60_mb_buffer_is_refused_within_the_cli_limit(
     assert codes(diagnostics) == {"IL001"}
     assert "over the max-file-size limit" in diagnostics[0].message
     assert "DC509" not in codes(await editor.open(project / "compose.yaml"))  # still serving
+
+
+async def test_compose_changed_on_disk_relinks_without_reloading(
+    editor: Editor, project: Path
+) -> None:
+    dockerfile = project / "app" / "Dockerfile"
+    compose = project / "compose.yaml"
+    assert "DF102" not in codes(await editor.open(dockerfile))
+    before = len(editor.client.log_messages)
+    since = editor.mark()
+    compose.write_text(COMPOSE.replace('TAG: "3.12"', 'TAG: "latest"'))  # e.g. git pull
+    editor.files_changed(compose, types.FileChangeType.Changed)
+    assert "DF102" in codes(await editor.diagnostics(dockerfile, since))
+    assert not any("loaded" in m.message for m in editor.client.log_messages[before:])
+
+
+async def test_closing_an_unsaved_compose_buffer_restores_the_links_on_disk(
+    editor: Editor, project: Path
+) -> None:
+    dockerfile = project / "app" / "Dockerfile"
+    compose = project / "compose.yaml"
+    await editor.open(dockerfile)
+    await editor.open(compose)
+    since = editor.mark()
+    await editor.change(compose, COMPOSE.replace('TAG: "3.12"', 'TAG: "latest"'))
+    assert "DF102" in codes(await editor.diagnostics(dockerfile, since))
+    since = editor.mark()
+    editor.close(compose)  # the edit is thrown away
+    assert "DF102" not in codes(await editor.diagnostics(dockerfile, since))
