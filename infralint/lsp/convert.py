@@ -59,15 +59,18 @@ def fix_edit(fix: Fix) -> types.TextEdit:
     return types.TextEdit(range=span_range(fix.span), new_text=fix.replacement)
 
 
-def ignore_comment_edit(finding: Finding, lines: list[str], language: str) -> types.TextEdit:
+def ignore_comment_edit(finding: Finding, lines: list[str], language: str) -> types.TextEdit | None:
     """Insert `# infralint: ignore CODE -- <reason>` on its own line above the construct the
     finding starts in, indented like it: an own-line comment covers the whole next construct
-    (a trailing `#` in a Dockerfile instruction would be part of the instruction)."""
+    (a trailing `#` in a Dockerfile instruction would be part of the instruction). None for a
+    finding on a comment (a parser directive must stay first)."""
     line = finding.span.line - 1
     if language == "dockerfile":
         while line > 0 and lines[line - 1].rstrip().endswith(("\\", "`")):
             line -= 1  # up to the first line of a continued instruction
     text = lines[line] if line < len(lines) else ""
+    if text.lstrip().startswith("#"):
+        return None
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     comment = f"{indent}# infralint: ignore {finding.code} -- <reason>\n"
     start = types.Position(line=line, character=0)

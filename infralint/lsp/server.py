@@ -494,16 +494,15 @@ def quick_fixes(
                     edit=ls.edit(uri, document, [convert.fix_edit(finding.fix)]),
                 )
             )
-        if finding.code.startswith("IL"):
+        ignore = convert.ignore_comment_edit(finding, lines, language)
+        if ignore is None or finding.code.startswith("IL"):
             continue  # a parse error or a suppression problem: ignoring it hides nothing
         actions.append(
             types.CodeAction(
                 title=f"Ignore {finding.code} on this line",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                edit=ls.edit(
-                    uri, document, [convert.ignore_comment_edit(finding, lines, language)]
-                ),
+                edit=ls.edit(uri, document, [ignore]),
             )
         )
     return actions

@@ -46,6 +46,7 @@ def _finding(code: str, line: int, column: int = 1) -> Finding:
 def test_ignore_comment_goes_above_a_continued_dockerfile_instruction() -> None:
     lines = ["FROM alpine:3.20", "RUN apk add \\", "    curl"]
     edit = convert.ignore_comment_edit(_finding("DF104", 3, 5), lines, "dockerfile")
+    assert edit is not None
     assert edit.range.start == types.Position(line=1, character=0)
     assert edit.new_text == "# infralint: ignore DF104 -- <reason>\n"
 
@@ -53,8 +54,14 @@ def test_ignore_comment_goes_above_a_continued_dockerfile_instruction() -> None:
 def test_ignore_comment_is_indented_like_the_yaml_line() -> None:
     lines = ["services:", "  web:", "    image: nginx"]
     edit = convert.ignore_comment_edit(_finding("DC101", 3, 12), lines, "compose")
+    assert edit is not None
     assert edit.range.start == types.Position(line=2, character=0)
     assert edit.new_text == "    # infralint: ignore DC101 -- <reason>\n"
+
+
+def test_no_ignore_comment_above_a_parser_directive() -> None:
+    lines = ["# syntax=docker/dockerfile:1", "FROM alpine"]
+    assert convert.ignore_comment_edit(_finding("DF999", 1), lines, "dockerfile") is None
 
 
 def test_hover_escapes_markdown_from_the_scanned_file() -> None:
