@@ -613,7 +613,7 @@ def _link_compose(
         if recorded:
             project_links.probe_builds(disk, queries)
         # Links into directories outside the scanned tree are dropped: nothing there is read.
-        project.links.extend(link for link in links if link_inside(link, project.roots))
+        project.links.extend(link for link in links if _link_inside(link, project.roots))
         if settings.enabled & {"DC508", "DC509"}:  # what they quote from each build's Dockerfile
             project_links.read_dockerfiles(project, links)
     known = {os.path.abspath(c.path) for c in candidates if c.language}
@@ -734,7 +734,7 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         project_links.read_python_facts(project, filter(None, documents))
 
 
-def link_inside(link: BuildLink, roots: reader.Roots) -> bool:
+def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:
     return reader.inside(link.context, roots) and (
         link.dockerfile is None or reader.inside(link.dockerfile, roots)
     )
@@ -945,6 +945,11 @@ def document_context(settings: Settings, collected: Collected) -> WorkerContext:
         project=collected.project,
         want_fixes=True,  # an editor offers every fix as a code action
     )
+
+
+def links_inside(links: Iterable[BuildLink], roots: reader.Roots) -> list[BuildLink]:
+    """The links the link stage keeps: context and Dockerfile inside the scanned roots."""
+    return [link for link in links if _link_inside(link, roots)]
 
 
 def document_job(path: Path, settings: Settings, collected: Collected) -> FileJob | None:

@@ -204,12 +204,9 @@ class Workspace:
         except Exception:  # unparsable: its IL001 is shown, and the links stay as they were
             return set()
         disk = project_links.DiskPaths.of(project)
-        roots = project.roots
-        new = [
-            link
-            for link in project_links.build_project(project.root, [document], disk)
-            if engine.link_inside(link, roots)
-        ]
+        new = engine.links_inside(
+            project_links.build_project(project.root, [document], disk), project.roots
+        )
         if new == old:
             return set()
         project_links.probe_builds(disk, project_links.build_queries(document))
