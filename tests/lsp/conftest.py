@@ -87,11 +87,14 @@ async def client(lsp_client: LanguageClient, project: Path, request: pytest.Fixt
     configuration = marker.args[0] if marker else None
     if configuration is not None:
         lsp_client.set_configuration(configuration, section="infralint")
+    folder = request.node.get_closest_marker("no_workspace") is None
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
-            root_uri=project.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="project")],
+            root_uri=project.as_uri() if folder else None,
+            workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="project")]
+            if folder
+            else None,
         )
     )
     lsp_client.root = str(project)  # type: ignore[attr-defined]
@@ -254,10 +257,10 @@ def editor(client: LanguageClient) -> Editor:
     return Editor(client)
 
 
-def cli_findings(root: Path, relative: str, *args: str) -> list[tuple[Any, ...]]:
-    """What `infralint check --format json .` run in `root` reports for one file."""
+def cli_findings(root: Path, relative: str, *args: str, only: str = ".") -> list[tuple[Any, ...]]:
+    """What `infralint check --format json ONLY` run in `root` reports for one file."""
     result = subprocess.run(
-        [sys.executable, "-m", "infralint", "check", "--no-cache", "-f", "json", *args, "."],
+        [sys.executable, "-m", "infralint", "check", "--no-cache", "-f", "json", *args, only],
         cwd=root,
         capture_output=True,
         text=True,

@@ -363,3 +363,17 @@ async def test_closing_an_unsaved_compose_buffer_restores_the_links_on_disk(
     since = editor.mark()
     editor.close(compose)  # the edit is thrown away
     assert "DF102" not in codes(await editor.diagnostics(dockerfile, since))
+
+
+@pytest.mark.no_workspace
+async def test_a_file_opened_without_a_workspace_is_checked_alone(
+    editor: Editor, project: Path
+) -> None:
+    dockerfile = project / "app" / "Dockerfile"
+    diagnostics = await editor.open(dockerfile)
+    assert "DF107" in codes(diagnostics)
+    # No workspace: the compose file that builds it is not read, as `infralint check FILE`.
+    assert "DF102" in codes(diagnostics)
+    assert as_findings(diagnostics) == cli_findings(
+        project / "app", "Dockerfile", only="Dockerfile"
+    )
