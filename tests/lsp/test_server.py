@@ -377,3 +377,18 @@ async def test_a_file_opened_without_a_workspace_is_checked_alone(
     assert as_findings(diagnostics) == cli_findings(
         project / "app", "Dockerfile", only="Dockerfile"
     )
+
+
+async def test_a_config_in_a_subdirectory_governs_as_in_the_cli(
+    editor: Editor, project: Path
+) -> None:
+    (project / "app" / ".infralint.toml").write_text('ignore = ["DF107"]\n')
+    await editor.reload()
+    diagnostics = await editor.open(project / "app" / "Dockerfile")
+    assert as_findings(diagnostics) == cli_findings(project, "app/Dockerfile")
+    new = project / "app" / "new" / "Dockerfile"  # not on disk: judged by its name and place
+    text = DOCKERFILE + "RUN pip install requests\n"
+    new.parent.mkdir()
+    unsaved = await editor.open(new, text)
+    new.write_text(text)
+    assert as_findings(unsaved) == cli_findings(project, "app/new/Dockerfile")
