@@ -961,14 +961,13 @@ def document_job(path: Path, settings: Settings, collected: Collected) -> FileJo
             return job
     if any(os.path.abspath(c.path) == absolute for c in collected.candidates):
         return None  # excluded, or Python outside every build context
-    language, reason = classify_name(Path(absolute), settings.config.files)
+    config = settings.config  # the configuration that governs the file
+    language, reason = classify_name(Path(absolute), config.files)
     if language is None or language == "python":
         return None  # whether Python is in scope is known once it is on disk
     from infralint.discovery import IgnoreRules
 
-    if IgnoreRules(settings.config.exclude, settings.config.root).excluded_by_config(
-        absolute, False
-    ):
+    if IgnoreRules(config.exclude, config.root).excluded_by_config(absolute, False):
         return None
     return FileJob(
         path=absolute,
@@ -987,7 +986,8 @@ def check_document(
     links `context.project` holds. The buffer gets the CLI's limits: over `max-file-size`, or
     binary, it is one IL001 finding and is not parsed."""
     raw = text.encode("utf-8", "surrogatepass")
-    limit = settings.config.max_file_size
+    config, enabled = _governing(job, settings, context)
+    limit = config.max_file_size
     try:
         if len(raw) > limit:
             raise ParseError(
@@ -995,7 +995,7 @@ def check_document(
             )
         text = decode(raw)
     except ParseError as error:
-        return _unreadable_buffer(job, error, settings, context)
+        return _unreadable_buffer(job, error, config, set(enabled), context)
     result = check_file(job._replace(text=text), context)
     if settings.baseline is not None:
         from infralint.baseline import apply
@@ -1008,18 +1008,24 @@ def check_document(
     return result
 
 
+def _governing(
+    job: FileJob, settings: Settings, context: WorkerContext
+) -> tuple[Config, frozenset[str]]:
+    """The configuration that governs the job's file, and the rules it enables."""
+    return settings.config, settings.enabled
+
+
 def _unreadable_buffer(
-    job: FileJob, error: ParseError, settings: Settings, context: WorkerContext
+    job: FileJob, error: ParseError, config: Config, enabled: set[str], context: WorkerContext
 ) -> FileResult:
     from infralint.catalog import load_catalog
 
     catalog = load_catalog(Path(context.catalog_dir))
     result = FileResult()
-    enabled = set(settings.enabled)
     raw: list[RawFinding] = []
     if "IL001" in enabled:
-        severity, message, span = _il001(error, catalog, settings.config)
+        severity, message, span = _il001(error, catalog, config)
         raw.append(("IL001", severity, message, span, None, None))
     source = SourceFile(Path(job.path), job.display_path, "", job.language)
-    _finish(job, source, None, raw, enabled, catalog, settings.config, result)
+    _finish(job, source, None, raw, enabled, catalog, config, result)
     return result

@@ -20,6 +20,7 @@ from infralint.model import Finding, ParseError, Severity
 
 if TYPE_CHECKING:
     from infralint.catalog import Catalog, Rule
+    from infralint.config import Config
 
 # Files whose change means the configuration, the baseline or the set of linked files changed.
 CONFIG_NAMES = frozenset({".infralint.toml", "pyproject.toml", ".hadolint.yaml", ".hadolint.yml"})
@@ -102,17 +103,16 @@ class Workspace:
         return self.settings.catalog
 
     def _settings(self) -> engine.Settings:
-        from infralint.check_command import UsageError, load_settings, project_root
+        from infralint.check_command import UsageError, project_root
 
         select = list(self.client.select) or None
         ignore = list(self.client.ignore) or None
+        root = project_root(self.root, None, [str(self.root)])
         try:
-            catalog, config, enabled = load_settings(
-                None, False, select, None, ignore, start=self.root
-            )
+            catalog, config, enabled = self._load_config(select, ignore, root, no_config=False)
         except UsageError as error:  # a broken config: say so, and lint with the defaults
             self.problems.append(f"configuration: {error}; using the defaults")
-            catalog, config, enabled = load_settings(None, True, select, None, ignore)
+            catalog, config, enabled = self._load_config(select, ignore, root, no_config=True)
         baseline = None
         baseline_path = self.root / BASELINE_NAME
         if baseline_path.is_file():
@@ -127,10 +127,22 @@ class Workspace:
             catalog=catalog,
             enabled=frozenset(enabled),
             cwd=self.root,
-            project_root=project_root(self.root, None, [str(self.root)]),
+            project_root=root,
             use_cache=False,
             baseline=baseline,
         )
+
+    def _load_config(
+        self, select: list[str] | None, ignore: list[str] | None, root: Path, no_config: bool
+    ) -> tuple[Catalog, Config, set[str]]:
+        """The configuration `infralint check` run in the folder uses (the CLI's own loader)."""
+        from infralint.check_command import load_settings
+
+        return load_settings(None, no_config, select, None, ignore, start=self.root)
+
+    def _limit(self, path: str) -> int:
+        """The max-file-size that governs the file at `path`."""
+        return self.settings.config.max_file_size
 
     def contains(self, path: Path) -> bool:
         if self.only is not None:
@@ -168,7 +180,7 @@ class Workspace:
         """Take an edited buffer's cross-file facts into the links; return the other files
         whose findings may change (the Dockerfiles a compose file builds, the compose files
         that build a Dockerfile)."""
-        limit = self.settings.config.max_file_size
+        limit = self._limit(job.path)
         if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
             return set()  # refused when checked (IL001): nothing of it is read
         with self._lock:  # buffers are checked in several threads
@@ -184,7 +196,7 @@ class Workspace:
         job = self.job(path)
         if job is None or job.language not in ("compose", "dockerfile"):
             return set()
-        limit = self.settings.config.max_file_size
+        limit = self._limit(job.path)
         try:
             text = engine.read_text(job.path, limit, self.collected.project.roots)
         except ParseError:
