@@ -8,6 +8,7 @@ counts 0-based lines and, by default, UTF-16 code units. Ranges are built here i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -42,7 +43,14 @@ def span_range(span: Span) -> types.Range:
     )
 
 
-def diagnostic(finding: Finding, rule: Rule | None, fixable: bool) -> types.Diagnostic:
+def diagnostic(
+    finding: Finding,
+    rule: Rule | None,
+    fixable: bool,
+    uri: str = "",
+    related: Sequence[tuple[Span, str]] = (),
+) -> types.Diagnostic:
+    """`related`: the finding's other places in the same file (`uri`), with what each is."""
     return types.Diagnostic(
         range=span_range(finding.span),
         message=finding.message,
@@ -52,6 +60,13 @@ def diagnostic(finding: Finding, rule: Rule | None, fixable: bool) -> types.Diag
         source=SOURCE,
         tags=[types.DiagnosticTag.Unnecessary] if finding.code in UNNECESSARY else None,
         data={"fingerprint": finding.fingerprint, "fixable": fixable},
+        related_information=[
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=uri, range=span_range(span)), message=message
+            )
+            for span, message in related
+        ]
+        or None,
     )
 
 

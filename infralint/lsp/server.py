@@ -36,7 +36,7 @@ from infralint.lsp.workspace import (
     real_path,
     workspace_for,
 )
-from infralint.model import Finding
+from infralint.model import Finding, Span
 
 FIX_ALL_KIND = "source.fixAll.infralint"
 FIX_ALL_COMMAND = "infralint.applyFixAll"
@@ -206,8 +206,11 @@ class InfralintServer(LanguageServer):
         diagnostics = []
         for finding in findings:
             rule = space.rule(finding.code) if space else None
-            diagnostic = convert.diagnostic(finding, rule, finding.fix is not None)
+            related = _related(finding)
+            diagnostic = convert.diagnostic(finding, rule, finding.fix is not None, uri, related)
             diagnostic.range = codec.range_to_client_units(lines, diagnostic.range)
+            for item in diagnostic.related_information or []:
+                item.location.range = codec.range_to_client_units(lines, item.location.range)
             diagnostics.append(diagnostic)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
@@ -278,6 +281,12 @@ class InfralintServer(LanguageServer):
         if fixed == text:
             return None
         return self.edit(uri, document, [convert.whole_text_edit(text, fixed)])
+
+
+def _related(finding: Finding) -> list[tuple[Span, str]]:
+    """The finding's further places in its file, with what each is (one install command's
+    unpinned packages), where the engine records them on the finding."""
+    return [(item.span, item.message) for item in getattr(finding, "related", ())]
 
 
 def _lint(space: Workspace, job: engine.FileJob, text: str) -> tuple[Checked, set[Path]]:

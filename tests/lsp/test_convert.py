@@ -81,6 +81,18 @@ def test_severities_map_to_the_protocol() -> None:
     assert convert.SEVERITIES[Severity.NOTE] == types.DiagnosticSeverity.Information
 
 
+def test_related_places_become_related_information() -> None:
+    related = [(Span(2, 5, 2, 9), "package 'curl'"), (Span(2, 10, 2, 14), "package 'wget'")]
+    diagnostic = convert.diagnostic(_finding("DF104", 2, 5), None, False, "file:///D", related)
+    assert diagnostic.related_information is not None
+    places = [
+        (r.location.uri, r.location.range.start.character, r.message)
+        for r in diagnostic.related_information
+    ]
+    assert places == [("file:///D", 4, "package 'curl'"), ("file:///D", 9, "package 'wget'")]
+    assert convert.diagnostic(_finding("DF104", 2), None, False).related_information is None
+
+
 @pytest.mark.parametrize(
     ("value", "expected", "problems"),
     [

@@ -10,6 +10,7 @@ import pytest
 from lsprotocol import types
 
 from infralint.catalog import load_catalog
+from infralint.model import Finding
 from infralint.reporters.sarif import _help_uri
 from tests.lsp.conftest import (
     COMPOSE,
@@ -392,3 +393,18 @@ async def test_a_config_in_a_subdirectory_governs_as_in_the_cli(
     unsaved = await editor.open(new, text)
     new.write_text(text)
     assert as_findings(unsaved) == cli_findings(project, "app/new/Dockerfile")
+
+
+@pytest.mark.skipif(
+    "related" not in Finding._fields, reason="findings record no related places here"
+)
+async def test_one_install_command_lists_its_packages_as_related(
+    editor: Editor, project: Path
+) -> None:
+    text = "FROM debian:12 AS prod\nRUN apt-get install -y curl wget\n"
+    diagnostics = await editor.open(project / "app" / "Dockerfile", text)
+    df104 = next(d for d in diagnostics if d.code == "DF104")
+    assert df104.related_information
+    places = {(r.location.range.start.line, r.message) for r in df104.related_information}
+    assert len(places) == 2
+    assert all(line == 1 for line, _ in places)
