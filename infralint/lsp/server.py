@@ -89,9 +89,13 @@ class InfralintServer(LanguageServer):
         """(Re)build every workspace folder's settings and links, in a worker thread."""
         loop = asyncio.get_running_loop()
         settings = self.client_settings
-        spaces = await loop.run_in_executor(
-            self.checks, lambda: [Workspace(root, settings) for root in self.folders]
-        )
+        spaces = []
+        for root in self.folders:
+            try:
+                spaces.append(await loop.run_in_executor(self.checks, Workspace, root, settings))
+            except Exception as error:  # never a server that waits forever: say it, go on
+                log.exception("loading %s failed", root)
+                self.show(types.MessageType.Error, f"infralint: cannot load {root}: {error}")
         self.spaces = spaces
         for space in spaces:
             for problem in space.problems:

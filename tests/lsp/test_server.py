@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
+from infralint import __version__
 from infralint.catalog import load_catalog
 from infralint.model import Finding
 from infralint.reporters.sarif import _help_uri
@@ -71,8 +72,8 @@ async def test_diagnostics_carry_code_docs_link_and_source(editor: Editor, proje
         assert diagnostic.source == "infralint"
         assert diagnostic.code_description is not None
         rule = catalog.rules[diagnostic.code]
-        assert diagnostic.code_description.href == _help_uri(rule, "0.1.0")
-        assert diagnostic.code_description.href.endswith(f"/rules/{diagnostic.code}.md")
+        assert diagnostic.code_description.href == _help_uri(rule, __version__)  # as SARIF's
+        assert diagnostic.code in diagnostic.code_description.href
 
 
 async def test_positions_count_utf16_code_units(editor: Editor, project: Path) -> None:
