@@ -602,3 +602,24 @@ def clean_command() -> None:
     root = project_root(Path.cwd(), None)
     removed = cache.clean(root)
     typer.echo(f"removed {root / cache.CACHE_DIR}" if removed else "no cache to remove")
+
+
+@app.command("server")
+def server_command() -> None:
+    """Run the language server over standard input and output, for editors.
+
+    It needs the `lsp` extra: pip install 'infralint[lsp]'. Diagnostics come from the same
+    checks, configuration, suppressions and baseline (.infralint-baseline.json) as `infralint
+    check` run in the workspace folder. Client settings (section "infralint", or
+    initializationOptions): select, ignore (lists of rule codes), minSeverity (error, warning,
+    note), run (onType or onSave) and timeBudget (seconds one check may take, default 10).
+    README.md, "Editors", configures Neovim, Helix and VS Code.
+    """
+    try:
+        from infralint.lsp.server import serve
+    except ImportError as error:
+        _fail(
+            f"the language server needs the lsp extra ({error.name or error} is missing): "
+            "pip install 'infralint[lsp]'"
+        )
+    serve()

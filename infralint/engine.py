@@ -1258,3 +1258,113 @@ def _check_many(jobs: list[FileJob]) -> list[FileResult]:
 def check_text(job: FileJob, context: WorkerContext, text: str) -> list[Finding]:
     """Lint `text` as if it were the content of `job`'s file (used to re-check fixes)."""
     return check_file(job._replace(text=text), context).findings
+
+
+# --------------------------------------------------------------------------- editors
+
+
+def link_workspace(settings: Settings, paths: list[str] | None = None) -> Collected:
+    """Discovery and the link stage over `paths` (default: `settings.cwd`), as `infralint check`
+    run there does them: run once and kept by a long-lived caller (the language server) for
+    `check_document`."""
+    return collect_jobs(paths or [str(settings.cwd)], settings)
+
+
+def document_context(settings: Settings, collected: Collected) -> WorkerContext:
+    """The check context `check_document` uses; keep it while the links hold (it caches the
+    check plans)."""
+    return WorkerContext(
+        catalog_dir=str(next(iter(settings.catalog)).path.parent),
+        config=settings.config,
+        enabled=settings.enabled,
+        project=collected.project,
+        want_fixes=True,  # an editor offers every fix as a code action
+        configs={r.key: (r.config, r.enabled) for r in settings.configs.resolved()}
+        if settings.configs
+        else {},
+    )
+
+
+def links_inside(links: Iterable[BuildLink], roots: reader.Roots) -> list[BuildLink]:
+    """The links the link stage keeps: context and Dockerfile inside the scanned roots."""
+    return [link for link in links if _link_inside(link, roots)]
+
+
+def document_job(path: Path, settings: Settings, collected: Collected) -> FileJob | None:
+    """The job a run of the whole project gives `path`, or, for a file discovery has not seen
+    (new, not saved yet), the one its name gives; None when a run would not check it."""
+    absolute = os.path.abspath(path)
+    for job in collected.jobs:
+        if job.path == absolute:
+            return job
+    if any(os.path.abspath(c.path) == absolute for c in collected.candidates):
+        return None  # excluded, or Python outside every build context
+    config = settings.config_for(absolute)  # the configuration that governs the file
+    language, reason = classify_name(Path(absolute), config.files)
+    if language is None or language == "python":
+        return None  # whether Python is in scope is known once it is on disk
+    from infralint.discovery import IgnoreRules
+
+    if IgnoreRules(config.exclude, config.root).excluded_by_config(absolute, False):
+        return None
+    return FileJob(
+        path=absolute,
+        display_path=display_path(absolute, settings.cwd),
+        repo_path=repo_path(absolute, settings.project_root),
+        language=language,
+        reason=reason,
+        config=settings.configs.for_file(absolute).key if settings.configs else "",
+    )
+
+
+def check_document(
+    job: FileJob, text: str, settings: Settings, context: WorkerContext
+) -> FileResult:
+    """Lint `text`, an editor's unsaved buffer, as the content of `job`'s file: the same checks,
+    configuration, suppressions and baseline as `infralint check` over the project, with the
+    links `context.project` holds. The buffer gets the CLI's limits: over `max-file-size`, or
+    binary, it is one IL001 finding and is not parsed."""
+    raw = text.encode("utf-8", "surrogatepass")
+    config, enabled = _governing(job, settings, context)
+    limit = config.max_file_size
+    try:
+        if len(raw) > limit:
+            raise ParseError(
+                f"file is {len(raw):,} bytes, over the max-file-size limit of {limit:,}"
+            )
+        text = decode(raw)
+    except ParseError as error:
+        return _unreadable_buffer(job, error, config, set(enabled), context)
+    result = check_file(job._replace(text=text), context)
+    if settings.baseline is not None:
+        from infralint.baseline import apply
+
+        applied = apply(result.findings, settings.baseline, {job.display_path: job.repo_path})
+        result.findings = applied.new
+        result.suppressed = sorted(
+            [*result.suppressed, *applied.baselined], key=lambda f: f.sort_key
+        )
+    return result
+
+
+def _governing(
+    job: FileJob, settings: Settings, context: WorkerContext
+) -> tuple[Config, frozenset[str]]:
+    """The configuration that governs the job's file, and the rules it enables."""
+    return context.settings_for(job)
+
+
+def _unreadable_buffer(
+    job: FileJob, error: ParseError, config: Config, enabled: set[str], context: WorkerContext
+) -> FileResult:
+    from infralint.catalog import load_catalog
+
+    catalog = load_catalog(Path(context.catalog_dir))
+    result = FileResult()
+    raw: list[RawFinding] = []
+    if "IL001" in enabled:
+        severity, message, span = _il001(error, catalog, config)
+        raw.append(("IL001", severity, message, span, None, None))
+    source = SourceFile(Path(job.path), job.display_path, "", job.language)
+    _finish(job, source, None, raw, enabled, catalog, config, result)
+    return result

@@ -340,14 +340,15 @@ def read_dockerfiles(project: Project, links: Iterable[BuildLink]) -> None:
         if link.inline is not None:
             if link.inline not in project.inline_dockerfiles:
                 path = link.context / "dockerfile_inline"
-                project.inline_dockerfiles[link.inline] = _dockerfile_facts(path, link.inline)
+                project.inline_dockerfiles[link.inline] = dockerfile_facts(path, link.inline)
         elif link.dockerfile is not None and str(link.dockerfile) not in project.dockerfiles:
             text = read_text_or_none(link.dockerfile, project.roots, MAX_DOCKERFILE_BYTES)
-            facts = None if text is None else _dockerfile_facts(link.dockerfile, text)
+            facts = None if text is None else dockerfile_facts(link.dockerfile, text)
             project.dockerfiles[str(link.dockerfile)] = facts
 
 
-def _dockerfile_facts(path: Path, text: str) -> DockerfileFacts | None:
+def dockerfile_facts(path: Path, text: str) -> DockerfileFacts | None:
+    """The stages and ARGs of a Dockerfile's text (None when it does not parse)."""
     from infralint.parsers import dockerfile
 
     source = SourceFile(path, str(path), text, "dockerfile", reason="compose build")

@@ -45,6 +45,17 @@ def test_a_plain_check_does_not_start_typer(tmp_path: Path) -> None:
     assert "typer" in imported(tmp_path, "--exit-zero", "--", "Dockerfile")
 
 
+# The language server's stack (the lsp extra): only `infralint server` loads it.
+LANGUAGE_SERVER = {"pygls", "lsprotocol", "cattrs", "asyncio"}
+
+
+def test_a_plain_check_imports_nothing_of_the_language_server(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    build: .\n")
+    assert not (imported(tmp_path, ".") & LANGUAGE_SERVER)
+    assert not (imported(tmp_path, "-f", "sarif", "--exit-zero", "--", ".") & LANGUAGE_SERVER)
+
+
 def test_dockerfile_only_json_run_stays_light(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
     assert not (imported(tmp_path, "-f", "json", ".") & HEAVY)
