@@ -325,7 +325,8 @@ def test_cache_key_follows_the_shellcheck_version(tmp_path: Path) -> None:
         for binary in (None, runner.Binary("x", "0.10.0"), runner.Binary("x", "0.11.0"))
     ]
     cache = Cache(tmp_path, b"k" * 32)
-    assert len({cache._context_key(context) for context in contexts}) == 3
+    job = engine.FileJob(str(tmp_path / "Dockerfile"), "Dockerfile", "Dockerfile", "dockerfile", "")
+    assert len({cache._context_key(context, job) for context in contexts}) == 3
 
 
 def test_shellcheck_output_is_read_defensively() -> None:
