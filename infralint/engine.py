@@ -714,6 +714,15 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
                 project_links.probe_builds(probe, project_links.build_queries(document))
             if enabled & {"DC508", "DC509"}:
                 project_links.read_dockerfiles(project, links)
+    if enabled & {"CB105", "CB401"}:
+        from infralint import project_links_chef
+
+        chef = [Path(job.path) for job in jobs if job.language == "chef" and job.path]
+        chef = [path for path in chef if path.is_absolute()]
+        if "CB105" in enabled:
+            project_links_chef.read_cookbook_names(project, chef)
+        if "CB401" in enabled:
+            project_links_chef.read_sensitive_properties(project, chef)
     if not enabled & {"PY201", "PY301"}:
         return
     documents = []

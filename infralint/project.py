@@ -97,6 +97,10 @@ class Project:
     # not a path here); and a resolved path -> "dir", "file" or "" (anything else, or missing).
     resolved_paths: dict[str, str | None] = field(default_factory=dict)
     path_kinds: dict[str, str] = field(default_factory=dict)
+    # metadata.rb -> the other cookbooks of its repository (CB105; project_links_chef.py).
+    own_cookbooks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Custom resource type -> its properties declared `sensitive: true` (CB401).
+    sensitive_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     _by_dockerfile: dict[Path, list[BuildLink]] | None = field(
         default=None, repr=False, compare=False
