@@ -698,6 +698,11 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
 
     enabled = settings.enabled
     compose = [job for job in jobs if job.language == "compose"]
+    if compose and "DC304" in enabled:
+        from infralint import devcontainer
+
+        on_disk = [Path(job.path) for job in compose if job.path]
+        devcontainer.read_devcontainer_services(project, [p for p in on_disk if p.is_absolute()])
     if compose and enabled & {"DC503", "DC504", *BUILD_PATH_RULES}:
         from infralint import project_links  # imports the YAML parser: only for compose runs
 

@@ -99,6 +99,8 @@ class Project:
     path_kinds: dict[str, str] = field(default_factory=dict)
     # metadata.rb -> the other cookbooks of its repository (CB105; project_links_chef.py).
     own_cookbooks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Compose file -> the services a devcontainer.json attaches to (DC304; devcontainer.py).
+    devcontainer_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Custom resource type -> its properties declared `sensitive: true` (CB401).
     sensitive_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
