@@ -698,6 +698,8 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
 
     enabled = settings.enabled
     compose = [job for job in jobs if job.language == "compose"]
+    if compose and enabled & COMPOSE_REFERENCE_RULES:
+        _link_compose_references(compose, settings, project)
     if compose and "DC304" in enabled:
         from infralint import devcontainer
 
@@ -746,6 +748,37 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         from infralint import project_links
 
         project_links.read_python_facts(project, filter(None, documents))
+
+
+# Rules that follow `extends:` and `include:` into other compose files (compose_refs.py):
+# the pulled-image rules (a service extending a build builds) and the name rules.
+COMPOSE_REFERENCE_RULES = frozenset({"DC101", "DC102", "DC103", "DC104", "DC106", "DC503", "DC504"})
+
+
+def _link_compose_references(compose: list[FileJob], settings: Settings, project: Project) -> None:
+    """The compose files the run's compose files extend or include, read transitively."""
+    from infralint import compose_refs
+    from infralint.parsers import compose as compose_parser
+
+    documents = []
+    for job in compose:
+        if not job.path or not os.path.isabs(job.path):
+            continue
+        document = project.parsed.get(job.path)
+        if document is None:
+            try:
+                text = read_text(job.path, settings.config.max_file_size, project.roots)
+            except ParseError:
+                continue  # reported when the file itself is checked
+            if "extends" not in text and "include" not in text:
+                continue  # the common case: nothing to follow, nothing to parse
+            source = SourceFile(Path(job.path), job.display_path, text, job.language)
+            try:
+                document = compose_parser.parse(source)
+            except Exception:  # a parse error or parser bug: reported when the file is checked
+                continue
+        documents.append(document)
+    compose_refs.read_compose_references(project, documents)
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

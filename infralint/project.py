@@ -58,6 +58,16 @@ class DockerfileFacts(NamedTuple):
     args: tuple[str, ...]  # names declared with ARG or ONBUILD ARG, sorted
 
 
+class ReferencedCompose(NamedTuple):
+    """What checks need from a compose file another one extends or includes (compose_refs.py)."""
+
+    services: tuple[str, ...]
+    networks: tuple[str, ...]
+    volumes: tuple[str, ...]
+    building: tuple[str, ...]  # services that build (own build:, or extend a building service)
+    includes: tuple[str, ...]  # resolved paths of its own `include:` files
+
+
 class ScriptStep(NamedTuple):
     """An imperative step of a script a pyinfra deploy uploads and runs (PY201 quotes it)."""
 
@@ -99,6 +109,9 @@ class Project:
     path_kinds: dict[str, str] = field(default_factory=dict)
     # metadata.rb -> the other cookbooks of its repository (CB105; project_links_chef.py).
     own_cookbooks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Compose files other compose files extend or include (resolved path -> what they declare;
+    # None: not read), read transitively within limits (DC101-DC103, DC503, DC504).
+    compose_references: dict[str, ReferencedCompose | None] = field(default_factory=dict)
     # Compose file -> the services a devcontainer.json attaches to (DC304; devcontainer.py).
     devcontainer_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Custom resource type -> its properties declared `sensitive: true` (CB401).
