@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,12 +300,74 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
                 raw_findings.append(("IL001", severity, message, span, None, None))
         failures: list[str] = []
         raw_findings.extend(_run_checks(job, document, enabled, catalog, context, failures))
+        if job.language == "dockerfile" and context.project.run_scripts:
+            _check_run_scripts(job, document, enabled, catalog, context, result)
         for failure in failures:
             _internal_il001(failure, enabled, catalog, config, job, result, raw_findings)
     if source is None:
         source = SourceFile(Path(job.path), job.display_path, "", job.language)
     _finish(job, source, document, raw_findings, enabled, catalog, config, result)
     return result
+
+
+def _check_run_scripts(
+    job: FileJob,
+    document: Document,
+    enabled: set[str],
+    catalog: Catalog,
+    context: WorkerContext,
+    result: FileResult,
+) -> None:
+    """The RUN rules on the scripts this Dockerfile copies in and runs, each finding at the
+    script's own path and line (run_scripts.py)."""
+    from infralint import run_scripts
+    from infralint.parsers.dockerfile import DockerfileDocument
+
+    codes = enabled & run_scripts.SCRIPT_RULES
+    if not codes or not isinstance(document, DockerfileDocument) or not job.path:
+        return
+    project = context.project
+    for item in run_scripts.scripts_run(document, project):
+        key = str(item.script)
+        text = project.run_scripts.get(key)
+        if text is None or project.script_reporters.get(key) != job.path:
+            continue
+        stage = document.stage_of(item.run)
+        base = " ".join((stage.from_instruction.value or "").split()) if stage is not None else ""
+        wrapped, offset = run_scripts.heredoc_wrapped(text, f"FROM {base or 'scratch'}")
+        shown = _beside(job.display_path, job.path, key)
+        where = f" (script run by {job.display_path}:{item.run.span.line})"
+        script_job = job._replace(
+            path=key, display_path=shown, repo_path=_beside(job.repo_path, job.path, key)
+        )
+        source = SourceFile(Path(key), shown, wrapped, "dockerfile", job.reason)
+        try:
+            wrapped_document = registry.parser_module("dockerfile").parse(source)
+        except Exception:  # a script the Dockerfile reader cannot take: nothing to report
+            continue
+        raw: list[RawFinding] = []
+        failures: list[str] = []
+        for code, severity, message, span, _anchor, violation in _run_checks(
+            script_job, wrapped_document, codes, catalog, context, failures
+        ):
+            line = span.line - offset
+            if line < 1 or span.end_line - offset > text.count("\n") + 1:
+                continue  # on the wrapper's own lines
+            moved = Span(line, span.column, span.end_line - offset, span.end_column)
+            # Fixes are offered on the Dockerfile's own text only: the wrapper is not a file.
+            plain = violation._replace(fix=None) if violation is not None else None
+            raw.append((code, severity, message + where, moved, None, plain))
+        if raw:
+            script_source = SourceFile(Path(key), shown, text, "dockerfile", job.reason)
+            _finish(script_job, script_source, None, raw, codes, catalog, context.config, result)
+
+
+def _beside(shown: str, path: str, other: str) -> str:
+    """How to show `other` given how `path` is shown (relative stays relative)."""
+    if os.path.isabs(shown):
+        return other.replace(os.sep, "/")
+    relative = os.path.relpath(other, os.path.dirname(path)).replace(os.sep, "/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(shown), relative))
 
 
 def _describe(error: BaseException) -> str:
@@ -721,6 +784,8 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
                 project_links.probe_builds(probe, project_links.build_queries(document))
             if enabled & {"DC508", "DC509"}:
                 project_links.read_dockerfiles(project, links)
+    if enabled & RUN_SCRIPT_RULES:
+        _link_run_scripts(jobs, settings, project)
     if enabled & {"CB105", "CB401"}:
         from infralint import project_links_chef
 
@@ -748,6 +813,35 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         from infralint import project_links
 
         project_links.read_python_facts(project, filter(None, documents))
+
+
+# Rules that also judge the scripts a Dockerfile copies in and runs (run_scripts.py).
+RUN_SCRIPT_RULES = frozenset(
+    {"DF104", "DF105", "DF106", "DF107", "DF108", "DF109", "DF110", "DF111", "DF112", "DF113"}
+)
+
+
+def _link_run_scripts(jobs: list[FileJob], settings: Settings, project: Project) -> None:
+    """Read the scripts Dockerfiles copy into the image (or bind-mount) and run."""
+    from infralint import run_scripts
+    from infralint.parsers import dockerfile
+
+    documents = []
+    for job in jobs:
+        if job.language != "dockerfile" or not job.path or not os.path.isabs(job.path):
+            continue
+        try:
+            text = read_text(job.path, settings.config.max_file_size, project.roots)
+        except ParseError:
+            continue  # reported when the file itself is checked
+        if not run_scripts.may_run_a_script(text):
+            continue  # the common case: no second parse
+        source = SourceFile(Path(job.path), job.display_path, text, job.language)
+        try:
+            documents.append(dockerfile.parse(source))
+        except Exception:  # a parse error or parser bug: reported when the file is checked
+            continue
+    run_scripts.read_run_scripts(project, documents)
 
 
 # Rules that follow `extends:` and `include:` into other compose files (compose_refs.py):

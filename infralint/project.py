@@ -114,6 +114,10 @@ class Project:
     compose_references: dict[str, ReferencedCompose | None] = field(default_factory=dict)
     # Compose file -> the services a devcontainer.json attaches to (DC304; devcontainer.py).
     devcontainer_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Scripts Dockerfiles copy into the image and run (absolute path -> text; None: not read),
+    # and the Dockerfile that reports each (run_scripts.py; SCRIPT_RULES).
+    run_scripts: dict[str, str | None] = field(default_factory=dict)
+    script_reporters: dict[str, str] = field(default_factory=dict)
     # Custom resource type -> its properties declared `sensitive: true` (CB401).
     sensitive_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
