@@ -106,3 +106,25 @@ def test_depth_limit_bounds_what_is_read(tmp_path: Path) -> None:
     assert _found(tmp_path, ["DC503"], [str(tmp_path / "compose.yaml")]) == [
         ("DC503 compose.yaml", 6)
     ]
+
+
+def test_a_service_extending_a_build_in_the_file_is_linked_to_its_dockerfile(
+    tmp_path: Path,
+) -> None:
+    from infralint.parsers import compose
+    from infralint.project_links import build_project
+    from infralint.source import SourceFile
+
+    text = (
+        "services:\n  base:\n    build: ./app\n  worker:\n    extends: base\n"
+        "  other:\n    extends:\n      file: other.yaml\n      service: x\n"
+    )
+    _write(tmp_path, {"compose.yaml": text, "app/Dockerfile": "FROM alpine:3.20\n"})
+    path = tmp_path / "compose.yaml"
+    document = compose.parse(SourceFile(path, "compose.yaml", text, "compose"))
+    links = build_project(tmp_path, [document])
+    # `other` extends a service of another file: its paths are that file's, not followed here.
+    assert sorted((link.service, link.dockerfile) for link in links) == [
+        ("base", tmp_path / "app" / "Dockerfile"),
+        ("worker", tmp_path / "app" / "Dockerfile"),
+    ]
