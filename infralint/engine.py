@@ -300,7 +300,8 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
                 raw_findings.append(("IL001", severity, message, span, None, None))
         failures: list[str] = []
         raw_findings.extend(_run_checks(job, document, enabled, catalog, context, failures))
-        if job.language == "dockerfile" and context.project.run_scripts:
+        reporters = context.project.script_reporters
+        if job.language == "dockerfile" and reporters and job.path in reporters.values():
             _check_run_scripts(job, document, enabled, catalog, context, result)
         for failure in failures:
             _internal_il001(failure, enabled, catalog, config, job, result, raw_findings)

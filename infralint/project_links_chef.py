@@ -32,7 +32,10 @@ MONOREPO_DIRECTORIES = ("cookbooks", "site-cookbooks")
 
 
 def read_cookbook_names(project: Project, chef_files: Iterable[Path]) -> None:
-    """Fill `project.own_cookbooks` (metadata.rb -> the cookbooks of its repository)."""
+    """Fill `project.own_cookbooks` (metadata.rb -> the cookbooks of its repository). Each
+    metadata.rb and each directory listing is read once: a monorepo of n cookbooks costs n."""
+    known: dict[Path, str | None] = {}
+    listings: dict[Path, list[Path]] = {}
     for path in chef_files:
         if path.name != "metadata.rb" or str(path) in project.own_cookbooks:
             continue
@@ -40,9 +43,13 @@ def read_cookbook_names(project: Project, chef_files: Iterable[Path]) -> None:
         cookbook = path.parent
         others = _above(cookbook, project)
         if cookbook.parent.name in MONOREPO_DIRECTORIES:
-            others += _beside(cookbook, project)
+            if cookbook.parent not in listings:
+                listings[cookbook.parent] = _cookbooks_in(cookbook.parent, project)
+            others += [other for other in listings[cookbook.parent] if other.parent != cookbook]
         for other in others:
-            found = _cookbook_name(other, project)
+            if other not in known:
+                known[other] = _cookbook_name(other, project)
+            found = known[other]
             if found is not None:
                 names.add(found)
         for directory in [cookbook, *(other.parent for other in _above(cookbook, project))]:
@@ -98,18 +105,15 @@ def _path_sources(path: Path, project: Project) -> list[str]:
     return [match.group(1) for match in _PATH_SOURCE.finditer(text or "")]
 
 
-def _beside(cookbook: Path, project: Project) -> list[Path]:
-    """metadata.rb of the directories next to a cookbook (a monorepo's cookbooks/)."""
-    parent = cookbook.parent
+def _cookbooks_in(parent: Path, project: Project) -> list[Path]:
+    """metadata.rb of the directories of a monorepo's cookbooks/ directory."""
     if not inside(parent, project.roots):
         return []
     try:
         directories = sorted(p for p in parent.iterdir() if p.is_dir())[:MAX_SIBLING_COOKBOOKS]
     except OSError:
         return []
-    return [
-        d / "metadata.rb" for d in directories if d != cookbook and (d / "metadata.rb").is_file()
-    ]
+    return [d / "metadata.rb" for d in directories if (d / "metadata.rb").is_file()]
 
 
 def _above(cookbook: Path, project: Project) -> list[Path]:

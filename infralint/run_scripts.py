@@ -84,6 +84,9 @@ def scripts_run(document: DockerfileDocument, project: Project | None) -> list[S
                     copied.update(_copies(instruction, workdir))
                 elif keyword == "RUN":
                     mounts = _bind_mounts(instruction, workdir)
+                    text = instruction.value or ""
+                    if not mounts and not any(posixpath.basename(p) in text for p in copied):
+                        continue  # names nothing copied in: its shell is not parsed here
                     for image_path in _executed(instruction, workdir):
                         source = copied.get(image_path) or _mounted_source(image_path, mounts)
                         if source is not None and len(found) < MAX_SCRIPTS_PER_FILE:
