@@ -300,8 +300,7 @@ def check_file(job: FileJob, context: WorkerContext, parsed: Document | None = N
                 raw_findings.append(("IL001", severity, message, span, None, None))
         failures: list[str] = []
         raw_findings.extend(_run_checks(job, document, enabled, catalog, context, failures))
-        reporters = context.project.script_reporters
-        if job.language == "dockerfile" and reporters and job.path in reporters.values():
+        if job.language == "dockerfile" and job.path in context.project.script_reporters.values():
             _check_run_scripts(job, document, enabled, catalog, context, result)
         for failure in failures:
             _internal_il001(failure, enabled, catalog, config, job, result, raw_findings)
@@ -761,14 +760,11 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
             return None
 
     enabled = settings.enabled
-    compose = [job for job in jobs if job.language == "compose"]
-    if compose and enabled & COMPOSE_REFERENCE_RULES:
-        _link_compose_references(compose, settings, project)
-    if compose and "DC304" in enabled:
-        from infralint import devcontainer
+    if enabled & linked_checks_rules():
+        from infralint import linked_checks  # extends/include, dev containers, scripts, Chef
 
-        on_disk = [Path(job.path) for job in compose if job.path]
-        devcontainer.read_devcontainer_services(project, [p for p in on_disk if p.is_absolute()])
+        linked_checks.link_facts(jobs, settings, project)
+    compose = [job for job in jobs if job.language == "compose"]
     if compose and enabled & {"DC503", "DC504", *BUILD_PATH_RULES}:
         from infralint import project_links  # imports the YAML parser: only for compose runs
 
@@ -785,17 +781,6 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
                 project_links.probe_builds(probe, project_links.build_queries(document))
             if enabled & {"DC508", "DC509"}:
                 project_links.read_dockerfiles(project, links)
-    if enabled & RUN_SCRIPT_RULES:
-        _link_run_scripts(jobs, settings, project)
-    if enabled & {"CB105", "CB401"}:
-        from infralint import project_links_chef
-
-        chef = [Path(job.path) for job in jobs if job.language == "chef" and job.path]
-        chef = [path for path in chef if path.is_absolute()]
-        if "CB105" in enabled:
-            project_links_chef.read_cookbook_names(project, chef)
-        if "CB401" in enabled:
-            project_links_chef.read_sensitive_properties(project, chef)
     if not enabled & {"PY201", "PY301"}:
         return
     documents = []
@@ -816,64 +801,16 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         project_links.read_python_facts(project, filter(None, documents))
 
 
-# Rules that also judge the scripts a Dockerfile copies in and runs (run_scripts.py).
-RUN_SCRIPT_RULES = frozenset(
-    {"DF104", "DF105", "DF106", "DF107", "DF108", "DF109", "DF110", "DF111", "DF112", "DF113"}
-)
+def linked_checks_rules() -> frozenset[str]:
+    """The rules whose facts linked_checks.link_facts reads (that module imports parsers)."""
+    return LINKED_RULES
 
 
-def _link_run_scripts(jobs: list[FileJob], settings: Settings, project: Project) -> None:
-    """Read the scripts Dockerfiles copy into the image (or bind-mount) and run."""
-    from infralint import run_scripts
-    from infralint.parsers import dockerfile
-
-    documents = []
-    for job in jobs:
-        if job.language != "dockerfile" or not job.path or not os.path.isabs(job.path):
-            continue
-        try:
-            text = read_text(job.path, settings.config.max_file_size, project.roots)
-        except ParseError:
-            continue  # reported when the file itself is checked
-        if not run_scripts.may_run_a_script(text):
-            continue  # the common case: no second parse
-        source = SourceFile(Path(job.path), job.display_path, text, job.language)
-        try:
-            documents.append(dockerfile.parse(source))
-        except Exception:  # a parse error or parser bug: reported when the file is checked
-            continue
-    run_scripts.read_run_scripts(project, documents)
-
-
-# Rules that follow `extends:` and `include:` into other compose files (compose_refs.py):
-# the pulled-image rules (a service extending a build builds) and the name rules.
-COMPOSE_REFERENCE_RULES = frozenset({"DC101", "DC102", "DC103", "DC104", "DC106", "DC503", "DC504"})
-
-
-def _link_compose_references(compose: list[FileJob], settings: Settings, project: Project) -> None:
-    """The compose files the run's compose files extend or include, read transitively."""
-    from infralint import compose_refs
-    from infralint.parsers import compose as compose_parser
-
-    documents = []
-    for job in compose:
-        if not job.path or not os.path.isabs(job.path):
-            continue
-        document = project.parsed.get(job.path)
-        if document is None:
-            try:
-                text = read_text(job.path, settings.config.max_file_size, project.roots)
-            except ParseError:
-                continue  # reported when the file itself is checked
-            if "extends" not in text and "include" not in text:
-                continue  # the common case: nothing to follow, nothing to parse
-            source = SourceFile(Path(job.path), job.display_path, text, job.language)
-            try:
-                document = compose_parser.parse(source)
-            except Exception:  # a parse error or parser bug: reported when the file is checked
-                continue
-        documents.append(document)
-    compose_refs.read_compose_references(project, documents)
+# Kept here so that a run that enables none of them does not import linked_checks.
+LINKED_RULES = frozenset(
+    {"DF104", "DF105", "DF106", "DF107", "DF108", "DF109", "DF110", "DF111", "DF112", "DF113",
+     "DC101", "DC102", "DC103", "DC104", "DC106", "DC503", "DC504", "DC304", "CB105", "CB401"}
+)  # fmt: skip
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:

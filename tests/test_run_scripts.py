@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers import lint_directory
 
-from infralint import engine, run_scripts
+from infralint import engine, linked_checks, run_scripts
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -22,8 +22,10 @@ def _found(root: Path) -> list[tuple[str, str, int]]:
     return sorted((f.code, f.path, f.span.line) for f in result.findings)
 
 
-def test_the_rule_sets_agree() -> None:
-    assert engine.RUN_SCRIPT_RULES == run_scripts.SCRIPT_RULES
+def test_the_engine_knows_every_linked_rule() -> None:
+    # The engine imports linked_checks only when one of these rules is on.
+    linked = run_scripts.SCRIPT_RULES | linked_checks.COMPOSE_REFERENCE_RULES
+    assert linked | {"DC304", "CB105", "CB401"} == engine.LINKED_RULES
 
 
 def test_copied_and_mounted_scripts_are_judged_at_their_lines(tmp_path: Path) -> None:
