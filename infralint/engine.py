@@ -744,6 +744,18 @@ def _link_requirements(jobs: list[FileJob], settings: Settings, project: Project
                 project.hashed_requirements[key] = df121.pins_hashes(found)
 
 
+def linked_checks_rules() -> frozenset[str]:
+    """The rules whose facts linked_checks.link_facts reads (that module imports parsers)."""
+    return LINKED_RULES
+
+
+# Kept here so that a run that enables none of them does not import linked_checks.
+LINKED_RULES = frozenset(
+    {"DF104", "DF105", "DF106", "DF107", "DF108", "DF109", "DF110", "DF111", "DF112", "DF113",
+     "DC101", "DC102", "DC103", "DC104", "DC106", "DC503", "DC504", "DC304", "CB105", "CB401"}
+)  # fmt: skip
+
+
 def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> None:
     """Read, once and here, what checks quote from other files: the names sibling compose files
     declare, the Dockerfiles stdin builds, the scripts deploys upload, the INI files of
@@ -799,18 +811,6 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
         from infralint import project_links
 
         project_links.read_python_facts(project, filter(None, documents))
-
-
-def linked_checks_rules() -> frozenset[str]:
-    """The rules whose facts linked_checks.link_facts reads (that module imports parsers)."""
-    return LINKED_RULES
-
-
-# Kept here so that a run that enables none of them does not import linked_checks.
-LINKED_RULES = frozenset(
-    {"DF104", "DF105", "DF106", "DF107", "DF108", "DF109", "DF110", "DF111", "DF112", "DF113",
-     "DC101", "DC102", "DC103", "DC104", "DC106", "DC503", "DC504", "DC304", "CB105", "CB401"}
-)  # fmt: skip
 
 
 def _link_inside(link: BuildLink, roots: reader.Roots) -> bool:
