@@ -9,6 +9,7 @@ so the output is identical for every `--jobs`.
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -370,6 +371,8 @@ def _check_rules(
                 raw_findings.append(("IL001", severity, message, span, None, None))
         failures: list[str] = []
         raw_findings.extend(_run_checks(job, document, enabled, catalog, context, failures))
+        if job.language == "dockerfile" and job.path in context.project.script_reporters.values():
+            _check_run_scripts(job, document, enabled, catalog, context, result)
         for failure in failures:
             _internal_il001(failure, enabled, catalog, config, job, result, raw_findings)
     if source is None:
@@ -453,6 +456,66 @@ def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalo
             level = configured.get(comment.code)
             severity = Severity(level) if level else SHELLCHECK_LEVELS[comment.level]
             item.raw_findings.append((comment.code, severity, comment.message, span, None, None))
+
+
+def _check_run_scripts(
+    job: FileJob,
+    document: Document,
+    enabled: AbstractSet[str],
+    catalog: Catalog,
+    context: WorkerContext,
+    result: FileResult,
+) -> None:
+    """The RUN rules on the scripts this Dockerfile copies in and runs, each finding at the
+    script's own path and line (run_scripts.py)."""
+    from infralint import run_scripts
+    from infralint.parsers.dockerfile import DockerfileDocument
+
+    codes = enabled & run_scripts.SCRIPT_RULES
+    if not codes or not isinstance(document, DockerfileDocument) or not job.path:
+        return
+    project = context.project
+    for item in run_scripts.scripts_run(document, project):
+        key = str(item.script)
+        text = project.run_scripts.get(key)
+        if text is None or project.script_reporters.get(key) != job.path:
+            continue
+        stage = document.stage_of(item.run)
+        base = " ".join((stage.from_instruction.value or "").split()) if stage is not None else ""
+        wrapped, offset = run_scripts.heredoc_wrapped(text, f"FROM {base or 'scratch'}")
+        shown = _beside(job.display_path, job.path, key)
+        where = f" (script run by {job.display_path}:{item.run.span.line})"
+        script_job = job._replace(
+            path=key, display_path=shown, repo_path=_beside(job.repo_path, job.path, key)
+        )
+        source = SourceFile(Path(key), shown, wrapped, "dockerfile", job.reason)
+        try:
+            wrapped_document = registry.parser_module("dockerfile").parse(source)
+        except Exception:  # a script the Dockerfile reader cannot take: nothing to report
+            continue
+        raw: list[RawFinding] = []
+        failures: list[str] = []
+        for code, severity, message, span, _anchor, violation in _run_checks(
+            script_job, wrapped_document, codes, catalog, context, failures
+        ):
+            line = span.line - offset
+            if line < 1 or span.end_line - offset > text.count("\n") + 1:
+                continue  # on the wrapper's own lines
+            moved = Span(line, span.column, span.end_line - offset, span.end_column)
+            # Fixes are offered on the Dockerfile's own text only: the wrapper is not a file.
+            plain = violation._replace(fix=None) if violation is not None else None
+            raw.append((code, severity, message + where, moved, None, plain))
+        if raw:
+            script_source = SourceFile(Path(key), shown, text, "dockerfile", job.reason)
+            _finish(script_job, script_source, None, raw, codes, catalog, context.config, result)
+
+
+def _beside(shown: str, path: str, other: str) -> str:
+    """How to show `other` given how `path` is shown (relative stays relative)."""
+    if os.path.isabs(shown):
+        return other.replace(os.sep, "/")
+    relative = os.path.relpath(other, os.path.dirname(path)).replace(os.sep, "/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(shown), relative))
 
 
 def _describe(error: BaseException) -> str:
@@ -852,6 +915,18 @@ def _link_requirements(jobs: list[FileJob], settings: Settings, project: Project
                 project.hashed_requirements[key] = df121.pins_hashes(found)
 
 
+def linked_checks_rules() -> frozenset[str]:
+    """The rules whose facts linked_checks.link_facts reads (that module imports parsers)."""
+    return LINKED_RULES
+
+
+# Kept here so that a run that enables none of them does not import linked_checks.
+LINKED_RULES = frozenset(
+    {"DF104", "DF105", "DF106", "DF107", "DF108", "DF109", "DF110", "DF111", "DF112", "DF113",
+     "DC101", "DC102", "DC103", "DC104", "DC106", "DC503", "DC504", "DC304", "CB105", "CB401"}
+)  # fmt: skip
+
+
 def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> None:
     """Read, once and here, what checks quote from other files: the names sibling compose files
     declare, the Dockerfiles stdin builds, the scripts deploys upload, the INI files of
@@ -868,6 +943,10 @@ def _link_facts(jobs: list[FileJob], settings: Settings, project: Project) -> No
             return None
 
     enabled = settings.enabled
+    if enabled & linked_checks_rules():
+        from infralint import linked_checks  # extends/include, dev containers, scripts, Chef
+
+        linked_checks.link_facts(jobs, settings, project)
     compose = [job for job in jobs if job.language == "compose"]
     if compose and enabled & {*SIBLING_RULES, *BUILD_PATH_RULES}:
         from infralint import project_links  # imports the YAML parser: only for compose runs

@@ -59,6 +59,16 @@ class DockerfileFacts(NamedTuple):
     args: tuple[str, ...]  # names declared with ARG or ONBUILD ARG, sorted
 
 
+class ReferencedCompose(NamedTuple):
+    """What checks need from a compose file another one extends or includes (compose_refs.py)."""
+
+    services: tuple[str, ...]
+    networks: tuple[str, ...]
+    volumes: tuple[str, ...]
+    building: tuple[str, ...]  # services that build (own build:, or extend a building service)
+    includes: tuple[str, ...]  # resolved paths of its own `include:` files
+
+
 class ScriptStep(NamedTuple):
     """An imperative step of a script a pyinfra deploy uploads and runs (PY201 quotes it)."""
 
@@ -98,6 +108,19 @@ class Project:
     # not a path here); and a resolved path -> "dir", "file" or "" (anything else, or missing).
     resolved_paths: dict[str, str | None] = field(default_factory=dict)
     path_kinds: dict[str, str] = field(default_factory=dict)
+    # metadata.rb -> the other cookbooks of its repository (CB105; project_links_chef.py).
+    own_cookbooks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Compose files other compose files extend or include (resolved path -> what they declare;
+    # None: not read), read transitively within limits (DC101-DC103, DC503, DC504).
+    compose_references: dict[str, ReferencedCompose | None] = field(default_factory=dict)
+    # Compose file -> the services a devcontainer.json attaches to (DC304; devcontainer.py).
+    devcontainer_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Scripts Dockerfiles copy into the image and run (absolute path -> text; None: not read),
+    # and the Dockerfile that reports each (run_scripts.py; SCRIPT_RULES).
+    run_scripts: dict[str, str | None] = field(default_factory=dict)
+    script_reporters: dict[str, str] = field(default_factory=dict)
+    # Custom resource type -> its properties declared `sensitive: true` (CB401).
+    sensitive_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     _by_dockerfile: dict[Path, list[BuildLink]] | None = field(
         default=None, repr=False, compare=False

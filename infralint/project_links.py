@@ -209,8 +209,28 @@ class _Section(NamedTuple):
     query: BuildQuery | None
 
 
+def _build_entry(document: ComposeDocument, service: Service) -> Entry | None:
+    """The service's `build:`, or the one it inherits through `extends` within the file
+    (`extends` copies `build:`; paths stay relative to this file). A chain through another
+    file is not followed here: its paths are relative to that file."""
+    from infralint.compose_refs import MAX_EXTENDS_CHAIN, extends_target
+
+    current: Service | None = service
+    for _ in range(MAX_EXTENDS_CHAIN):
+        if current is None:
+            return None
+        entry = current.entry_of("build")
+        if entry is not None:
+            return entry
+        target = extends_target(document, current)
+        if target is None or target.file is not None:
+            return None
+        current = document.service(target.service)
+    return None
+
+
 def _section(document: ComposeDocument, service: Service) -> _Section | None:
-    entry = service.entry_of("build")
+    entry = _build_entry(document, service)
     if entry is None:
         return None
     build = entry.value

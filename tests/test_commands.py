@@ -196,6 +196,15 @@ def test_not_pip(text: str) -> None:
     assert tools.pip(cmd(text)) is None
 
 
+def test_pipx_packages() -> None:
+    call = tools.invocation(cmd("pipx install --python python3.12 black==24.8.0 ruff"))
+    assert call is not None and call.tool == "pipx" and call.subcommand == "install"
+    assert packages(call) == [("black", "24.8.0", "name"), ("ruff", None, "name")]
+    inject = tools.invocation(cmd("pipx inject black isort"))
+    assert inject is not None and packages(inject) == [("isort", None, "name")]
+    assert packages(tools.invocation(cmd("pipx run black"))) == []
+
+
 def test_pip_packages() -> None:
     call = tools.pip(
         cmd(

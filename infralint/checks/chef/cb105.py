@@ -13,7 +13,12 @@ from infralint.registry import CheckContext, check
 
 @check("CB105")
 def dependency_unconstrained(doc: ChefDocument, ctx: CheckContext) -> Iterator[Violation]:
+    own: tuple[str, ...] = ()
+    if ctx.project is not None:
+        own = ctx.project.own_cookbooks.get(str(doc.source.path), ())
     for dep in doc.dependencies:
+        if dep.keyword == "depends" and dep.name in own:
+            continue  # a cookbook of this repository: the version beside it is the one used
         if dep.keyword == "depends":
             constraint = (dep.constraint or "").replace(" ", "")
             if constraint in ("", ">=0", ">=0.0", ">=0.0.0"):

@@ -10,6 +10,15 @@ from infralint.parsers.chef import ChefDocument
 from infralint.registry import CheckContext, check
 
 DOCKER_IDLE_ACTIONS = {"remove", "delete", "stop", "kill", "pause", "unpause", "remove_link"}
+# docker_image actions that make the image here (from a Dockerfile or a tarball): the tag names
+# the result, nothing is pulled. `source` alone means a build or import too.
+DOCKER_LOCAL_ACTIONS = {"build", "build_if_missing", "import", "load", "save", "push", "tag"}
+
+
+def _makes_the_image(resource_type: str, actions: list[str], has_source: bool) -> bool:
+    if resource_type != "docker_image" or any(a.startswith("pull") for a in actions):
+        return False
+    return has_source or any(a in DOCKER_LOCAL_ACTIONS for a in actions)
 
 
 def _reference_has_tag(reference: str) -> bool:
@@ -22,6 +31,9 @@ def docker_image_unpinned(doc: ChefDocument, ctx: CheckContext) -> Iterator[Viol
         if resource.type not in ("docker_image", "docker_container"):
             continue
         if resource.actions and all(a in DOCKER_IDLE_ACTIONS for a in resource.actions):
+            continue
+        has_source = resource.setting("source") is not None
+        if _makes_the_image(resource.type, resource.actions, has_source):
             continue
         tag = resource.setting("tag")
         if tag is not None:

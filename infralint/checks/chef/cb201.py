@@ -31,10 +31,16 @@ def script_without_guard(doc: ChefDocument, ctx: CheckContext) -> Iterator[Viola
         label = _name(resource)
         if resource.conditional in RUBY_GUARDS:
             construct = CONSTRUCT_WORDS[resource.conditional]
+            when = (
+                "that Ruby runs each time the custom resource's action runs; make sure it tests "
+                "what the command changes"
+                if resource.action_block is not None
+                else "that check happens at compile time, not before each run"
+            )
             yield _violation(
                 resource.head,
                 f"{label} has no not_if/only_if/creates; only {construct} decides whether it "
-                "runs (a note: that check happens at compile time, not before each run)",
+                f"runs (a note: {when})",
                 severity=Severity.NOTE,
             )
             continue

@@ -51,6 +51,8 @@ def _secret_keys(value: Value, depth: int = 0) -> list[str]:
 
 @check("CB401")
 def sensitive_not_marked(doc: ChefDocument, ctx: CheckContext) -> Iterator[Violation]:
+    # Properties the run's custom resources declare `sensitive: true`: Chef masks them.
+    declared = ctx.project.sensitive_properties if ctx.project is not None else {}
     for resource in _resources(doc):
         sensitive = resource.setting("sensitive")
         if sensitive is not None and not (
@@ -67,6 +69,7 @@ def sensitive_not_marked(doc: ChefDocument, ctx: CheckContext) -> Iterator[Viola
             elif (
                 SECRET_NAME.search(prop.name)
                 and (resource.type, prop.name) not in MASKED
+                and prop.name not in declared.get(resource.type, ())
                 and _carries_value(prop.value)
             ):
                 names.append(f"property '{prop.name}'")

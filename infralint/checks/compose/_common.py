@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from infralint.compose_refs import building_services, included_names
 from infralint.parsers.compose import ComposeDocument, Service
 from infralint.parsers.compose_values import Image, service_image
 from infralint.parsers.yaml_model import Entry, Mapping
@@ -34,15 +35,19 @@ def via_key(service: Service, key: str) -> str:
     return via(service.entry_of(key))
 
 
-def external_images(document: ComposeDocument) -> list[tuple[Service, Image]]:
-    """Images that are pulled: services with `build:` name the image they build.
+def external_images(
+    document: ComposeDocument, project: Project | None = None
+) -> list[tuple[Service, Image]]:
+    """Images that are pulled: services with `build:`, or extending one that has it (in this
+    file or, as the link stage read it, another), name the image they build.
     Cached on the document: five rules judge the same images."""
     key = ("images", 0)
     if key not in document.cache:
         found = []
+        building, _complete = building_services(document, project)
         for service in document.services:
-            if service.has("build"):
-                continue
+            if service.name in building:
+                continue  # builds here, or extends a service that does
             image = service_image(document, service)
             if image is not None:
                 found.append((service, image))
@@ -104,14 +109,20 @@ def _sibling_names(directory: Path, exclude: str, project: Project | None) -> Na
 
 
 def _known_names(document: ComposeDocument, project: Project | None) -> Names | None:
-    """Names a file may refer to; None when it includes other files (anything may be defined).
+    """Names a file may refer to, with those of the files it includes (as the link stage read
+    them); None when an included file was not read (anything may be defined).
 
     A file with a non-default name (compose.prod.yaml) or an override file is combined with the
     other compose files of its directory, so their names count too.
     """
-    if document.top("include"):
-        return None
     own = _names(document)
+    if document.top("include"):
+        included = included_names(document, project)
+        if included is None:
+            return None  # an included file was not read: anything may be defined
+        own = Names(
+            own.services | included[0], own.networks | included[1], own.volumes | included[2]
+        )
     name = document.source.path.name
     if not uses_siblings(name):
         return own

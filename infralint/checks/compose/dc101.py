@@ -14,7 +14,7 @@ from infralint.registry import CheckContext, check
 @check("DC101")
 @once_per_position
 def image_untagged(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
-    for service, image in external_images(document):
+    for service, image in external_images(document, ctx.project):
         ref = image.ref
         if ref is not None and ref.tag is None and ref.digest is None:
             yield Violation(

@@ -17,7 +17,7 @@ from infralint.registry import CheckContext, check
 @once_per_position
 def image_floating_tag(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     words = floating_words(ctx)
-    for service, image in external_images(document):
+    for service, image in external_images(document, ctx.project):
         ref = image.ref
         if ref is not None and ref.tag and not ref.digest and is_floating(ref.tag, words):
             yield Violation(

@@ -14,7 +14,7 @@ from infralint.registry import CheckContext, check
 @check("DC103")
 @once_per_position
 def image_without_digest(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
-    for service, image in external_images(document):
+    for service, image in external_images(document, ctx.project):
         if image.ref is not None and image.ref.digest is None:
             yield Violation(
                 image.span,

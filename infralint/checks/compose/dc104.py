@@ -15,7 +15,7 @@ from infralint.registry import CheckContext, check
 @check("DC104")
 @once_per_position
 def image_from_variable(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
-    for service, image in external_images(document):
+    for service, image in external_images(document, ctx.project):
         if image.ref is None and image.unresolved:
             unique_names = list(dict.fromkeys(image.unresolved))
             names = ", ".join(f"${{{name}}}" for name in unique_names)

@@ -17,7 +17,7 @@ from infralint.registry import CheckContext, check
 @once_per_position
 def pull_always_floating(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
     words = floating_words(ctx)
-    for service, image in external_images(document):
+    for service, image in external_images(document, ctx.project):
         node = service.get("pull_policy")
         policy = (document.value(node) or "").strip().lower()
         ref = image.ref

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infralint.checks import once_per_position
+from infralint.devcontainer import under_devcontainer
 from infralint.model import Violation
 from infralint.parsers.commands import keeps_alive, unwrap
 from infralint.parsers.compose import ComposeDocument
@@ -26,7 +27,14 @@ def _keeps_alive(command: Command) -> str | None:
 @check("DC304")
 @once_per_position
 def pid1_not_the_app(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
+    if under_devcontainer(document.source.path):
+        return  # a dev container's compose file: keeping the container up is its purpose
+    attached: tuple[str, ...] = ()
+    if ctx.project is not None:
+        attached = ctx.project.devcontainer_services.get(str(document.source.path), ())
     for service in document.services:
+        if service.name in attached:
+            continue  # the service a devcontainer.json attaches the editor to
         for script in service_scripts(document, service):
             for command in script.commands:
                 what = _keeps_alive(command)

@@ -10,6 +10,7 @@ from infralint.checks.compose._common import via_key
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
 from infralint.parsers.compose_values import service_environment
+from infralint.parsers.interpolation import interpolate
 from infralint.registry import CheckContext, check
 
 # A secret-named variable ends with one of these words (`DB_PASSWORD`, `JWT_SECRET`,
@@ -41,6 +42,9 @@ _SECRET_VALUES = (
     ),
 )
 _PLACEHOLDER_VALUES = frozenset({"", "true", "false", "yes", "no", "none", "null"})
+# `${VAR:-default}` / `${VAR-default}`: the default is written here and used whenever the
+# variable is unset (`${VAR:+x}` and `${VAR:?error}` hold no value of their own).
+_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-")
 
 
 def _secret_kind(name: str, value: str) -> str | None:
@@ -60,12 +64,19 @@ def secret_in_environment(document: ComposeDocument, ctx: CheckContext) -> Itera
     for service in document.services:
         for variable in service_environment(service):
             value = variable.value
-            if value is None or "$" in value.replace("$$", ""):
-                continue  # from the environment or interpolated: not written here
+            if value is None:
+                continue  # given by name only: from the environment
+            where = ""
+            if "$" in value.replace("$$", ""):
+                if not _DEFAULT.search(value):
+                    continue  # from the environment: not written here
+                # Only the defaults count: with no environment, what the container gets.
+                value = interpolate(value, {}).value
+                where = " (as the default of an interpolation)"
             kind = _secret_kind(variable.name, value)
             if kind:
                 yield Violation(
                     variable.span,
                     f"service '{service.name}' environment variable '{variable.name}' holds"
-                    f" {kind} in the compose file{via_key(service, 'environment')}",
+                    f" {kind} in the compose file{where}{via_key(service, 'environment')}",
                 )

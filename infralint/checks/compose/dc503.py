@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from infralint.checks import once_per_position
 from infralint.checks.compose._common import _known_names
+from infralint.compose_refs import extends_target, resolve
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument, Service, iter_scalars
 from infralint.parsers.yaml_model import Mapping, Node, Scalar, Sequence
@@ -40,9 +41,31 @@ def _references(document: ComposeDocument, service: Service) -> Iterator[tuple[s
             yield node.text.removeprefix("service:"), node, key
 
 
+def _extends_elsewhere(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
+    """`extends: {file: …, service: …}` naming a service the other file (as the link stage read
+    it) does not define."""
+    if ctx.project is None or not document.source.path.is_absolute():
+        return
+    base = document.source.path.parent
+    for service in document.services:
+        target = extends_target(document, service)
+        node = service.get("extends")
+        if target is None or target.file is None or not isinstance(node, Mapping):
+            continue
+        facts = ctx.project.compose_references.get(resolve(base, target.file))
+        name = node.get("service")
+        if facts is not None and name is not None and target.service not in facts.services:
+            yield Violation(
+                name.span,
+                f"service '{service.name}' extends the service '{target.service}', which"
+                f" '{target.file}' does not define",
+            )
+
+
 @check("DC503")
 @once_per_position
 def unknown_service_reference(document: ComposeDocument, ctx: CheckContext) -> Iterator[Violation]:
+    yield from _extends_elsewhere(document, ctx)
     known = _known_names(document, ctx.project)
     if known is None:
         return

@@ -104,7 +104,7 @@ _READS: dict[Callable[[Command], Invocation | None], frozenset[str]] = {
     tools.apk: frozenset({"apk"}),
     tools.yum: tools.RPM_FAMILY,
     tools.zypper: frozenset({"zypper"}),
-    tools.pip: frozenset({"pip", "uv pip"}),
+    tools.pip: frozenset({"pip", "uv pip", "pipx"}),
     tools.npm: tools.NODE_TOOLS,
     tools.gem: frozenset({"gem"}),
     tools.go: frozenset({"go"}),
@@ -295,8 +295,9 @@ INDEX_USERS = {
     "zypper": {"install", "update", "dist-upgrade", "patch", "source-install"},
 }  # fmt: skip
 RPM_USERS = frozenset(
-    {"install", "groupinstall", "localinstall", "in", "reinstall", "update", "upgrade", "up",
-     "distro-sync", "module install", "group install", "groups install", "builddep"}
+    {"install", "groupinstall", "localinstall", "in", "reinstall", "rei", "update", "upgrade",
+     "up", "upgrade-minimal", "update-minimal", "up-min", "distro-sync", "dsync",
+     "module install", "group install", "groups install", "builddep"}
 )  # fmt: skip
 
 

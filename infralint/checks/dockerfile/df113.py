@@ -209,7 +209,9 @@ def _package_git_refs(command: Command, variables: dict[str, str]) -> Iterator[V
         spec = _value(word, variables)
         ref = read_ref(spec) if spec is not None else None
         if ref is not None and not _fixed_ref(ref):
-            yield Violation(word.span, _moving_message(tool, word.text, ref))
+            # hadolint reports this under its pip and npm pinning rules.
+            peer = "DL3013" if pip is not None else "DL3016"
+            yield Violation(word.span, _moving_message(tool, word.text, ref), peer=peer)
 
 
 def _moving_message(tool: str, spec: str, ref: str) -> str:

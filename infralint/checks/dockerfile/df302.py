@@ -14,6 +14,7 @@ from infralint.checks.dockerfile._scripts import (
     _starts_daemon,
     _unwrapped_tokens,
 )
+from infralint.devcontainer import under_devcontainer
 from infralint.model import Violation
 from infralint.parsers import commands as shell_commands
 from infralint.parsers.commands import unwrap_start
@@ -47,6 +48,8 @@ def _loop_word(script: Script, command: Command) -> bool:
 
 @check("DF302")
 def pid1_not_the_app(document: DockerfileDocument, context: CheckContext) -> Iterator[Violation]:
+    if under_devcontainer(document.source.path):
+        return  # a dev container's image: the tooling replaces its command and attaches to it
     for instruction in _starts(document):
         scripts = instruction.scripts()
         if not scripts and instruction.exec_form is not None:

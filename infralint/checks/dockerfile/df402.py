@@ -9,6 +9,17 @@ from infralint.model import Violation
 from infralint.parsers.dockerfile import DockerfileDocument
 from infralint.registry import CheckContext, check
 
+# Images whose publishers set a non-root USER in the image itself (their documentation says
+# so): judged by name, since infralint never pulls an image to read its configuration.
+NON_ROOT_IMAGES = (
+    "grafana/k6",
+    "bitnami/*",
+    "cgr.dev/chainguard/*",
+    "nginxinc/nginx-unprivileged",
+    "*-unprivileged",
+    "*-rootless",
+)
+
 
 @check("DF402")
 def user_missing(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
@@ -26,6 +37,7 @@ def user_missing(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Vi
         or "nonroot" in base.repository.lower()
         or base.repository.lower().endswith("nanoserver")  # runs as ContainerUser
         or image_matches(base, allowed)
+        or (image_matches(base, NON_ROOT_IMAGES) and not (base.tag or "").endswith("-dev"))
     ):
         return
     yield Violation(

@@ -32,7 +32,9 @@ def copy_relative_without_workdir(
             if instruction.keyword != "COPY":
                 continue
             _, dest = copy_sources_and_dest(instruction)
-            if dest is None or is_absolute_path(dest.text):
+            # A Windows drive path as written (`c:\app`): the escape character may have eaten
+            # its backslashes in `text`, but the author meant an absolute path.
+            if dest is None or is_absolute_path(dest.text) or is_absolute_path(dest.raw.strip('"')):
                 continue
             if not _workdir_set(stage, instruction):
                 yield Violation(

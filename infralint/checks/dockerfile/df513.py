@@ -12,6 +12,7 @@ from infralint.checks import unique
 from infralint.checks.dockerfile._packages import (
     INDEX_USERS,
     RPM_USERS,
+    TRUTHY,
     Run,
     _assigned_true,
     _document_memo,
@@ -186,7 +187,9 @@ def _judged_stages(document: DockerfileDocument) -> set[int]:
 def package_cache_left(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
     judged = _judged_stages(document)
     for run in runs(document):
-        if run.stage is None or run.stage.index not in judged:
+        # An ONBUILD RUN runs in every image built FROM this one, whichever stage holds it.
+        in_children = run.instruction.parent is not None
+        if run.stage is None or (run.stage.index not in judged and not in_children):
             continue
         mounts = cache_mounts(run.instruction)
         found = list(unique(_cache_violations(document, run, mounts)))
@@ -272,7 +275,9 @@ def _cache_violations(
         elif tool == "pip" and sub == "install":
             if call.has("no-cache-dir") or pip_env or _mounted(mounts, ".cache/pip", "/pip"):
                 continue
-            if _assigned_true(call.command, ("PIP_NO_CACHE_DIR",)):
+            if _assigned_true(call.command, ("PIP_NO_CACHE_DIR",)) or _exported_true(
+                run, index, "PIP_NO_CACHE_DIR"
+            ):
                 continue
             if _removes(run, "/root/.cache", "~/.cache", "$HOME/.cache", after=index):
                 continue
@@ -293,6 +298,18 @@ def _cache_violations(
                 "in the image",
                 peer="DL3060",
             )
+
+
+def _exported_true(run: Run, index: int, name: str) -> bool:
+    """`export NAME=1 && …` earlier in the same RUN (the shell passes it on to later commands)."""
+    for command in run.commands[:index]:
+        if command.program != "export":
+            continue
+        for word in command.argv[1:]:
+            key, equals, value = word.partition("=")
+            if equals and key == name:
+                return value.strip().strip("'\"").lower() in TRUTHY
+    return False
 
 
 def _yarn_cache_clean(command: Command, _: Invocation | None) -> bool:

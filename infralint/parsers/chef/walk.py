@@ -196,12 +196,16 @@ class _Reader:
         recipe_level = self.kind not in ("resource", "provider") or ctx.action is not None
         if (
             receiver is None
-            and name == "action"
+            and name in ("action", "action_class")
             and block is not None
             and self.kind in ("resource", "provider")
         ):
-            args = _args_values(node, ctx.env)
+            # The helper methods of `action_class` run inside the actions: their resources are
+            # declared at converge time, as an action's are.
+            args = _args_values(node, ctx.env) if name == "action" else []
             action = args[0].string if args and args[0].string else "?"
+            if name == "action_class":
+                action = "action_class"
             inner = replace(ctx, action=action, compile_time=False)
             self._push_children(node, node.children, inner, stack)
             return True

@@ -95,6 +95,7 @@ from infralint.parsers.commands.language_packages import (
     go,
     npm,
     pip,
+    pipx,
     uv,
 )
 from infralint.parsers.commands.options import (
@@ -221,6 +222,7 @@ __all__ = [
     "parse_args",
     "pip",
     "pip_git_ref",
+    "pipx",
     "read",
     "reads_program_from_stdin",
     "removed_paths",

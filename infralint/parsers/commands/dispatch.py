@@ -14,6 +14,7 @@ from infralint.parsers.commands.language_packages import (
     go,
     npm,
     pip,
+    pipx,
     uv,
 )
 from infralint.parsers.commands.options import Invocation
@@ -38,6 +39,7 @@ _BY_PROGRAM: dict[str, Callable[[Command], Invocation | None]] = {
     "zypper": zypper,
     "rpm": rpm,
     **dict.fromkeys(NODE_TOOLS, npm),
+    "pipx": pipx,
     "gem": gem,
     "bundle": bundle,
     "bundler": bundle,

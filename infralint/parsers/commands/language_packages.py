@@ -66,6 +66,27 @@ def pip(command: Command) -> Invocation | None:
     return call
 
 
+PIPX_SPEC = _spec(
+    "",
+    {"python", "suffix", "pip-args", "index-url", "spec", "preinstall", "backend", "fetch-python"},
+)  # fmt: skip
+
+
+def pipx(command: Command) -> Invocation | None:
+    """`pipx install PKG…` and `pipx inject VENV PKG…`: packages as pip reads them (tool
+    "pipx"); `pipx run` runs a package without installing it into the image."""
+    command = unwrap(command)
+    if command.program != "pipx":
+        return None
+    call = read(command, "pipx", PIPX_SPEC)
+    if call.subcommand == "install":
+        call.packages = [_pip_package(word) for word in call.operands]
+    elif call.subcommand == "inject" and call.operands:
+        call.packages = [_pip_package(word) for word in call.operands[1:]]
+        call.subcommand = "install"  # what pins them is the same
+    return call
+
+
 def _python_module_args(args: list[Word], module: str) -> list[Word] | None:
     """The arguments after `-m <module>` of a python command line."""
     for index, word in enumerate(args):
@@ -205,8 +226,17 @@ def gem(command: Command) -> Invocation | None:
         call.subcommand = "install"
     if call.subcommand == "install":
         version = call.value("version")
-        call.packages = [_gem_package(word, version) for word in call.operands]
+        call.packages = [_gem_package(word, version) for word in _before_build_args(call)]
     return call
+
+
+def _before_build_args(call: Invocation) -> list[Word]:
+    """The operands before `--`: what follows goes to the gems' native build, not to gem."""
+    words = [word.text for word in call.words]
+    if "--" not in words:
+        return call.operands
+    end = call.words[words.index("--")]
+    return [word for word in call.operands if word.span < end.span]
 
 
 def _gem_package(word: Word, version: str | None) -> Package:
@@ -258,6 +288,12 @@ def go(command: Command) -> Invocation | None:
     call = read(command, "go", GO_SPEC)
     if call.subcommand in ("install", "get"):
         call.packages = [_go_package(word) for word in call.operands]
+    elif call.subcommand == "run" and call.operands:
+        # `go run PKG[@version] ARGS…`: only the first operand is a package (the rest are the
+        # program's arguments); .go files are local code.
+        first = call.operands[0]
+        if not first.text.endswith(".go"):
+            call.packages = [_go_package(first)]
     return call
 
 
