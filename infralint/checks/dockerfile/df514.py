@@ -52,18 +52,35 @@ def _split_unquoted(text: str) -> list[str]:
 
 @check("DF514")
 def consecutive_run(document: DockerfileDocument, ctx: CheckContext) -> Iterator[Violation]:
+    # One fact, one finding: a row of mergeable RUNs is reported once, at its second RUN.
     previous: tuple[tuple[tuple[str, str | None], ...], int] | None = None
+    row: list[Instruction] = []
     for instruction in document.instructions:
         if instruction.keyword != "RUN" or instruction.heredocs:
             # A heredoc RUN is already the one-layer form: nothing to merge into or out of.
-            previous = None
+            yield from _report(row)
+            row, previous = [], None
             continue
         flags = tuple((flag.name, flag.value) for flag in instruction.flags)
         count = _command_count(instruction)
         # hadolint's DL3059 leaves a RUN alone when either of the two chains several commands.
         if previous is not None and previous[0] == flags and count <= 1 and previous[1] <= 1:
-            yield Violation(
-                instruction.keyword_span,
-                "RUN right after another RUN: merge them with '&&' into one layer",
-            )
+            row.append(instruction)
+        else:
+            yield from _report(row)
+            row = [instruction]
         previous = (flags, count)
+    yield from _report(row)
+
+
+def _report(row: list[Instruction]) -> Iterator[Violation]:
+    if len(row) < 2:
+        return
+    first, last = row[0].keyword_span.line, row[-1].keyword_span.line
+    message = (
+        "RUN right after another RUN: merge them with '&&' into one layer"
+        if len(row) == 2
+        else f"{len(row)} single-command RUNs in a row (lines {first}-{last}): merge them with "
+        "'&&' into one layer"
+    )
+    yield Violation(row[1].keyword_span, message)
