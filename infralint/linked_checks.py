@@ -82,7 +82,7 @@ def _link_run_scripts(jobs: list[FileJob], settings: Settings, project: Project)
     from infralint import run_scripts
     from infralint.parsers import dockerfile
 
-    documents = []
+    runs: list[tuple[str, list[Path]]] = []
     for job in jobs:
         if job.language != "dockerfile" or not job.path or not os.path.isabs(job.path):
             continue
@@ -91,7 +91,9 @@ def _link_run_scripts(jobs: list[FileJob], settings: Settings, project: Project)
             continue  # the common case: no second parse
         source = SourceFile(Path(job.path), job.display_path, text, job.language)
         try:
-            documents.append(dockerfile.parse(source))
+            document = dockerfile.parse(source)
         except Exception:  # a parse error or parser bug: reported when the file is checked
             continue
-    run_scripts.read_run_scripts(project, documents)
+        found = [item.script for item in run_scripts.scripts_run(document, project)]
+        runs.append((str(document.source.path), found))
+    run_scripts.read_run_scripts(project, runs)

@@ -170,15 +170,17 @@ def _executed(instruction: Instruction, workdir: str) -> Iterator[str]:
             yield _join(workdir, chosen.text)
 
 
-def read_run_scripts(project: Project, documents: list[DockerfileDocument]) -> None:
-    """Read the scripts the documents run (the link stage), and which Dockerfile reports each."""
-    for document in sorted(documents, key=lambda d: str(d.source.path)):
-        for item in scripts_run(document, project):
-            key = str(item.script)
+def read_run_scripts(project: Project, runs: list[tuple[str, list[Path]]]) -> None:
+    """Read the scripts the Dockerfiles run (the link stage), and which Dockerfile reports each:
+    `runs` holds each Dockerfile's path and the scripts `scripts_run` found in it (the parsed
+    documents themselves are not kept: thousands of them were most of a large run's memory)."""
+    for dockerfile, scripts in sorted(runs, key=lambda run: run[0]):
+        for script in scripts:
+            key = str(script)
             if key not in project.run_scripts:
-                text = read_text_or_none(item.script, project.roots, MAX_SCRIPT_BYTES)
+                text = read_text_or_none(script, project.roots, MAX_SCRIPT_BYTES)
                 project.run_scripts[key] = text
-                project.script_reporters[key] = str(document.source.path)
+                project.script_reporters[key] = dockerfile
 
 
 def heredoc_wrapped(script: str, from_line: str) -> tuple[str, int]:
