@@ -526,7 +526,7 @@ def _span_from_json(data: Any) -> Span:
     return Span(*(_typed(fields[name], int) for name in Span._fields))
 
 
-def _finding_to_json(finding: Finding) -> dict[str, Any]:
+def finding_to_json(finding: Finding) -> dict[str, Any]:
     data = finding._asdict()
     data["severity"] = finding.severity.value
     data["span"] = finding.span._asdict()
@@ -537,7 +537,7 @@ def _finding_to_json(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def _finding_from_json(item: Any, path: str) -> Finding:
+def finding_from_json(item: Any, path: str) -> Finding:
     data = _typed(item, dict)
     fix = _optional(data.get("fix"), dict)
     return Finding(
@@ -613,15 +613,15 @@ def _basis_from_json(item: Any) -> LinkBasis:
 
 def _result_to_json(result: FileResult) -> dict[str, Any]:
     return {
-        "findings": [_finding_to_json(f) for f in result.findings],
-        "suppressed": [_finding_to_json(f) for f in result.suppressed],
+        "findings": [finding_to_json(f) for f in result.findings],
+        "suppressed": [finding_to_json(f) for f in result.suppressed],
     }
 
 
 def _result_from_json(item: Any, path: str) -> FileResult:
     data = _typed(item, dict)
     return FileResult(
-        findings=[_finding_from_json(f, path) for f in _typed(data["findings"], list)],
-        suppressed=[_finding_from_json(f, path) for f in _typed(data["suppressed"], list)],
+        findings=[finding_from_json(f, path) for f in _typed(data["findings"], list)],
+        suppressed=[finding_from_json(f, path) for f in _typed(data["suppressed"], list)],
         notifications=list[Notification](),
     )

@@ -11,7 +11,7 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -189,6 +189,7 @@ def check_once(options: CheckOptions) -> int:
         fix=fix,
         baseline=_load_baseline(options.baseline) if options.baseline is not None else None,
         configs=tree,
+        spill_findings=True,  # reports read findings one file at a time
     )
     progress = None if options.quiet else _progress_bar()
     settings.on_progress = progress.update if progress else None
@@ -218,7 +219,8 @@ def check_once(options: CheckOptions) -> int:
             f"infralint: {_stale_entries(result.stale_baseline)} nothing any more "
             f"(run `infralint baseline update --prune`)"
         )
-    shown = _at_least(result.findings, shown_from)
+    everything = result.all_findings()
+    shown = _at_least(everything, shown_from)
     report = Report(
         findings=shown,
         suppressed=_at_least(result.suppressed, shown_from),
@@ -236,26 +238,33 @@ def check_once(options: CheckOptions) -> int:
             "sarif_category": options.sarif_category,
             "unsafe_fixes": options.unsafe_fixes,
             "fixed": result.fixes is not None,
-            "hidden": (len(result.findings) - len(shown), shown_from),
+            "hidden": (len(everything) - len(shown), shown_from),
         },
         source_lines=_read_lines if stdin_text is None else _with_stdin(settings, stdin_text),
     )
-    for name, target in outputs:
-        write_report(name, target, report)
-    return exit_status(result, threshold)
+    try:
+        for name, target in outputs:
+            write_report(name, target, report)
+        return exit_status(result, threshold)
+    finally:
+        if result.finding_log is not None:
+            result.finding_log.close()
 
 
 def _stale_entries(count: int) -> str:
     return "1 baseline entry matches" if count == 1 else f"{count} baseline entries match"
 
 
-def _at_least(findings: list[Finding], level: str) -> list[Finding]:
+def _at_least(findings: Collection[Finding], level: str) -> Collection[Finding]:
     """The findings `--min-severity` lets every report show."""
     if level == "note":
         return findings
+    from infralint.finding_log import FindingLog, FindingView
     from infralint.model import Severity
 
     bar = Severity(level).rank
+    if isinstance(findings, FindingLog):
+        return FindingView(findings, bar)
     return [finding for finding in findings if finding.severity.rank >= bar]
 
 
@@ -681,4 +690,7 @@ def exit_status(result: RunResult, threshold: str) -> int:
     if threshold == "never":
         return EXIT_CLEAN
     bar = Severity(threshold).rank
+    if result.finding_log is not None:
+        found = result.finding_log.count(lambda severity: severity.rank >= bar)
+        return EXIT_FINDINGS if found else EXIT_CLEAN
     return EXIT_FINDINGS if any(f.severity.rank >= bar for f in result.findings) else EXIT_CLEAN

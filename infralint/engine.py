@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from infralint.baseline import Entry
     from infralint.cache import Cache
     from infralint.config_tree import ConfigTree
+    from infralint.finding_log import FindingLog
     from infralint.fixing import FixReport, FixRequest
     from infralint.project_links import DiskPaths
     from infralint.shellcheck.runner import Binary
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
 
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
+SPILL_THRESHOLD = 500  # files from which a run keeps its findings off the heap (finding_log.py)
 # Compose documents parsed for the links are kept, to be checked without a second parse, up to
 # this many: each holds its YAML tree, and a 10,000-file run kept 885 of them (24 MiB). The
 # rest are parsed again where they are checked, by the workers when there are several.
@@ -91,6 +93,9 @@ class Settings:
     # The config of each directory (the closest config file above it); None: `config` governs
     # every file. With a tree, `enabled` becomes the union of the rules of every config used.
     configs: ConfigTree | None = None
+    # A large run may keep its findings in a temporary file (RunResult.finding_log) for
+    # callers that read them through RunResult.all_findings().
+    spill_findings: bool = False
 
     def config_for(self, path: str | Path) -> Config:
         """The configuration that governs the file at `path`."""
@@ -130,6 +135,11 @@ class RunResult:
     cache_notes: list[str] = field(default_factory=list)  # why the cache was off or discarded
     fixes: FixReport | None = None  # what --fix or --diff did
     stale_baseline: int = 0  # baseline entries that matched nothing
+    # A large run's findings, off the heap (then `findings` is empty): see finding_log.py.
+    finding_log: FindingLog | None = None
+
+    def all_findings(self) -> Collection[Finding]:
+        return self.finding_log if self.finding_log is not None else self.findings
 
 
 # --------------------------------------------------------------------------- reading
@@ -1075,7 +1085,9 @@ def _not_read_notes(candidates: list[Candidate], cwd: Path) -> list[Notification
 def run(paths: list[str], settings: Settings) -> RunResult:
     """Check PATHS; with `settings.fix`, fix first and check again what changed (as ruff's
     lint_fix does); with `settings.baseline`, report the findings it holds as suppressed."""
-    result, jobs, context = _run_once(paths, settings)
+    # The fix loop and the baseline work on the list of findings; other runs may spill it.
+    spill = settings.spill_findings and settings.fix is None and settings.baseline is None
+    result, jobs, context = _run_once(paths, settings, spill)
     if settings.fix is not None:
         from infralint.fixing import fix_files
 
@@ -1086,7 +1098,7 @@ def run(paths: list[str], settings: Settings) -> RunResult:
             jobs, result.findings, recheck, settings.config.max_file_size, settings.fix
         )
         if settings.fix.write and report.changed_files:
-            result = _run_once(paths, settings)[0]
+            result = _run_once(paths, settings, False)[0]
         result.fixes = report
     if settings.baseline is not None:
         _apply_baseline(result, settings.baseline)
@@ -1105,7 +1117,7 @@ def _apply_baseline(result: RunResult, entries: list[Entry]) -> None:
 
 
 def _run_once(
-    paths: list[str], settings: Settings
+    paths: list[str], settings: Settings, spill: bool = False
 ) -> tuple[RunResult, list[FileJob], WorkerContext]:
     store = None
     if settings.use_cache:
@@ -1123,7 +1135,12 @@ def _run_once(
         configs=_job_configs(jobs, settings),
         shellcheck=_shellcheck_binary(settings.enabled, jobs),
     )
-    results = _execute(jobs, context, settings, store, collected.parsed)
+    log = None
+    if spill and len(jobs) >= SPILL_THRESHOLD:
+        from infralint.finding_log import FindingLog
+
+        log = FindingLog()
+    results = _execute(jobs, context, settings, store, collected.parsed, log)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     notifications = _not_read_notes(candidates, settings.cwd)
@@ -1144,6 +1161,7 @@ def _run_once(
         candidates=candidates,
         repo_paths={job.display_path: job.repo_path for job in jobs},
         cache_notes=store.notes if store is not None else [],
+        finding_log=log,
     )
     return run_result, jobs, context
 
@@ -1189,13 +1207,23 @@ def _execute(
     settings: Settings,
     store: Cache | None,
     parsed: dict[str, Document],
+    log: FindingLog | None = None,
 ) -> list[FileResult]:
     results: list[FileResult | None] = [None] * len(jobs)
+
+    def finish(index: int, result: FileResult, computed: bool = True) -> None:
+        if store is not None and computed:
+            store.put(jobs[index], context, result)
+        if log is not None:  # a large run: the findings leave the heap as they arrive
+            log.add(result.findings)
+            result.findings = []
+        results[index] = result
+
     pending: list[int] = []
     for index, job in enumerate(jobs):
         cached = store.get(job, context) if store else None
         if cached is not None:
-            results[index] = cached
+            finish(index, cached, computed=False)
         else:
             pending.append(index)
     # Compose files were parsed in this process to link them to their Dockerfiles; they are
@@ -1206,15 +1234,16 @@ def _execute(
     def check_local() -> None:
         for index in local:
             # Popped: a checked document (and the Dockerfiles its checks read) can be freed.
-            result = check_file(jobs[index], context, parsed.pop(jobs[index].path))
-            results[index] = result
-            if store is not None:
-                store.put(jobs[index], context, result)
+            finish(index, check_file(jobs[index], context, parsed.pop(jobs[index].path)))
 
+    def arrived(position: int, result: FileResult) -> None:
+        finish(pending[position], result)
+
+    done = len(jobs) - len(pending)
     workers = min(settings.jobs, len(pending))
     if context.shellcheck is not None:
         chunks = _chunks(pending, workers if len(pending) >= PARALLEL_THRESHOLD else 1)
-        computed = _execute_chunks(jobs, chunks, context, workers, check_local, settings)
+        _execute_chunks(jobs, chunks, context, workers, check_local, settings, arrived)
     elif workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         with _worker_pool(workers, context) as pool:
             batch = [jobs[i] for i in pending]
@@ -1222,19 +1251,11 @@ def _execute(
             # map() submits every chunk at once: the workers start before the local checks.
             results_iter = pool.map(_check_one, batch, chunksize=chunk)
             check_local()
-            computed = _with_progress(results_iter, len(jobs), len(jobs) - len(pending), settings)
+            _with_progress(results_iter, len(jobs), done, settings, arrived)
     else:
         check_local()
-        computed = _with_progress(
-            (check_file(jobs[i], context) for i in pending),
-            len(jobs),
-            len(jobs) - len(pending),
-            settings,
-        )
-    for index, result in zip(pending, computed, strict=True):
-        results[index] = result
-        if store is not None:
-            store.put(jobs[index], context, result)
+        checked = (check_file(jobs[i], context) for i in pending)
+        _with_progress(checked, len(jobs), done, settings, arrived)
     if store is not None:
         store.save()
     return [result for result in results if result is not None]
@@ -1266,18 +1287,22 @@ def _execute_chunks(
     workers: int,
     check_local: Callable[[], None],
     settings: Settings,
-) -> list[FileResult]:
+    arrived: Callable[[int, FileResult], None],
+) -> None:
     """Like the per-file paths of _execute, a chunk of files at a time (ShellCheck batches)."""
     pending = sum(len(chunk) for chunk in chunks)
     done = len(jobs) - pending
-    collected: list[FileResult] = []
     batches = [[jobs[i] for i in chunk] for chunk in chunks]
+    position = 0
 
     def gather(results: Iterable[list[FileResult]]) -> None:
+        nonlocal position
         for batch in results:
-            collected.extend(batch)
+            for result in batch:
+                arrived(position, result)
+                position += 1
             if settings.on_progress is not None:
-                settings.on_progress(done + len(collected), len(jobs))
+                settings.on_progress(done + position, len(jobs))
 
     if workers > 1 and len(chunks) > 1:
         with _worker_pool(workers, context) as pool:
@@ -1287,7 +1312,6 @@ def _execute_chunks(
     else:
         check_local()
         gather(check_files(batch, context) for batch in batches)
-    return collected
 
 
 def tune_gc() -> None:
@@ -1307,14 +1331,16 @@ def tune_gc() -> None:
 
 
 def _with_progress(
-    results: Iterable[FileResult], total: int, done: int, settings: Settings
-) -> list[FileResult]:
-    collected = []
-    for result in results:
-        collected.append(result)
+    results: Iterable[FileResult],
+    total: int,
+    done: int,
+    settings: Settings,
+    arrived: Callable[[int, FileResult], None],
+) -> None:
+    for position, result in enumerate(results):
+        arrived(position, result)
         if settings.on_progress is not None:
-            settings.on_progress(done + len(collected), total)
-    return collected
+            settings.on_progress(done + position + 1, total)
 
 
 # The run's context, sent once to each worker process: sent with every job, it was pickled

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from infralint.cache import _finding_from_json, _finding_to_json
+from infralint.cache import finding_from_json, finding_to_json
 from infralint.model import Related, Span
 from tests.helpers import lint_directory, run_check
 from tests.test_cli import run
@@ -109,8 +109,8 @@ def test_related_locations_survive_the_cache(tmp_path: Path) -> None:
         Related(Span(2, git, 2, git + 3), "package 'git' is not pinned"),
         Related(Span(2, make, 2, make + 4), "package 'make' is not pinned"),
     )
-    stored = json.loads(json.dumps(_finding_to_json(finding)))
-    assert _finding_from_json(stored, finding.path) == finding
+    stored = json.loads(json.dumps(finding_to_json(finding)))
+    assert finding_from_json(stored, finding.path) == finding
 
 
 def test_a_baselined_install_stays_baselined_when_a_package_is_added(tmp_path: Path) -> None:

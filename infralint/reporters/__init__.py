@@ -9,7 +9,7 @@ lines function of the module (the text formats share one module).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -47,8 +47,8 @@ def _no_lines(_path: str) -> list[str]:
 class Report(NamedTuple):
     """A finished run, as every reporter receives it."""
 
-    findings: list[Finding]
-    suppressed: list[Finding]
+    findings: Collection[Finding]  # iterated, possibly several times; a large run's stay on disk
+    suppressed: Collection[Finding]
     notifications: list[Notification]
     files_checked: int
     checked_paths: list[str]

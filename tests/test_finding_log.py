@@ -1,0 +1,98 @@
+"""A large run keeps its findings in a temporary file: same findings, same order, same reports."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from infralint import engine
+from infralint.catalog import load_catalog
+from infralint.config import Config, enabled_codes
+from infralint.finding_log import FindingLog, FindingView
+from infralint.model import Finding, Severity
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _run(directory: Path, spill: bool) -> engine.RunResult:
+    catalog = load_catalog()
+    config = Config()
+    settings = engine.Settings(
+        config=config,
+        catalog=catalog,
+        enabled=frozenset(enabled_codes(config, catalog, select=["ALL"])),
+        cwd=directory,
+        project_root=directory,
+        use_cache=False,
+        spill_findings=spill,
+    )
+    return engine.run([str(directory)], settings)
+
+
+@pytest.fixture
+def fixtures_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, target, symlinks=True)
+    return target
+
+
+def test_spilled_findings_equal_the_sorted_list(
+    fixtures_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "SPILL_THRESHOLD", 1)
+    kept = _run(fixtures_copy, spill=False)
+    spilled = _run(fixtures_copy, spill=True)
+    assert spilled.finding_log is not None and spilled.findings == []
+    assert len(kept.findings) > 100
+    assert list(spilled.all_findings()) == kept.findings
+    assert list(spilled.all_findings()) == kept.findings  # read again: the same
+    assert len(spilled.all_findings()) == len(kept.findings)
+    spilled.finding_log.close()
+
+
+def test_a_small_run_keeps_its_list(fixtures_copy: Path) -> None:
+    result = _run(fixtures_copy, spill=True)
+    assert result.finding_log is None and result.findings
+
+
+def test_files_in_any_order_read_back_sorted(fixtures_copy: Path) -> None:
+    findings = _run(fixtures_copy, spill=False).findings
+    log = FindingLog()
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for path in sorted(by_path, reverse=True):  # files arrive in any order
+        log.add(list(reversed(by_path[path])))
+    assert list(log) == findings
+    warnings = FindingView(log, Severity.WARNING.rank)
+    expected = [f for f in findings if f.severity.rank >= Severity.WARNING.rank]
+    assert list(warnings) == expected and len(warnings) == len(expected)
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    assert log.count(lambda severity: severity is Severity.ERROR) == errors
+    log.close()
+
+
+def test_cli_output_is_the_same_with_and_without_the_log(fixtures_copy: Path) -> None:
+    probe = (
+        "import sys\nfrom infralint import engine\n"
+        "engine.SPILL_THRESHOLD = int(sys.argv.pop(1))\n"
+        "from infralint.entry import main\nsys.argv = ['infralint', *sys.argv[1:]]\nmain()\n"
+    )
+    outputs = []
+    for threshold in ("1", "1000000000"):
+        for form in ("json", "concise", "sarif", "github"):
+            args = ["check", "--no-cache", "--min-severity", "warning", "-f", form, "."]
+            result = subprocess.run(
+                [sys.executable, "-c", probe, threshold, *args],
+                cwd=fixtures_copy,
+                capture_output=True,
+                timeout=300,
+            )
+            assert result.returncode == 1, result.stderr
+            outputs.append(result.stdout)
+    assert outputs[:4] == outputs[4:]
+    assert b"below --min-severity warning not shown" in outputs[1]
