@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import lint_directory
 
-from infralint import compose_refs
+from infralint import cache, compose_refs
+from infralint.catalog import load_catalog
+from infralint.config import enabled_codes, load_config
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -19,10 +22,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 def _found(root: Path, select: list[str], paths: list[str] | None = None) -> list[str]:
     result = lint_directory(root, select=select, paths=paths)
-    return sorted(
-        f"{f.code} {f.path}:{f.span.line} {f.message}"
-        for f in result.findings
-    )
+    return sorted(f"{f.code} {f.path}:{f.span.line} {f.message}" for f in result.findings)
 
 
 # A Dockerfile whose image tag comes from a build arg: DF102 reports the compose service whose
@@ -165,3 +165,41 @@ def test_the_depth_limit_bounds_the_files_followed(tmp_path: Path) -> None:
     assert len(within) == 1 and "f1.yaml service 's'" in within[0]
     # One hop more than the limit: the build is not found rather than guessed.
     assert _found(tmp_path, ["DF102"], [str(tmp_path / "f0.yaml")]) == []
+
+
+def test_a_warm_cache_sees_a_change_in_the_declaring_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infralint import engine
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = tmp_path / "project"
+    _write(
+        root,
+        {
+            "compose.yaml": "services:\n  web:\n    extends:\n      file: lib/base.yaml\n"
+            "      service: base\n",
+            "lib/base.yaml": BASE.replace("TAG: latest", "TAG: 3.20.1"),
+            "lib/app/Dockerfile": DOCKERFILE,
+        },
+    )
+    catalog = load_catalog()
+    config = load_config(None, catalog)
+    settings = engine.Settings(
+        config=config,
+        catalog=catalog,
+        enabled=frozenset(enabled_codes(config, catalog, select=["DC508"], ignore=[])),
+        cwd=root,
+        project_root=root,
+        jobs=1,
+        use_cache=True,
+    )
+
+    def run() -> list[str]:
+        result = engine.run([str(root / "compose.yaml")], settings)
+        return [f"{f.code}:{f.span.line}" for f in result.findings]
+
+    assert run() == [] and run() == []  # the second run comes from the cache
+    assert (root / cache.CACHE_DIR).is_dir()
+    (root / "lib/base.yaml").write_text(BASE.replace("TAG: latest", "TAG: 3.20.1\n        X: y"))
+    assert run() == ["DC508:3"]
