@@ -851,7 +851,7 @@ def _link_compose(
         project.links.extend(link for link in links if _link_inside(link, project.roots))
         if settings.enabled & {"DC508", "DC509"}:  # what they quote from each build's Dockerfile
             project_links.read_dockerfiles(project, links)
-        if "extends" in text or "include" in text:
+        if ("extends" in text and "file" in text) or "include" in text:
             referring.append(candidate)
     if referring:
         _link_other_compose_files(referring, candidates, settings, project, disk)

@@ -76,17 +76,20 @@ def test_a_declaring_file_checked_in_the_run_reports_its_own_build_once(tmp_path
         {
             "compose.yaml": "services:\n  web:\n    extends:\n"
             "      file: compose.base.yaml\n      service: base\n",
-            "compose.base.yaml": BASE.replace("TAG: latest", "TAG: 3.20.1\n        NOPE: x"),
+            "compose.base.yaml": BASE.replace(
+                "TAG: latest", "TAG: 3.20.1\n        NOPE: x\n        ALSO: y"
+            ),
             "app/Dockerfile": DOCKERFILE,
         },
     )
     assert [line.split(" ")[:2] for line in _found(tmp_path, ["DC508"])] == [
-        ["DC508", "compose.base.yaml:7"]
+        ["DC508", "compose.base.yaml:7"],
+        ["DC508", "compose.base.yaml:8"],
     ]
     # Checked alone, the extending file reports the inherited build at its `extends:` key.
     alone = _found(tmp_path, ["DC508"], [str(tmp_path / "compose.yaml")])
     assert [line.split(" ")[:2] for line in alone] == [["DC508", "compose.yaml:3"]]
-    assert "'NOPE'" in alone[0]
+    assert "build args 'NOPE', 'ALSO'," in alone[0]  # one finding at one position
 
 
 def test_services_of_included_files_are_linked(tmp_path: Path) -> None:
