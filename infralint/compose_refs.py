@@ -17,6 +17,7 @@ Reads go through `infralint.reader`; nothing outside the scanned roots is read.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -74,8 +75,13 @@ def _paths_of(document: ComposeDocument, node: Node | None) -> Iterator[str]:
 
 
 def resolve(base: Path, written: str) -> str:
-    """A path named in a compose file, against that file's directory (never `~`-expanded)."""
-    return str((base / written).resolve())
+    """A path named in a compose file, against that file's directory (never `~`-expanded).
+    A path that cannot be resolved (a NUL, a symlink loop) stays as joined: the reader refuses
+    it, so it names a file that is not read."""
+    try:
+        return str((base / written).resolve())
+    except (OSError, ValueError, RuntimeError):
+        return os.path.normpath(base / written)
 
 
 def building_services(

@@ -206,3 +206,21 @@ def test_a_warm_cache_sees_a_change_in_the_declaring_file(
     assert (root / cache.CACHE_DIR).is_dir()
     (root / "lib/base.yaml").write_text(BASE.replace("TAG: latest", "TAG: 3.20.1\n        X: y"))
     assert run() == ["DC508:3"]
+
+
+def test_paths_that_are_no_files_here_are_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": 'include:\n  - "a\\0b.yaml"\n  - /dev/zero\n  - loop.yaml\n'
+            'services:\n  web:\n    extends:\n      file: "x\\0y"\n      service: s\n'
+            "  dev:\n    extends:\n      file: /dev/zero\n      service: s\n"
+            "  me:\n    extends:\n      file: compose.yaml\n      service: me\n"
+            "  looped:\n    extends:\n      file: loop.yaml\n      service: s\n",
+            "Dockerfile": DOCKERFILE,
+        },
+    )
+    # Nothing to read, no internal error: the file is judged on its own.
+    result = lint_directory(tmp_path, select=["DF102", "DC503", "DC508", "DC509", "DC510"])
+    assert result.findings == []
