@@ -86,7 +86,8 @@ def _inherited(
 
 
 def _included(document: ComposeDocument, loader: _Loader) -> list[ComposeDocument]:
-    """The files `include:` names, transitively (breadth first, within MAX_DEPTH)."""
+    """The files `include:` names, transitively (breadth first, within MAX_DEPTH), whose
+    paths resolve against their own directory."""
     found: list[ComposeDocument] = []
     seen = {str(document.source.path)}
     frontier = [document]
@@ -94,7 +95,8 @@ def _included(document: ComposeDocument, loader: _Loader) -> list[ComposeDocumen
         following = []
         for one in frontier:
             base = one.source.path.parent
-            for written in include_paths(one):
+            # A `project_directory:` moves the base of its paths: not guessed at.
+            for written in include_paths(one, own_directory=True):
                 path = resolve(base, written)
                 if path in seen:
                     continue

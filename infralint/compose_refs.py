@@ -57,11 +57,16 @@ def extends_target(document: ComposeDocument, service: Service) -> ExtendsTarget
     return ExtendsTarget(written or None, document.interpolate(name.text).value)
 
 
-def include_paths(document: ComposeDocument) -> Iterator[str]:
-    """The paths of top-level `include:` entries as written (interpolated)."""
+def include_paths(document: ComposeDocument, *, own_directory: bool = False) -> Iterator[str]:
+    """The paths of top-level `include:` entries as written (interpolated). `own_directory`:
+    only files whose relative paths resolve against their own directory (no
+    `project_directory:` moving them elsewhere)."""
     for entry in document.top("include"):
         items = entry.value.items if isinstance(entry.value, Sequence) else [entry.value]
         for item in items:
+            moved = isinstance(item, Mapping) and item.get("project_directory") is not None
+            if own_directory and moved:
+                continue
             yield from _paths_of(document, item.get("path") if isinstance(item, Mapping) else item)
 
 

@@ -224,3 +224,20 @@ def test_paths_that_are_no_files_here_are_not_followed(tmp_path: Path) -> None:
     # Nothing to read, no internal error: the file is judged on its own.
     result = lint_directory(tmp_path, select=["DF102", "DC503", "DC508", "DC509", "DC510"])
     assert result.findings == []
+
+
+def test_an_include_with_a_project_directory_is_not_guessed_at(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - path: parts/one.yaml\n    project_directory: .\n"
+            "services:\n  web:\n    image: nginx:1.27.0\n",
+            "parts/one.yaml": BASE,
+            "parts/app/Dockerfile": DOCKERFILE,  # where the build would be without it
+        },
+    )
+    # Its build context is `./app` of the project directory: parts/app is not that build.
+    assert _found(tmp_path, ["DF102"], [str(tmp_path / "compose.yaml")]) == []
+    text = (tmp_path / "compose.yaml").read_text().replace("    project_directory: .\n", "")
+    (tmp_path / "compose.yaml").write_text(text)
+    assert len(_found(tmp_path, ["DF102"], [str(tmp_path / "compose.yaml")])) == 1
