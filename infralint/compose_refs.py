@@ -17,6 +17,7 @@ Reads go through `infralint.reader`; nothing outside the scanned roots is read.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -56,11 +57,16 @@ def extends_target(document: ComposeDocument, service: Service) -> ExtendsTarget
     return ExtendsTarget(written or None, document.interpolate(name.text).value)
 
 
-def include_paths(document: ComposeDocument) -> Iterator[str]:
-    """The paths of top-level `include:` entries as written (interpolated)."""
+def include_paths(document: ComposeDocument, *, own_directory: bool = False) -> Iterator[str]:
+    """The paths of top-level `include:` entries as written (interpolated). `own_directory`:
+    only files whose relative paths resolve against their own directory (no
+    `project_directory:` moving them elsewhere)."""
     for entry in document.top("include"):
         items = entry.value.items if isinstance(entry.value, Sequence) else [entry.value]
         for item in items:
+            moved = isinstance(item, Mapping) and item.get("project_directory") is not None
+            if own_directory and moved:
+                continue
             yield from _paths_of(document, item.get("path") if isinstance(item, Mapping) else item)
 
 
@@ -74,8 +80,13 @@ def _paths_of(document: ComposeDocument, node: Node | None) -> Iterator[str]:
 
 
 def resolve(base: Path, written: str) -> str:
-    """A path named in a compose file, against that file's directory (never `~`-expanded)."""
-    return str((base / written).resolve())
+    """A path named in a compose file, against that file's directory (never `~`-expanded).
+    A path that cannot be resolved (a NUL, a symlink loop) stays as joined: the reader refuses
+    it, so it names a file that is not read."""
+    try:
+        return str((base / written).resolve())
+    except (OSError, ValueError, RuntimeError):
+        return os.path.normpath(base / written)
 
 
 def building_services(

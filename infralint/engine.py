@@ -831,6 +831,7 @@ def _link_compose(
     # but kept off Project and so out of the results cache key.
     recorded = settings.enabled & BUILD_PATH_RULES
     disk = project_links.DiskPaths.of(project if recorded else None)
+    referring: list[Candidate] = []  # files that extend or include others
     for candidate in candidates:
         if candidate.language != "compose":
             continue
@@ -865,6 +866,10 @@ def _link_compose(
         project.links.extend(link for link in links if _link_inside(link, project.roots))
         if settings.enabled & {"DC508", "DC509"}:  # what they quote from each build's Dockerfile
             project_links.read_dockerfiles(project, links)
+        if ("extends" in text and "file" in text) or "include" in text:
+            referring.append(candidate)
+    if referring:
+        _link_other_compose_files(referring, candidates, settings, project, disk)
     known = {os.path.abspath(c.path) for c in candidates if c.language}
     extra = []
     for dockerfile in sorted(project.linked_dockerfiles()):
@@ -875,6 +880,44 @@ def _link_compose(
             extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
             known.add(str(dockerfile))
     return candidates + extra
+
+
+def _link_other_compose_files(
+    referring: list[Candidate],
+    candidates: list[Candidate],
+    settings: Settings,
+    project: Project,
+    disk: DiskPaths,
+) -> None:
+    """Builds from other compose files: inherited through `extends: file:` (paths relative to
+    the file that declares `build:`), and of files `include:` names that the run does not
+    check. Not in the links cache: they depend on other files (and the results cache key covers
+    them through Project)."""
+    from infralint import compose_builds, project_links
+    from infralint.parsers import compose
+
+    documents = []
+    for candidate in referring:
+        absolute = os.path.abspath(candidate.path)
+        document = project.parsed.get(absolute)
+        if document is None:
+            try:
+                text = read_text(
+                    absolute, settings.config_for(absolute).max_file_size, project.roots
+                )
+                source = SourceFile(
+                    Path(absolute), display_path(candidate.path, settings.cwd), text, "compose"
+                )
+                document = compose.parse(source)
+            except Exception:  # a parse error or parser bug: reported when the file is checked
+                continue
+            project.parsed[absolute] = document
+        documents.append(document)
+    checked = {os.path.abspath(c.path) for c in candidates if c.language == "compose"}
+    links = compose_builds.link_other_files(project, documents, disk, checked)
+    project.links.extend(link for link in links if _link_inside(link, project.roots))
+    if settings.enabled & {"DC508", "DC509"}:
+        project_links.read_dockerfiles(project, links)
 
 
 def _unchanged_links(

@@ -69,6 +69,18 @@ class ReferencedCompose(NamedTuple):
     includes: tuple[str, ...]  # resolved paths of its own `include:` files
 
 
+class ForeignBuild(NamedTuple):
+    """The `build:` a service inherits through `extends: file:` (compose_builds.py), as the file
+    that declares it says: its paths are relative to that file's directory."""
+
+    file: str  # the compose file that declares `build:` (resolved)
+    query: BuildQuery | None  # its paths against that file's directory; None: remote, unknown
+    inline: str | None
+    args: tuple[tuple[str, str | None], ...]
+    target: str | None
+    checked: bool  # that file is checked in this run: its own findings cover the build
+
+
 class ScriptStep(NamedTuple):
     """An imperative step of a script a pyinfra deploy uploads and runs (PY201 quotes it)."""
 
@@ -113,6 +125,8 @@ class Project:
     # Compose files other compose files extend or include (resolved path -> what they declare;
     # None: not read), read transitively within limits (DC101-DC103, DC503, DC504).
     compose_references: dict[str, ReferencedCompose | None] = field(default_factory=dict)
+    # "<compose file>\0<service>" -> the build it inherits through `extends: file:` (DC508-DC510).
+    foreign_builds: dict[str, ForeignBuild] = field(default_factory=dict)
     # Compose file -> the services a devcontainer.json attaches to (DC304; devcontainer.py).
     devcontainer_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Scripts Dockerfiles copy into the image and run (absolute path -> text; None: not read),

@@ -155,8 +155,11 @@ def _dockerfile(
 
 def _linked_builds(document: ComposeDocument, ctx: CheckContext) -> list[ServiceBuild]:
     """The builds with a local context, their paths as the link stage found them on disk."""
+    from infralint.compose_builds import foreign_service_builds
+
     paths = RecordedPaths.of(ctx.project)
-    return [build for build in service_builds(document, paths) if build.context is not None]
+    builds = [build for build in service_builds(document, paths) if build.context is not None]
+    return builds + foreign_service_builds(document, ctx.project, paths)
 
 
 def _path_kind(path: Path, ctx: CheckContext) -> str:

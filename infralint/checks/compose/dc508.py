@@ -9,6 +9,7 @@ from infralint.checks import once_per_position
 from infralint.checks.compose._common import _dockerfile, _dockerfile_name, _linked_builds
 from infralint.model import Violation
 from infralint.parsers.compose import ComposeDocument
+from infralint.parsers.yaml_model import Node
 from infralint.registry import CheckContext, check
 
 PROXY_ARGS = frozenset(
@@ -28,10 +29,16 @@ def build_arg_undeclared(document: ComposeDocument, ctx: CheckContext) -> Iterat
         if parsed is None:
             continue
         declared = set(parsed.args)
+        # An inherited build's args all sit at the `extends:` key: one finding names them all.
+        undeclared: dict[int, tuple[Node, list[str]]] = {}
         for name, node in build.args_nodes.items():
             if name not in declared and name not in PROXY_ARGS:
-                yield Violation(
-                    node.span,
-                    f"service '{build.service.name}' passes the build arg '{name}', which"
-                    f" {_dockerfile_name(build)} does not declare with ARG",
-                )
+                undeclared.setdefault(id(node), (node, []))[1].append(name)
+        for node, names in undeclared.values():
+            quoted = ", ".join(f"'{name}'" for name in names)
+            plural = "s" if len(names) > 1 else ""
+            yield Violation(
+                node.span,
+                f"service '{build.service.name}' passes the build arg{plural} {quoted}, which"
+                f" {_dockerfile_name(build)} does not declare with ARG",
+            )
