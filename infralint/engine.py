@@ -389,8 +389,25 @@ SHELLCHECK_LEVELS = {
 }
 
 
+# The languages whose shell scripts ShellCheck reads -> the function listing them.
+SHELLCHECK_READERS = {
+    "dockerfile": "infralint.shellcheck.scripts:file_scripts",
+    "compose": "infralint.shellcheck.embedded:compose_file_scripts",
+    "chef": "infralint.shellcheck.embedded:chef_file_scripts",
+}
+
+
+def _shellcheck_reader(name: str) -> Callable[[Any], Any]:
+    import importlib
+
+    module, function = name.split(":")
+    found: Callable[[Any], Any] = getattr(importlib.import_module(module), function)
+    return found
+
+
 def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalog) -> None:
-    """ShellCheck's findings on the RUN scripts of the checked Dockerfiles, all in one go."""
+    """ShellCheck's findings on the shell scripts of the checked files (Dockerfile RUNs,
+    compose and Chef scripts), all in one go."""
     from infralint.peer_codes import shellcheck_codes
     from infralint.shellcheck import runner, scripts
 
@@ -399,12 +416,13 @@ def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalo
     everything = shellcheck_codes()
     wanted: list[tuple[_Checked, scripts.ShellScript]] = []
     for item in checked:
-        if item.job.language != "dockerfile" or item.document is None:
+        reader = SHELLCHECK_READERS.get(item.job.language)
+        if reader is None or item.document is None:
             continue
         if item.enabled.isdisjoint(everything):
             continue
         try:
-            found = scripts.file_scripts(item.document)  # type: ignore[arg-type]
+            found = _shellcheck_reader(reader)(item.document)
         except Exception as error:  # a bug reading scripts costs only this file's SC findings
             message = f"ShellCheck could not read this file's scripts ({_describe(error)})"
             _internal_il001(
@@ -420,7 +438,7 @@ def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalo
         if found.skipped:
             item.result.notifications.append(
                 Notification(
-                    f"ShellCheck skipped {found.skipped} RUN script(s) over its size bounds "
+                    f"ShellCheck skipped {found.skipped} script(s) over its size bounds "
                     f"({scripts.MAX_SCRIPT} characters or {scripts.MAX_EXPANSIONS} expansions "
                     "per script)",
                     item.job.display_path,
@@ -1153,8 +1171,8 @@ def _job_configs(
 
 
 def _shellcheck_binary(enabled: frozenset[str], jobs: list[FileJob]) -> Binary | None:
-    """The shellcheck binary, when an SC rule is enabled and a Dockerfile is to be checked."""
-    if not any(job.language == "dockerfile" for job in jobs):
+    """The shellcheck binary, when an SC rule is enabled and a file with scripts is checked."""
+    if not any(job.language in SHELLCHECK_READERS for job in jobs):
         return None
     from infralint.peer_codes import shellcheck_codes
 
