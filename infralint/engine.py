@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from infralint.fixing import FixReport, FixRequest
     from infralint.project_links import DiskPaths
     from infralint.shellcheck.runner import Binary
+    from infralint.shellcheck.scripts import FileScripts
 
 # code, severity, message, span, anchor, and the violation (None for engine findings).
 RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
@@ -389,20 +390,21 @@ SHELLCHECK_LEVELS = {
 }
 
 
-# The languages whose shell scripts ShellCheck reads -> the function listing them.
-SHELLCHECK_READERS = {
-    "dockerfile": "infralint.shellcheck.scripts:file_scripts",
-    "compose": "infralint.shellcheck.embedded:compose_file_scripts",
-    "chef": "infralint.shellcheck.embedded:chef_file_scripts",
-}
+# The languages whose shell scripts ShellCheck reads (see _shell_scripts).
+SHELLCHECK_LANGUAGES = frozenset({"dockerfile", "compose", "chef"})
 
 
-def _shellcheck_reader(name: str) -> Callable[[Any], Any]:
-    import importlib
+def _shell_scripts(language: str, document: Document) -> FileScripts:
+    """The scripts of one file that ShellCheck reads (imported only when ShellCheck runs)."""
+    if language == "dockerfile":
+        from infralint.shellcheck.scripts import file_scripts
 
-    module, function = name.split(":")
-    found: Callable[[Any], Any] = getattr(importlib.import_module(module), function)
-    return found
+        return file_scripts(document)  # type: ignore[arg-type]
+    from infralint.shellcheck import embedded
+
+    if language == "compose":
+        return embedded.compose_file_scripts(document)  # type: ignore[arg-type]
+    return embedded.chef_file_scripts(document)  # type: ignore[arg-type]
 
 
 def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalog) -> None:
@@ -416,13 +418,12 @@ def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalo
     everything = shellcheck_codes()
     wanted: list[tuple[_Checked, scripts.ShellScript]] = []
     for item in checked:
-        reader = SHELLCHECK_READERS.get(item.job.language)
-        if reader is None or item.document is None:
+        if item.job.language not in SHELLCHECK_LANGUAGES or item.document is None:
             continue
         if item.enabled.isdisjoint(everything):
             continue
         try:
-            found = _shellcheck_reader(reader)(item.document)
+            found = _shell_scripts(item.job.language, item.document)
         except Exception as error:  # a bug reading scripts costs only this file's SC findings
             message = f"ShellCheck could not read this file's scripts ({_describe(error)})"
             _internal_il001(
@@ -1172,7 +1173,7 @@ def _job_configs(
 
 def _shellcheck_binary(enabled: frozenset[str], jobs: list[FileJob]) -> Binary | None:
     """The shellcheck binary, when an SC rule is enabled and a file with scripts is checked."""
-    if not any(job.language in SHELLCHECK_READERS for job in jobs):
+    if not any(job.language in SHELLCHECK_LANGUAGES for job in jobs):
         return None
     from infralint.peer_codes import shellcheck_codes
 
@@ -1217,12 +1218,16 @@ def _execute(
     pending = [i for i in pending if jobs[i].path not in parsed]
 
     def check_local() -> None:
-        for index in local:
+        # A chunk at a time, so that their shell scripts share a ShellCheck process.
+        for start in range(0, len(local), SHELLCHECK_FILES):
+            chunk = local[start : start + SHELLCHECK_FILES]
             # Popped: a checked document (and the Dockerfiles its checks read) can be freed.
-            result = check_file(jobs[index], context, parsed.pop(jobs[index].path))
-            results[index] = result
-            if store is not None:
-                store.put(jobs[index], context, result)
+            documents = {jobs[index].path: parsed.pop(jobs[index].path) for index in chunk}
+            checked = check_files([jobs[index] for index in chunk], context, documents)
+            for index, result in zip(chunk, checked, strict=True):
+                results[index] = result
+                if store is not None:
+                    store.put(jobs[index], context, result)
 
     workers = min(settings.jobs, len(pending))
     if context.shellcheck is not None:

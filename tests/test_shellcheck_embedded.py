@@ -305,3 +305,49 @@ def test_chef_cli(tmp_path: Path) -> None:
         (path, "SC2046", *_file_position(CHEF_RECIPE, "$(ls)")),
         (path, "SC2164", *_file_position(CHEF_RECIPE, "cd app")),
     }  # `cd #{source_dir}` would be SC2164 too, but it touches a stand-in: dropped
+
+
+@needs_shellcheck
+def test_compose_and_chef_scripts_join_the_dockerfiles_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infralint import engine
+    from infralint.catalog import load_catalog
+    from infralint.config import config_from_dict, enabled_codes
+
+    for index in range(20):
+        folder = tmp_path / f"app{index}"
+        (folder / "recipes").mkdir(parents=True)
+        (folder / "Dockerfile").write_text(f"FROM alpine:3.20\nRUN cd /a{index}\n")
+        (folder / "compose.yaml").write_text(
+            f"services:\n  a:\n    image: alpine:3.20\n    command: [sh, -c, 'cd /b{index}']\n"
+        )
+        (folder / "metadata.rb").write_text(f"name 'c{index}'\nversion '1.0.0'\n")
+        (folder / "recipes" / "default.rb").write_text(f"execute 'cd /c{index}'\n")
+    calls: list[list[str]] = []
+    real = subprocess.run
+
+    def counting(command: list[str], **kwargs: object) -> object:
+        calls.append(command)
+        return real(command, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(runner.subprocess, "run", counting)
+    catalog = load_catalog()
+    config = config_from_dict({}, None, catalog)
+    settings = engine.Settings(
+        config=config,
+        catalog=catalog,
+        enabled=frozenset(enabled_codes(config, catalog, select=["SC"])),
+        cwd=tmp_path,
+        project_root=tmp_path,
+        jobs=1,
+        use_cache=False,
+    )
+    result = engine.run([str(tmp_path)], settings)
+    by_file = sorted(Path(finding.path).name for finding in result.findings)
+    assert by_file == sorted(["Dockerfile", "compose.yaml", "default.rb"] * 20)
+    assert {finding.code for finding in result.findings} == {"SC2164"}
+    # Compose files are checked where they were parsed (to link them), the rest in workers:
+    # two batches at most, never one process per file.
+    assert len(calls) <= 2
+    assert sum(len([c for c in call if c.endswith(".sh")]) for call in calls) == 60
