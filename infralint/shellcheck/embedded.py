@@ -185,29 +185,24 @@ def _string_bodies(
     # Read as a shell reads it once `$` are out of the way: compose splits the string itself
     # (quotes and backslashes as a shell would) and expands no `$`, so they are kept literal.
     text = node.text
-    masked = text.replace("$", "_")
-    script = parse_shell(masked, document.origin(node))
+    outer = document.origin(node)
+    script = parse_shell(text.replace("$", "_"), outer)
+    # Where the mask hid a `$`, by file position (once per string, however many bodies).
+    dollars = {outer.position(offset) for offset, char in enumerate(text) if char == "$"}
     for command in script.commands:
         found = inner_body(command)
-        if found is None:
-            continue
-        body, origin = found
-        # Restore the `$` the mask hid: find the body's characters in the raw text.
-        restored = _unmask(body, origin, masked, text, document.origin(node))
-        if restored is not None:
-            yield command.program, restored, origin
+        if found is not None:
+            body, origin = found
+            yield command.program, _unmask(body, origin, dollars), origin
 
 
-def _unmask(
-    body: str, origin: PositionMap, masked: str, text: str, outer: PositionMap
-) -> str | None:
-    """`body` with each `_` that was a `$` in the raw text put back (found by position)."""
-    if "_" not in body or "$" not in text:
+def _unmask(body: str, origin: PositionMap, dollars: set[tuple[int, int]]) -> str:
+    """`body` with each `_` that was a `$` in the raw text put back."""
+    if "_" not in body or not dollars:
         return body
-    where = {outer.position(offset): offset for offset in range(len(text)) if text[offset] == "$"}
     characters = list(body)
     for index, char in enumerate(characters):
-        if char == "_" and origin.position(index) in where:
+        if char == "_" and origin.position(index) in dollars:
             characters[index] = "$"
     return "".join(characters)
 
