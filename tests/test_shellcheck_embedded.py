@@ -96,6 +96,8 @@ COMPOSE_MAPPING_CASES = [
     ("services:\n  a:\n    entrypoint: sh -c 'cd /x; echo $$Y'\n", "$Y", "$$Y"),
     ('services:\n  a:\n    command: bash -c "echo ${TAG} $$(date)"\n', "$(date)", "$$(date)"),
     ("services:\n  a:\n    post_start:\n      - command: [sh, -c, 'echo $$Z']\n", "$Z", "$$Z"),
+    ("services:\n  a:\n    healthcheck:\n      test: [CMD-SHELL, 'curl $$U']\n", "$U", "$$U"),
+    ("services:\n  a:\n    healthcheck:\n      test: curl -f $${U} || exit 1\n", "${U}", "$${U}"),
 ]
 
 
@@ -118,7 +120,7 @@ def test_compose_positions_map_back_to_the_file(text: str, sent: str, written: s
         "services:\n  a:\n    command: [python, -c, 'print(1)']\n",
         "services:\n  a:\n    command: [zsh, -c, 'echo $$HOME']\n",  # no ShellCheck dialect
         "services:\n  a:\n    command: [sh, /run.sh]\n",
-        "services:\n  a:\n    healthcheck:\n      test: [CMD-SHELL, 'curl -f $$URL']\n",
+        "services:\n  a:\n    healthcheck:\n      test: [CMD, curl, -f, $$URL]\n",
     ],
 )
 def test_compose_reads_only_what_a_shell_runs(text: str) -> None:
@@ -137,6 +139,10 @@ def test_compose_dialect_and_environment() -> None:
     mapped = text.replace("      - name=x\n", "      name: x\n")
     (script,) = embedded.compose_file_scripts(_compose(mapped)).scripts
     assert "export name=1\n" in script.text
+    # Docker sets HOSTNAME in every container: declared, so SC3028 stays quiet about it.
+    hostname = "services:\n  a:\n    command: [sh, -c, 'echo $$HOSTNAME']\n"
+    (script,) = embedded.compose_file_scripts(_compose(hostname)).scripts
+    assert "export HOSTNAME=1\n" in script.text
 
 
 CHEF_MAPPING_CASES = [

@@ -1,7 +1,8 @@
 """The shell scripts of compose files and Chef recipes that ShellCheck reads.
 
 Compose: the body of a `sh -c` / `bash -c` in `command:`, `entrypoint:` (exec list or string)
-and `post_start` hooks, and an exec-list `command:` run by an `entrypoint: [sh, -c]`. Compose
+and `post_start` hooks, an exec-list `command:` run by an `entrypoint: [sh, -c]`, and a
+`healthcheck` test run by the shell (`CMD-SHELL`, or a string). Compose
 runs no shell for a string `command:` (it splits it into words itself), so only the `-c` body
 inside it is a script. Compose interpolates the text before the shell sees it: `$$` is a `$`
 for the shell (the second `$` is dropped, the map keeps the first one's position), and
@@ -140,9 +141,14 @@ def compose_file_scripts(document: ComposeDocument) -> FileScripts:
     return _bounded(_compose_sources(document))
 
 
+# What Docker sets in every container's environment (ShellCheck's SC3028 would call
+# HOSTNAME a bash-only variable).
+CONTAINER_VARIABLES = frozenset({"HOSTNAME", "HOME", "PATH"})
+
+
 def _compose_sources(document: ComposeDocument) -> Iterator[Source]:
     for service in document.services:
-        declared = frozenset(_environment_names(service))
+        declared = CONTAINER_VARIABLES | frozenset(_environment_names(service))
         for program, text, origin in _compose_bodies(document, service):
             dialect = dialect_of(program)
             if dialect is None or not text.strip():
@@ -177,6 +183,21 @@ def _compose_bodies(
             body = _dash_c_body(items)
             if body is not None:
                 yield items[0].text, body.text, document.origin(body)
+    yield from _healthcheck_body(document, service)
+
+
+def _healthcheck_body(
+    document: ComposeDocument, service: Service
+) -> Iterator[tuple[str, str, PositionMap]]:
+    """A `CMD-SHELL` test (a string test is one too) runs through `/bin/sh -c`."""
+    healthcheck = service.get("healthcheck")
+    test = healthcheck.get("test") if isinstance(healthcheck, Mapping) else None
+    if isinstance(test, Scalar) and isinstance(test.value, str):
+        yield "sh", test.text, document.origin(test)
+    elif isinstance(test, Sequence):
+        items = list(iter_scalars(test))
+        if len(items) == 2 and items[0].text == "CMD-SHELL":
+            yield "sh", items[1].text, document.origin(items[1])
 
 
 def _string_bodies(
