@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from infralint.fixing import FixReport, FixRequest
     from infralint.project_links import DiskPaths
     from infralint.shellcheck.runner import Binary
+    from infralint.shellcheck.scripts import FileScripts
 
 # code, severity, message, span, anchor, and the violation (None for engine findings).
 RawFinding = tuple[str, Severity, str, Span, str | None, Violation | None]
@@ -403,8 +404,26 @@ SHELLCHECK_LEVELS = {
 }
 
 
+# The languages whose shell scripts ShellCheck reads (see _shell_scripts).
+SHELLCHECK_LANGUAGES = frozenset({"dockerfile", "compose", "chef"})
+
+
+def _shell_scripts(language: str, document: Document) -> FileScripts:
+    """The scripts of one file that ShellCheck reads (imported only when ShellCheck runs)."""
+    if language == "dockerfile":
+        from infralint.shellcheck.scripts import file_scripts
+
+        return file_scripts(document)  # type: ignore[arg-type]
+    from infralint.shellcheck import embedded
+
+    if language == "compose":
+        return embedded.compose_file_scripts(document)  # type: ignore[arg-type]
+    return embedded.chef_file_scripts(document)  # type: ignore[arg-type]
+
+
 def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalog) -> None:
-    """ShellCheck's findings on the RUN scripts of the checked Dockerfiles, all in one go."""
+    """ShellCheck's findings on the shell scripts of the checked files (Dockerfile RUNs,
+    compose and Chef scripts), all in one go."""
     from infralint.peer_codes import shellcheck_codes
     from infralint.shellcheck import runner, scripts
 
@@ -413,12 +432,12 @@ def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalo
     everything = shellcheck_codes()
     wanted: list[tuple[_Checked, scripts.ShellScript]] = []
     for item in checked:
-        if item.job.language != "dockerfile" or item.document is None:
+        if item.job.language not in SHELLCHECK_LANGUAGES or item.document is None:
             continue
         if item.enabled.isdisjoint(everything):
             continue
         try:
-            found = scripts.file_scripts(item.document)  # type: ignore[arg-type]
+            found = _shell_scripts(item.job.language, item.document)
         except Exception as error:  # a bug reading scripts costs only this file's SC findings
             message = f"ShellCheck could not read this file's scripts ({_describe(error)})"
             _internal_il001(
@@ -434,7 +453,7 @@ def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalo
         if found.skipped:
             item.result.notifications.append(
                 Notification(
-                    f"ShellCheck skipped {found.skipped} RUN script(s) over its size bounds "
+                    f"ShellCheck skipped {found.skipped} script(s) over its size bounds "
                     f"({scripts.MAX_SCRIPT} characters or {scripts.MAX_EXPANSIONS} expansions "
                     "per script)",
                     item.job.display_path,
@@ -1219,8 +1238,8 @@ def _job_configs(
 
 
 def _shellcheck_binary(enabled: frozenset[str], jobs: list[FileJob]) -> Binary | None:
-    """The shellcheck binary, when an SC rule is enabled and a Dockerfile is to be checked."""
-    if not any(job.language == "dockerfile" for job in jobs):
+    """The shellcheck binary, when an SC rule is enabled and a file with scripts is checked."""
+    if not any(job.language in SHELLCHECK_LANGUAGES for job in jobs):
         return None
     from infralint.peer_codes import shellcheck_codes
 
@@ -1275,9 +1294,14 @@ def _execute(
     pending = [i for i in pending if jobs[i].path not in parsed]
 
     def check_local() -> None:
-        for index in local:
+        # A chunk at a time, so that their shell scripts share a ShellCheck process.
+        for start in range(0, len(local), SHELLCHECK_FILES):
+            chunk = local[start : start + SHELLCHECK_FILES]
             # Popped: a checked document (and the Dockerfiles its checks read) can be freed.
-            finish(index, check_file(jobs[index], context, parsed.pop(jobs[index].path)))
+            documents = {jobs[index].path: parsed.pop(jobs[index].path) for index in chunk}
+            checked = check_files([jobs[index] for index in chunk], context, documents)
+            for index, result in zip(chunk, checked, strict=True):
+                finish(index, result)
 
     def arrived(position: int, result: FileResult) -> None:
         finish(pending[position], result)

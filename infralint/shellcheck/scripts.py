@@ -53,15 +53,31 @@ class ShellScript(NamedTuple):
     line_starts: tuple[int, ...]  # offsets in `text` where each line starts
     body_start: int  # the first piece after the added head (1 after a kept shebang line)
     keys: tuple[int, ...]  # each piece's offset in `text`, for bisect
+    # (start, end) script offsets of stand-ins for what no shell sees as written (a compose
+    # interpolation, a Ruby `#{…}`): a finding that touches one is about our stand-in.
+    standins: tuple[tuple[int, int], ...] = ()
 
     def span(self, line: int, column: int, end_line: int, end_column: int) -> Span | None:
         """The file span of ShellCheck's 1-based (line, column) range, end exclusive; None
-        when it starts in what was added above the script."""
+        when it starts in what was added above the script or touches a stand-in."""
+        found = self.script_range(line, column, end_line, end_column)
+        if found is None or self.touches_standin(*found):
+            return None
+        return self.origin.span(*found)
+
+    def script_range(
+        self, line: int, column: int, end_line: int, end_column: int
+    ) -> tuple[int, int] | None:
+        """The script offsets of ShellCheck's range; None when it starts in the added head."""
         start = self._script_offset(self._offset(line, column), end=False)
         if start is None:
             return None
         end = self._script_offset(self._offset(end_line, end_column), end=True)
-        return self.origin.span(start, max(start, end if end is not None else start))
+        return start, max(start, end if end is not None else start)
+
+    def touches_standin(self, start: int, end: int) -> bool:
+        end = max(end, start + 1)  # an empty range touches the character it points at
+        return any(first < end and start < last for first, last in self.standins)
 
     def _offset(self, line: int, column: int) -> int:
         starts = self.line_starts
@@ -89,9 +105,17 @@ def dialect_of(program: str) -> str | None:
 
 
 def build_script(
-    text: str, origin: PositionMap, dialect: str, declared: AbstractSet[str]
+    text: str,
+    origin: PositionMap,
+    dialect: str,
+    declared: AbstractSet[str],
+    standins: tuple[tuple[int, int], ...] = (),
+    *,
+    joins: bool = True,
 ) -> ShellScript:
-    """The text ShellCheck reads for one script (see the module's docstring)."""
+    """The text ShellCheck reads for one script (see the module's docstring). `joins`: put a
+    line continuation back where Docker joined lines (Dockerfiles only: a compose or Chef
+    script's line breaks are its own)."""
     shebang = SHEBANG_SHELL.match(text)
     head_end = 0
     if text.startswith("#!"):  # a heredoc script's shebang stays on the first line
@@ -114,7 +138,7 @@ def build_script(
     parts.append(added)
     sent += len(added)
     previous = head_end
-    for join in _joins(text, origin, head_end):
+    for join in _joins(text, origin, head_end) if joins else ():
         pieces.append((sent, previous, join - previous))
         parts.append(text[previous:join])
         sent += join - previous
@@ -126,7 +150,8 @@ def build_script(
     joined = "".join(parts)
     starts = [0, *(match.end() for match in re.finditer("\n", joined))]
     keys = tuple(piece[0] for piece in pieces)
-    return ShellScript(joined, tuple(pieces), origin, tuple(starts), 1 if head_end else 0, keys)
+    body_start = 1 if head_end else 0
+    return ShellScript(joined, tuple(pieces), origin, tuple(starts), body_start, keys, standins)
 
 
 def _joins(text: str, origin: PositionMap, start: int) -> Iterator[int]:

@@ -65,6 +65,12 @@ SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"
 def inner_script(command: Command) -> Script | None:
     """The script run by `sh -c '…'` / `bash -eux -c "…"`, when that string is one static word,
     with positions mapped into the outer file. None for anything else."""
+    found = inner_body(command)
+    return parse_shell(*found) if found is not None else None
+
+
+def inner_body(command: Command) -> tuple[str, PositionMap] | None:
+    """The text of `inner_script` and its map into the outer file, unparsed."""
     words = list(command.args)
     if command.program == "busybox" and words and words[0].text in SHELLS:
         words = words[1:]
@@ -94,4 +100,4 @@ def inner_script(command: Command) -> Script | None:
         return None
     body, pieces = decoded
     shifted = [(new, word.offset + old, length) for new, old, length in pieces]
-    return parse_shell(body, word.origin.compose(shifted))
+    return body, word.origin.compose(shifted)
