@@ -49,7 +49,7 @@ def main() -> None:
         warn(f"infralint: error: {error}")
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, interrupts.Terminated) as stop:
-        sys.exit(interrupts.report(stop))
+        interrupts.exit_now(interrupts.report(stop))
     except SystemExit:
         raise
     except Exception as error:  # pragma: no cover - the last line of defence

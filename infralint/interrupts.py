@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -98,3 +99,14 @@ def report(error: Terminated | KeyboardInterrupt) -> int:
     name = signal.Signals(signum).name
     print(f"infralint: stopped by {name} before the run finished", file=sys.stderr)
     return exit_status(signum)
+
+
+def exit_now(status: int) -> None:
+    """Exit a stopped run without the interpreter's shutdown: the stopped pool's helper threads
+    would then write to pipes the dead workers closed, and Python prints what they raise
+    ("Exception ignored in: <module 'threading'>") on stderr. Every `finally` has already run;
+    what is left is flushing our own output."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed or broken pipe: nothing more to say
+            stream.flush()
+    os._exit(status)
