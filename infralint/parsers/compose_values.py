@@ -320,8 +320,10 @@ def service_scripts(doc: ComposeDocument, service: Service) -> list[Script]:
     return list(cached)
 
 
-def _scripts(doc: ComposeDocument, service: Service) -> list[Script]:
-    scripts: list[Script] = []
+def start_commands(service: Service) -> tuple[list[Scalar], list[tuple[str, Node | None]]]:
+    """What a service runs when it starts, for every reader of its scripts: the items of an
+    exec-form `entrypoint` (a `command` list is its arguments), and each `entrypoint`,
+    `command` and `post_start` hook command node with its key."""
     entrypoint = service.get("entrypoint")
     entry_items = list(iter_scalars(entrypoint)) if isinstance(entrypoint, Sequence) else []
     commands: list[tuple[str, Node | None]] = [
@@ -333,6 +335,12 @@ def _scripts(doc: ComposeDocument, service: Service) -> list[Script]:
         commands.extend(
             ("hook", hook.get("command")) for hook in hooks.items if isinstance(hook, Mapping)
         )
+    return entry_items, commands
+
+
+def _scripts(doc: ComposeDocument, service: Service) -> list[Script]:
+    scripts: list[Script] = []
+    entry_items, commands = start_commands(service)
     for key, node in commands:
         if isinstance(node, Scalar) and isinstance(node.value, str):
             scripts.extend(_string_scripts(doc, node))

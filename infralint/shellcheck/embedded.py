@@ -24,9 +24,10 @@ from collections.abc import Iterator
 
 from infralint.parsers.chef import PLACEHOLDER, ChefDocument, Resource
 from infralint.parsers.compose import ComposeDocument, Service, iter_scalars
+from infralint.parsers.compose_values import start_commands
 from infralint.parsers.shell import PositionMap, parse_shell
 from infralint.parsers.shell.entry import inner_body
-from infralint.parsers.yaml_model import Mapping, Node, Scalar, Sequence
+from infralint.parsers.yaml_model import Mapping, Scalar, Sequence
 from infralint.shellcheck.scripts import (
     MAX_EXPANSIONS,
     MAX_FILE,
@@ -161,17 +162,7 @@ def _compose_bodies(
     document: ComposeDocument, service: Service
 ) -> Iterator[tuple[str, str, PositionMap]]:
     """(shell program, raw script text, its map) for each script a shell runs."""
-    entrypoint = service.get("entrypoint")
-    entry_items = list(iter_scalars(entrypoint)) if isinstance(entrypoint, Sequence) else []
-    nodes: list[tuple[str, Node | None]] = [
-        ("entrypoint", entrypoint),
-        ("command", service.get("command")),
-    ]
-    hooks = service.get("post_start")
-    if isinstance(hooks, Sequence):
-        nodes.extend(
-            ("hook", hook.get("command")) for hook in hooks.items if isinstance(hook, Mapping)
-        )
+    entry_items, nodes = start_commands(service)
     for key, node in nodes:
         if isinstance(node, Scalar) and isinstance(node.value, str):
             yield from _string_bodies(document, node)
