@@ -54,13 +54,18 @@ class ShellCheckFailed(Exception):
 
 @cache
 def find_binary() -> Binary | None:
-    """The shellcheck the `[shellcheck]` extra installed, else one on PATH; None if none runs."""
+    """The shellcheck the `[shellcheck]` extra installed, else one on PATH; None if none runs.
+    Asked once per PATH: a run asks twice (the CLI's selection, the engine's plan), and each
+    answer costs a `shellcheck --version` process."""
+    return _find_binary(os.environ.get("PATH", ""))
+
+
+@cache
+def _find_binary(search_path: str) -> Binary | None:
     folders = dict.fromkeys([sysconfig.get_path("scripts"), os.path.dirname(sys.executable)])
     candidates = [os.path.join(folder, "shellcheck") for folder in folders if folder]
     # Only absolute PATH entries: a relative one would let the scanned tree provide the binary.
-    path = os.pathsep.join(
-        entry for entry in os.environ.get("PATH", "").split(os.pathsep) if os.path.isabs(entry)
-    )
+    path = os.pathsep.join(entry for entry in search_path.split(os.pathsep) if os.path.isabs(entry))
     found = shutil.which("shellcheck", path=path)
     if found:
         candidates.append(found)
