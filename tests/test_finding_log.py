@@ -14,6 +14,7 @@ from infralint.catalog import load_catalog
 from infralint.config import Config, enabled_codes
 from infralint.finding_log import FindingLog, FindingView
 from infralint.model import Finding, Severity
+from infralint.reporters import REPORTERS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -76,23 +77,31 @@ def test_files_in_any_order_read_back_sorted(fixtures_copy: Path) -> None:
     log.close()
 
 
-def test_cli_output_is_the_same_with_and_without_the_log(fixtures_copy: Path) -> None:
+def test_cli_output_is_the_same_with_and_without_the_log(
+    fixtures_copy: Path, tmp_path: Path
+) -> None:
+    """Every format, from findings in memory and from findings read back from the log."""
     probe = (
         "import sys\nfrom infralint import engine\n"
         "engine.SPILL_THRESHOLD = int(sys.argv.pop(1))\n"
         "from infralint.entry import main\nsys.argv = ['infralint', *sys.argv[1:]]\nmain()\n"
     )
-    outputs = []
+    outputs: dict[str, list[bytes]] = {name: [] for name in REPORTERS}
     for threshold in ("1", "1000000000"):
-        for form in ("json", "concise", "sarif", "github"):
-            args = ["check", "--no-cache", "--min-severity", "warning", "-f", form, "."]
-            result = subprocess.run(
-                [sys.executable, "-c", probe, threshold, *args],
-                cwd=fixtures_copy,
-                capture_output=True,
-                timeout=300,
-            )
-            assert result.returncode == 1, result.stderr
-            outputs.append(result.stdout)
-    assert outputs[:4] == outputs[4:]
-    assert b"below --min-severity warning not shown" in outputs[1]
+        reports = tmp_path / f"threshold-{threshold}"
+        reports.mkdir()
+        formats = [f"--output-format={name}:{reports / name}" for name in REPORTERS]
+        args = ["check", "--no-cache", "--min-severity", "warning", *formats, "."]
+        result = subprocess.run(
+            [sys.executable, "-c", probe, threshold, *args],
+            cwd=fixtures_copy,
+            capture_output=True,
+            timeout=300,
+        )
+        assert result.returncode == 1, result.stderr
+        for name in REPORTERS:
+            outputs[name].append((reports / name).read_bytes())
+    for name, (spilled, kept) in outputs.items():
+        assert spilled == kept, name
+        assert len(kept) > 1000, name  # a report of many findings, not an empty one
+    assert b"below --min-severity warning not shown" in outputs["concise"][0]

@@ -1,9 +1,9 @@
-"""Reporters turn a run into text. Each module exposes `render(report: Report) -> str`.
+"""Reporters turn a run into text, a piece at a time: a large run's findings are read back from
+disk one file at a time (finding_log.py), and no report holds them all, as text or as objects.
 
-A reporter may also expose `lines(report) -> Iterator[str]`, and then `render_chunks` writes
-its output a batch of lines at a time instead of building one string (a 50,000-finding report
-is tens of megabytes more at its peak otherwise). A `module:function` entry names another
-lines function of the module (the text formats share one module).
+Each module exposes `lines(report) -> Iterator[str]` (lines without their ending) or
+`chunks(report) -> Iterator[str]` (pieces of text, concatenated as they are). A `module:function`
+entry names another lines function of the module (the text formats share one module).
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def _no_lines(_path: str) -> list[str]:
 class Report(NamedTuple):
     """A finished run, as every reporter receives it."""
 
-    findings: Collection[Finding]  # iterated, possibly several times; a large run's stay on disk
-    suppressed: Collection[Finding]
+    # Sorted (Finding.sort_key), iterated possibly several times; a large run's stay on disk.
+    findings: Collection[Finding]
+    suppressed: Collection[Finding]  # sorted too
     notifications: list[Notification]
     files_checked: int
     checked_paths: list[str]
@@ -65,22 +66,37 @@ def render(format_name: str, report: Report) -> str:
     return "".join(render_chunks(format_name, report))
 
 
-CHUNK_LINES = 2048
+CHUNK_CHARACTERS = 16384  # per write: a batch of findings, never the report
 
 
 def render_chunks(format_name: str, report: Report) -> Iterator[str]:
-    """The same text as `render`, in pieces of up to CHUNK_LINES lines."""
+    """The report's text in pieces of about CHUNK_CHARACTERS characters."""
     module_name, _, function = REPORTERS[format_name].partition(":")
     module = importlib.import_module(module_name)
-    lines: Callable[[Report], Iterator[str]] | None = getattr(module, function or "lines", None)
-    if lines is None:
-        yield module.render(report)
-        return
+    pieces: Callable[[Report], Iterator[str]] | None = getattr(module, "chunks", None)
+    if pieces is None or function:
+        lines: Callable[[Report], Iterator[str]] = getattr(module, function or "lines")
+        pieces = _ended(lines)
+    return _joined(pieces(report))
+
+
+def _ended(lines: Callable[[Report], Iterator[str]]) -> Callable[[Report], Iterator[str]]:
+    def pieces(report: Report) -> Iterator[str]:
+        return (line + "\n" for line in lines(report))
+
+    return pieces
+
+
+def _joined(pieces: Iterator[str]) -> Iterator[str]:
+    """Small pieces joined into fewer, larger ones (each one is a write)."""
     batch: list[str] = []
-    for line in lines(report):
-        batch.append(line)
-        if len(batch) == CHUNK_LINES:
-            yield "\n".join(batch) + "\n"
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= CHUNK_CHARACTERS:
+            yield "".join(batch)
             batch.clear()
+            size = 0
     if batch:
-        yield "\n".join(batch) + "\n"
+        yield "".join(batch)

@@ -58,7 +58,3 @@ def lines(report: Report) -> Iterator[str]:
         yield notification_command(notification)
     for finding in report.findings:
         yield finding_command(finding)
-
-
-def render(report: Report) -> str:
-    return "".join(line + "\n" for line in lines(report))

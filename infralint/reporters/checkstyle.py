@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from infralint.model import Severity
+from infralint.reporters.by_file import FileEntry, files_in_order
 from infralint.textsafe import visible
 
 if TYPE_CHECKING:
@@ -33,30 +35,44 @@ def xml_path(path: str) -> str:
     return xml_text(visible(path))
 
 
-def serialize(root: ET.Element) -> str:
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-def render(report: Report) -> str:
-    root = ET.Element("checkstyle", version="4.3")
-    paths = {*report.checked_paths, *(f.path for f in report.findings)}
-    paths.update(n.path for n in report.notifications if n.path)
-    files = {path: ET.SubElement(root, "file", name=xml_path(path)) for path in sorted(paths)}
-    for notification in report.notifications:
-        if notification.path:
-            ET.SubElement(
-                files[notification.path],
-                "error",
-                line="1",
-                severity=SEVERITY[notification.level],
-                message=xml_text(notification.message),
-                source=xml_text(f"infralint.{notification.rule or 'run'}"),
-            )
-    for finding in report.findings:
+def element_text(element: ET.Element, level: int) -> str:
+    """One element as it stands, indented, at `level` of an indented document (with its line
+    break): documents are written an element at a time."""
+    ET.indent(element, level=level)
+    return "  " * level + ET.tostring(element, encoding="unicode") + "\n"
+
+
+def document(root: ET.Element, children: Iterator[ET.Element], level: int = 0) -> Iterator[str]:
+    """`root` holding `children` (made as they are written), laid out as ET.indent would."""
+    empty = element_text(root, level)
+    first = next(children, None)
+    if first is None:
+        yield empty
+        return
+    yield empty.removesuffix(" />\n") + ">\n"
+    yield element_text(first, level + 1)
+    for child in children:
+        yield element_text(child, level + 1)
+    yield "  " * level + f"</{root.tag}>\n"
+
+
+def file_element(entry: FileEntry) -> ET.Element:
+    element = ET.Element("file", name=xml_path(entry.path))
+    for notification in entry.notifications:
         ET.SubElement(
-            files[finding.path],
+            element,
+            "error",
+            line="1",
+            severity=SEVERITY[notification.level],
+            message=xml_text(notification.message),
+            source=xml_text(f"infralint.{notification.rule or 'run'}"),
+        )
+    for finding in entry.findings:
+        ET.SubElement(
+            element,
             "error",
             line=str(finding.span.line),
             column=str(finding.span.column),
@@ -64,4 +80,10 @@ def render(report: Report) -> str:
             message=xml_text(f"{finding.message} ({finding.code} {finding.name})"),
             source=xml_text(finding.code),
         )
-    return serialize(root)
+    return element
+
+
+def chunks(report: Report) -> Iterator[str]:
+    yield XML_DECLARATION
+    files = (file_element(entry) for entry in files_in_order(report))
+    yield from document(ET.Element("checkstyle", version="4.3"), files)

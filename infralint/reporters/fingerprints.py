@@ -104,10 +104,17 @@ def repo_relative(display_path: str, report: Report) -> str | None:
     """`display_path` relative to the project root (POSIX), or None when it lies outside.
 
     Display paths are UTF-8 text (reader.utf8_name); they go back to the file system's own
-    form before they meet the (native) working directory and root."""
-    absolute = normalized(report.cwd / native_name(display_path))
-    root = normalized(report.project_root)
-    for candidate, base in ((absolute, root), (absolute.resolve(), root.resolve())):
-        if candidate.is_relative_to(base):
-            return utf8_name(candidate.relative_to(base).as_posix())
+    form before they meet the (native) working directory and root. Plain strings, not Path
+    objects: this runs once per finding, and pathlib interns every part of every name."""
+    absolute = os.path.normpath(os.path.join(report.cwd, native_name(display_path)))
+    root = os.path.normpath(report.project_root)
+    relative = _relative(absolute, root)
+    if relative is None:  # through a symbolic link, perhaps (a system's /tmp, a checkout's)
+        relative = _relative(os.path.realpath(absolute), os.path.realpath(root))
+    return None if relative is None else utf8_name(relative)
+
+
+def _relative(path: str, base: str) -> str | None:
+    if path == base or path.startswith(base.rstrip(os.sep) + os.sep):
+        return os.path.relpath(path, base)
     return None

@@ -8,6 +8,7 @@ silently drops the rest, so a closing line says how many are only in the log.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from infralint.model import Finding, Notification, Severity
@@ -89,16 +90,14 @@ def hidden_summary(counts: Counter[str]) -> str | None:
     )
 
 
-def render(report: Report) -> str:
-    lines: list[str] = []
+def lines(report: Report) -> Iterator[str]:
     counts: Counter[str] = Counter()
     for notification in report.notifications:
         counts[COMMAND[notification.level]] += 1
-        lines.append(notification_command(notification, report))
+        yield notification_command(notification, report)
     for finding in report.findings:
         counts[COMMAND[finding.severity]] += 1
-        lines.append(finding_command(finding, report))
+        yield finding_command(finding, report)
     summary = hidden_summary(counts)
     if summary:
-        lines.append(summary)
-    return "".join(line + "\n" for line in lines)
+        yield summary

@@ -7,12 +7,13 @@ must be unique in the report and stable across edits: ours is content-based, nev
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from infralint.model import Finding, Severity
 from infralint.reporters.fingerprints import repo_relative
-from infralint.textsafe import json_text, visible
+from infralint.reporters.json_stream import Streamed, document_chunks
+from infralint.textsafe import visible
 
 if TYPE_CHECKING:
     from infralint.reporters import Report
@@ -48,12 +49,15 @@ def issue(finding: Finding, path: str, fingerprint: str) -> dict[str, Any]:
     }
 
 
-def render(report: Report) -> str:
-    issues: list[dict[str, Any]] = []
+def issues(report: Report) -> Iterator[dict[str, Any]]:
     used: set[str] = set()
+    current = None
     for finding in report.findings:
         # Code Quality paths are relative to the repository root.
         path = repo_relative(finding.path, report) or finding.path
+        if path != current:  # a fingerprint is of one file (its path is hashed in)
+            current = path
+            used.clear()
         fingerprint = finding.fingerprint or _fallback_fingerprint(finding, path)
         # Two findings with one fingerprint would hide each other in the merge request widget.
         candidate, counter = fingerprint, 1
@@ -61,5 +65,8 @@ def render(report: Report) -> str:
             counter += 1
             candidate = f"{fingerprint}-{counter}"
         used.add(candidate)
-        issues.append(issue(finding, path, candidate))
-    return json_text(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"
+        yield issue(finding, path, candidate)
+
+
+def chunks(report: Report) -> Iterator[str]:
+    return document_chunks(Streamed(issues(report)))

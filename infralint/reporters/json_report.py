@@ -10,6 +10,7 @@ from typing import Any
 
 from infralint.model import Finding, Fix, Notification
 from infralint.reporters import Report
+from infralint.reporters.json_stream import Streamed, document_chunks
 from infralint.textsafe import json_text
 
 
@@ -55,16 +56,16 @@ def notification_to_json(notification: Notification) -> dict[str, Any]:
     }
 
 
-def render(report: Report) -> str:
-    document = {
+def chunks(report: Report) -> Iterator[str]:
+    document: dict[str, Any] = {
         "version": 1,
         "tool": {"name": "infralint", "version": report.tool_version},
-        "findings": [finding_to_json(finding) for finding in report.findings],
+        "findings": Streamed(finding_to_json(finding) for finding in report.findings),
         "files_checked": report.files_checked,
     }
     if report.notifications:
         document["notifications"] = [notification_to_json(n) for n in report.notifications]
-    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    return document_chunks(document)
 
 
 def json_lines(report: Report) -> Iterator[str]:

@@ -9,10 +9,18 @@ or drop duplicates.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from infralint.model import Finding, Notification
-from infralint.reporters.checkstyle import serialize, xml_path, xml_text
+from infralint.reporters.by_file import files_in_order
+from infralint.reporters.checkstyle import (
+    XML_DECLARATION,
+    document,
+    element_text,
+    xml_path,
+    xml_text,
+)
 
 if TYPE_CHECKING:
     from infralint.reporters import Report
@@ -21,6 +29,8 @@ PARSE_ERROR = "IL001"
 
 
 class UniqueNames:
+    """Test case names made unique by a counter (` #2`) where they would repeat."""
+
     def __init__(self) -> None:
         self._used: set[str] = set()
 
@@ -33,13 +43,29 @@ class UniqueNames:
         return candidate
 
 
-def finding_case(suite: ET.Element, finding: Finding, unique: UniqueNames) -> None:
+class ClassNames:
+    """Each path's test case class name: its shown form, unless that form is already another
+    path's (two undecodable names can show alike), then numbered. A case name starts with its
+    class name, so names need only be unique within a path: no set of every name is kept."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, str] = {}  # shown name -> the path that has it
+
+    def __call__(self, path: str) -> str:
+        shown = xml_path(path)
+        candidate, counter = shown, 1
+        while self._owners.setdefault(candidate, path) != path:
+            counter += 1
+            candidate = f"{shown} ({counter})"
+        return candidate
+
+
+def finding_case(finding: Finding, classname: str, unique: UniqueNames) -> ET.Element:
     span = finding.span
-    where = f"{xml_path(finding.path)}:{span.line}:{span.column}"
-    case = ET.SubElement(
-        suite,
+    where = f"{classname}:{span.line}:{span.column}"
+    case = ET.Element(
         "testcase",
-        classname=xml_path(finding.path),
+        classname=classname,
         name=xml_text(unique(f"{where} {finding.code} {finding.name}")),
         file=xml_path(finding.path),
         line=str(span.line),
@@ -50,18 +76,18 @@ def finding_case(suite: ET.Element, finding: Finding, unique: UniqueNames) -> No
         message=xml_text(finding.message),
         type=xml_text(finding.code),
     )
-    outcome.text = where + xml_text(
+    outcome.text = f"{xml_path(finding.path)}:{span.line}:{span.column}" + xml_text(
         f": {finding.code} {finding.name} [{finding.severity.value}] {finding.message}"
     )
+    return case
 
 
-def notification_case(suite: ET.Element, notification: Notification, unique: UniqueNames) -> None:
-    subject = xml_path(notification.path or "infralint")
-    case = ET.SubElement(
-        suite,
-        "testcase",
-        classname=subject,
-        name=xml_text(unique(f"{subject} run problem")),
+def notification_case(
+    notification: Notification, classes: ClassNames, unique: UniqueNames
+) -> ET.Element:
+    subject = classes(notification.path) if notification.path else "infralint"
+    case = ET.Element(
+        "testcase", classname=subject, name=xml_text(unique(f"{subject} run problem"))
     )
     error = ET.SubElement(
         case,
@@ -70,30 +96,56 @@ def notification_case(suite: ET.Element, notification: Notification, unique: Uni
         type=xml_text(notification.rule or "run"),
     )
     error.text = xml_text(notification.message)
+    return case
 
 
-def render(report: Report) -> str:
-    by_path: dict[str, list[Finding]] = {path: [] for path in report.checked_paths}
-    for finding in report.findings:
-        by_path.setdefault(finding.path, []).append(finding)
-    unique = UniqueNames()
-    suite = ET.Element("testsuite", name="infralint")
+def cases(report: Report) -> Iterator[ET.Element]:
+    classes = ClassNames()
+    problems = UniqueNames()
     for notification in report.notifications:
-        notification_case(suite, notification, unique)
-    for path in sorted(by_path):
-        findings = sorted(by_path[path], key=lambda f: f.sort_key)
-        if not findings:
-            shown = xml_path(path)
-            ET.SubElement(suite, "testcase", classname=shown, name=unique(shown))
-        for finding in findings:
-            finding_case(suite, finding, unique)
-    cases = suite.findall("testcase")
-    counts = {
-        "tests": str(len(cases)),
-        "failures": str(sum(1 for case in cases if case.find("failure") is not None)),
-        "errors": str(sum(1 for case in cases if case.find("error") is not None)),
+        yield notification_case(notification, classes, problems)
+    for entry in files_in_order(report):
+        if not entry.findings and not entry.checked:
+            continue  # a path only a run problem names has its case above
+        classname = classes(entry.path)
+        if not entry.findings:
+            yield ET.Element("testcase", classname=classname, name=classname)
+        unique = UniqueNames()  # names start with the class name: unique within it is enough
+        for finding in entry.findings:
+            yield finding_case(finding, classname, unique)
+
+
+class Counts(NamedTuple):
+    tests: int
+    failures: int
+    errors: int
+
+
+def count(report: Report) -> Counts:
+    """The totals the suite's opening tag carries, from one pass over the findings."""
+    failures = errors = 0
+    finding_paths: set[str] = set()
+    for finding in report.findings:
+        finding_paths.add(finding.path)
+        if finding.code == PARSE_ERROR:
+            errors += 1
+        else:
+            failures += 1
+    clean = len(set(report.checked_paths) - finding_paths)
+    problems = len(report.notifications)
+    return Counts(problems + failures + errors + clean, failures, errors + problems)
+
+
+def chunks(report: Report) -> Iterator[str]:
+    totals = count(report)
+    numbers = {
+        "tests": str(totals.tests),
+        "failures": str(totals.failures),
+        "errors": str(totals.errors),
     }
-    suite.attrib.update({**counts, "skipped": "0"})
-    root = ET.Element("testsuites", {"name": "infralint", **counts})
-    root.append(suite)
-    return serialize(root)
+    outer = ET.Element("testsuites", {"name": "infralint", **numbers})
+    suite = ET.Element("testsuite", {"name": "infralint", **numbers, "skipped": "0"})
+    yield XML_DECLARATION
+    yield element_text(outer, 0).removesuffix(" />\n") + ">\n"
+    yield from document(suite, cases(report), level=1)
+    yield "</testsuites>\n"

@@ -7,13 +7,14 @@ converted with the file's line where it can still be read.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from infralint.links import rule_url
 from infralint.model import Finding, Severity, Span
 from infralint.reporters import INFORMATION_URI
-from infralint.textsafe import json_text
+from infralint.reporters.json_stream import Streamed, document_chunks
+from infralint.reporters.recent import Recent, readable_lines
 
 if TYPE_CHECKING:
     from infralint.reporters import Report
@@ -32,19 +33,14 @@ def byte_column(line_text: str | None, column: int) -> int:
 
 
 class SourceLines:
-    """Each file's lines (without their endings), read once."""
+    """Files' lines (without their endings), each read once while its findings are written."""
 
     def __init__(self, report: Report) -> None:
-        self._read = report.source_lines
-        self._files: dict[str, list[str]] = {}
+        read = readable_lines(report.source_lines)
+        self._files = Recent(lambda path: [line.rstrip("\r\n") for line in read(path)])
 
     def line(self, path: str, number: int) -> str | None:
-        if path not in self._files:
-            try:
-                self._files[path] = [line.rstrip("\r\n") for line in self._read(path)]
-            except (OSError, ValueError):
-                self._files[path] = []
-        lines = self._files[path]
+        lines = self._files(path)
         return lines[number - 1] if 1 <= number <= len(lines) else None
 
 
@@ -77,10 +73,10 @@ def diagnostic(finding: Finding, report: Report, sources: SourceLines) -> dict[s
     return data
 
 
-def render(report: Report) -> str:
+def chunks(report: Report) -> Iterator[str]:
     sources = SourceLines(report)
     document = {
         "source": {"name": "infralint", "url": INFORMATION_URI},
-        "diagnostics": [diagnostic(finding, report, sources) for finding in report.findings],
+        "diagnostics": Streamed(diagnostic(f, report, sources) for f in report.findings),
     }
-    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    return document_chunks(document)

@@ -17,8 +17,9 @@ What GitHub needs and why it is here:
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterator
+from itertools import chain, groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -35,7 +36,8 @@ from infralint.reporters.fingerprints import (
     repo_relative,
     text_from_lines,
 )
-from infralint.textsafe import json_text
+from infralint.reporters.json_stream import Streamed, document_chunks
+from infralint.reporters.recent import Recent, readable_lines
 
 if TYPE_CHECKING:
     from infralint.catalog import Rule
@@ -55,7 +57,7 @@ MAX_DESCRIPTION = 1024  # GitHub's limit for short/fullDescription.text
 # Written even when equal to the schema default: a rule without defaultConfiguration.level is
 # taken as "warning" by GitHub whatever its severity, and a result's level should not depend on
 # the reader resolving defaults.
-ALWAYS_WRITTEN = frozenset({"level"})
+ALWAYS_always_written = frozenset({"level"})
 # Keys a reader looks for first; the others follow in sarif-om's (alphabetical) order.
 KEY_ORDER = (
     "$schema",
@@ -93,31 +95,50 @@ class Suppression:
 
 def to_json(value: Any) -> Any:
     """sarif-om objects (and dicts/lists of them) -> plain JSON data, unset values left out."""
-    if attrs.has(type(value)):
+    fields = _json_fields(type(value))
+    if fields is not None:
         data: dict[str, Any] = {}
-        for field in attrs.fields(type(value)):
-            item = getattr(value, field.name)
-            if item is None or _is_default(field, item):
+        for name, json_name, default in fields:
+            item = getattr(value, name)
+            if item is None or (default is not _always_written and item == default()):
                 continue
-            data[field.metadata.get("schema_property_name", field.name)] = to_json(item)
+            data[json_name] = to_json(item)
         return _ordered(data)
     if isinstance(value, dict):
         return {str(key): to_json(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [to_json(item) for item in value]
+    if isinstance(value, Streamed):
+        return Streamed(to_json(item) for item in value.items)
     return value
 
 
-def _is_default(field: attrs.Attribute[Any], value: Any) -> bool:
-    if field.metadata.get("schema_property_name") in ALWAYS_WRITTEN:
-        return False
+def _always_written() -> Any:  # a marker: the field is written whatever its value
+    return None
+
+
+_FIELDS: dict[type, list[tuple[str, str, Callable[[], Any]]] | None] = {}
+
+
+def _json_fields(kind: type) -> list[tuple[str, str, Callable[[], Any]]] | None:
+    """An attrs class's fields as (attribute, JSON name, default maker), once per class:
+    reflecting on every object of a 10,000-result log took a large part of writing it."""
+    if kind not in _FIELDS:
+        _FIELDS[kind] = (
+            [_json_field(field) for field in attrs.fields(kind)] if attrs.has(kind) else None
+        )
+    return _FIELDS[kind]
+
+
+def _json_field(field: attrs.Attribute[Any]) -> tuple[str, str, Callable[[], Any]]:
+    json_name = field.metadata.get("schema_property_name", field.name)
     default = field.default
-    if default is attrs.NOTHING:
-        return False
+    if json_name in ALWAYS_always_written or default is attrs.NOTHING:
+        return field.name, json_name, _always_written
     factory = getattr(default, "factory", None)
-    if callable(factory):  # attrs.Factory(list) and friends
-        default = factory()
-    return bool(value == default)
+    if callable(factory):  # attrs.Factory(list) and friends: a fresh value each time
+        return field.name, json_name, factory
+    return field.name, json_name, lambda: default
 
 
 def _ordered(data: dict[str, Any]) -> dict[str, Any]:
@@ -189,7 +210,7 @@ def reporting_descriptor(rule: Rule, version: str) -> Any:
 def run_rules(report: Report) -> list[Rule]:
     """The enabled rules, plus any rule a (suppressed) finding names that is not among them."""
     rules = {rule.code: rule for rule in report.rules}
-    for finding in [*report.findings, *report.suppressed]:
+    for finding in chain(report.findings, report.suppressed):
         if finding.code not in rules:
             rule = report.catalog.get(finding.code)
             if rule is not None:
@@ -251,21 +272,15 @@ def sarif_fix(finding: Finding, report: Report) -> Any:
 
 
 class SourceIndex:
-    """Per-file lines and GitHub line hashes, read once per file."""
+    """Files' lines and GitHub line hashes, each file read once while its results are written."""
 
     def __init__(self, source_lines: Callable[[str], list[str]]) -> None:
-        self._source_lines = source_lines
-        self._lines: dict[str, list[str] | None] = {}
-        self._hashes: dict[str, list[str]] = {}
+        read = readable_lines(source_lines)
+        # An empty list is what a reader returns for a file it could not read.
+        self._files: Recent[_Source] = Recent(lambda path: _Source(read(path) or None))
 
     def lines(self, path: str) -> list[str] | None:
-        if path not in self._lines:
-            try:
-                # An empty list is what a reader returns for a file it could not read.
-                self._lines[path] = list(self._source_lines(path)) or None
-            except (OSError, KeyError, ValueError):
-                self._lines[path] = None
-        return self._lines[path]
+        return self._files(path).lines
 
     def line(self, path: str, number: int) -> str | None:
         lines = self.lines(path)
@@ -274,13 +289,19 @@ class SourceIndex:
         return lines[number - 1].rstrip("\r\n")
 
     def line_hash(self, path: str, number: int) -> str | None:
-        lines = self.lines(path)
-        if lines is None:
+        source = self._files(path)
+        if source.lines is None:
             return None
-        if path not in self._hashes:
-            self._hashes[path] = line_hashes(text_from_lines(lines))
-        hashes = self._hashes[path]
+        if source.hashes is None:
+            source.hashes = line_hashes(text_from_lines(source.lines))
+        hashes = source.hashes
         return hashes[number - 1] if 1 <= number <= len(hashes) else None
+
+
+class _Source:
+    def __init__(self, lines: list[str] | None) -> None:
+        self.lines = lines
+        self.hashes: list[str] | None = None
 
 
 # --------------------------------------------------------------------------- results
@@ -345,10 +366,16 @@ def related_locations(finding: Finding, report: Report) -> list[Any]:
     ]
 
 
-def all_findings(report: Report) -> list[Finding]:
+def all_findings(report: Report) -> Iterator[Finding]:
     """Reported findings and suppressed ones (marked as such), each once, in report order."""
-    unique = dict.fromkeys([*report.findings, *report.suppressed])
-    return sorted(unique, key=lambda f: f.sort_key)
+    suppressed = sorted(report.suppressed, key=sort_key)  # few, and in memory
+    merged = heapq.merge(report.findings, suppressed, key=sort_key)
+    for _, same_place in groupby(merged, key=sort_key):
+        yield from dict.fromkeys(same_place)
+
+
+def sort_key(finding: Finding) -> tuple[str, int, int, str, str]:
+    return finding.sort_key
 
 
 def sarif_notification(
@@ -416,10 +443,13 @@ def build_log(report: Report) -> Any:
             SRCROOT: om.ArtifactLocation(uri=directory_uri(report.project_root))
         },
         invocations=[invocation(report, rule_index)],
-        results=[sarif_result(f, report, rule_index, sources) for f in all_findings(report)],
+        # Written as they are made: a large run's results are never all in memory.
+        results=Streamed(
+            sarif_result(f, report, rule_index, sources) for f in all_findings(report)
+        ),
     )
     return om.SarifLog(schema_uri=SCHEMA_URI, version="2.1.0", runs=[run])
 
 
-def render(report: Report) -> str:
-    return json_text(json.dumps(to_json(build_log(report)), indent=2, ensure_ascii=False)) + "\n"
+def chunks(report: Report) -> Iterator[str]:
+    return document_chunks(to_json(build_log(report)))

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from infralint.model import Finding, Severity
 from infralint.reporters import Report
+from infralint.reporters.recent import Recent
 from infralint.textsafe import visible
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
@@ -67,9 +68,13 @@ def fix_hint(report: Report) -> str:
     """How many findings `--fix` would fix, and how many more `--unsafe-fixes` would add."""
     if report.options.get("fixed"):
         return ""  # --fix has run: what is left is what it could not do
-    with_fix = [f for f in report.findings if f.fix is not None]
-    ready = sum(1 for f in with_fix if applicable(f, report))
-    hidden = len(with_fix) - ready
+    ready = hidden = 0
+    for finding in report.findings:
+        if finding.fix is not None:
+            if applicable(finding, report):
+                ready += 1
+            else:
+                hidden += 1
     if ready and hidden:
         return f"{ready} fixable with `--fix` ({hidden} more with `--unsafe-fixes`)."
     if ready:
@@ -127,10 +132,11 @@ def _colour(report: Report) -> bool:
 
 def _findings(report: Report, excerpts: bool) -> Iterator[str]:
     colour = _colour(report)
+    source_lines = Recent(report.source_lines)  # a file read once for all its findings
     for finding in report.findings:
         yield _finding_line(finding, report, colour)
         if excerpts:
-            yield from _excerpt(finding, report.source_lines(finding.path))
+            yield from _excerpt(finding, source_lines(finding.path))
 
 
 def _grouped(report: Report) -> Iterator[str]:
@@ -190,7 +196,3 @@ def full_lines(report: Report) -> Iterator[str]:
 
 def grouped_lines(report: Report) -> Iterator[str]:
     return _report(report, _grouped(report))
-
-
-def render(report: Report) -> str:
-    return "".join(f"{line}\n" for line in lines(report))
