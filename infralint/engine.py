@@ -740,12 +740,17 @@ def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = Non
     for candidate in candidates:
         if candidate.language is None:
             continue
-        absolute = os.path.abspath(candidate.path)
+        # A job's three paths often agree (a walked path is absolute already; shown paths are
+        # absolute outside the working directory; it is often the project root): one string
+        # for equal ones, not up to three per file for the whole run.
+        location = candidate.location
+        absolute = _same(os.path.abspath(location), location)
+        shown = _same(display_path(location, settings.cwd), absolute)
         jobs.append(
             FileJob(
                 path=absolute,
-                display_path=display_path(candidate.path, settings.cwd),
-                repo_path=repo_path(candidate.path, settings.project_root),
+                display_path=shown,
+                repo_path=_same(repo_path(location, settings.project_root), shown),
                 language=candidate.language,
                 reason=candidate.reason,
                 config=tree.for_file(absolute).key if tree is not None else "",
@@ -772,12 +777,17 @@ def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = Non
                     config=tree.for_file(settings.cwd / name).key if tree is not None else "",
                 )
             )
-        candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
+        candidates.append(Candidate(str(Path(name)), language, f"stdin ({reason})", True))
     _link_facts(jobs, settings, project)
     jobs.sort(key=lambda job: job.display_path)
     _link_requirements(jobs, settings, project)
     missing = [reader.utf8_name(path) for path in missing]
     return Collected(jobs, missing, candidates, project, parsed)
+
+
+def _same(text: str, other: str) -> str:
+    """`other` when it is equal to `text`: one string where two would be kept."""
+    return other if text == other else text
 
 
 def _python_scope(
@@ -820,7 +830,7 @@ def _python_scope(
         ):
             in_scope, reason = True, "deploy script (pyinfra/Fabric)"
         language = "python" if in_scope else None
-        result.append(Candidate(candidate.path, language, reason, candidate.explicit))
+        result.append(Candidate(candidate.location, language, reason, candidate.explicit))
     return result
 
 
@@ -854,7 +864,7 @@ def _link_compose(
     for candidate in candidates:
         if candidate.language != "compose":
             continue
-        absolute = os.path.abspath(candidate.path)
+        absolute = os.path.abspath(candidate.location)
         try:
             text = read_text(absolute, settings.config_for(absolute).max_file_size, project.roots)
         except ParseError:
@@ -889,14 +899,16 @@ def _link_compose(
             referring.append(candidate)
     if referring:
         _link_other_compose_files(referring, candidates, settings, project, disk)
-    known = {os.path.abspath(c.path) for c in candidates if c.language}
+    known = {os.path.abspath(c.location) for c in candidates if c.language}
     extra = []
     for dockerfile in sorted(project.linked_dockerfiles()):
         # A Dockerfile outside the scanned tree is never read (nor is its content reported).
         if str(dockerfile) in known or not reader.inside(dockerfile, project.roots):
             continue
         if dockerfile.is_file():
-            extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
+            extra.append(
+                Candidate(str(dockerfile), "dockerfile", "build: of a compose file in the run")
+            )
             known.add(str(dockerfile))
     return candidates + extra
 
@@ -932,7 +944,7 @@ def _link_other_compose_files(
                 continue
             project.parsed[absolute] = document
         documents.append(document)
-    checked = {os.path.abspath(c.path) for c in candidates if c.language == "compose"}
+    checked = {os.path.abspath(c.location) for c in candidates if c.language == "compose"}
     links = compose_builds.link_other_files(project, documents, disk, checked)
     project.links.extend(link for link in links if _link_inside(link, project.roots))
     if settings.enabled & {"DC508", "DC509"}:
@@ -1138,7 +1150,7 @@ def _not_read_notes(candidates: list[Candidate], cwd: Path) -> list[Notification
     """Files discovery refused to read (a link out of the tree, an ignore file that is a FIFO):
     a note in every report, so a skipped file is never silent."""
     return [
-        Notification(candidate.reason, display_path(candidate.path, cwd), Severity.NOTE)
+        Notification(candidate.reason, display_path(candidate.location, cwd), Severity.NOTE)
         for candidate in candidates
         if candidate.language is None and candidate.reason.startswith(NOT_READ)
     ]
@@ -1474,7 +1486,7 @@ def document_job(path: Path, settings: Settings, collected: Collected) -> FileJo
     for job in collected.jobs:
         if job.path == absolute:
             return job
-    if any(os.path.abspath(c.path) == absolute for c in collected.candidates):
+    if any(os.path.abspath(c.location) == absolute for c in collected.candidates):
         return None  # excluded, or Python outside every build context
     config = settings.config_for(absolute)  # the configuration that governs the file
     language, reason = classify_name(Path(absolute), config.files)
