@@ -130,8 +130,8 @@ class RunResult:
     files_checked: int
     checked_paths: list[str]
     missing_paths: list[str]
-    candidates: list[Candidate]
-    # Each checked file's shown path -> its path relative to the project root (baselines).
+    # Each checked file's shown path -> its path relative to the project root (baselines),
+    # for the files where the two differ: a path it does not hold is its own repo path.
     repo_paths: dict[str, str] = field(default_factory=dict)
     cache_notes: list[str] = field(default_factory=list)  # why the cache was off or discarded
     fixes: FixReport | None = None  # what --fix or --diff did
@@ -1199,12 +1199,17 @@ def _run_once(
 
         store = cache.Cache.open(settings)
     collected = collect_jobs(paths, settings, store)
-    jobs, missing, candidates = collected.jobs, collected.missing, collected.candidates
+    jobs, missing = collected.jobs, collected.missing
+    # What the reports need of discovery's candidates (every path it looked at) is the notes
+    # on files it did not read: the rest is let go before the files are checked.
+    notes = _not_read_notes(collected.candidates, settings.cwd)
+    parsed, project = collected.parsed, collected.project
+    del collected
     context = WorkerContext(
         catalog_dir=str(next(iter(settings.catalog)).path.parent),
         config=settings.config,
         enabled=settings.enabled,
-        project=collected.project,
+        project=project,
         want_fixes=settings.want_fixes,
         configs=_job_configs(jobs, settings),
         shellcheck=_shellcheck_binary(settings.enabled, jobs),
@@ -1214,30 +1219,47 @@ def _run_once(
         from infralint.finding_log import FindingLog
 
         log = FindingLog()
-    results = _execute(jobs, context, settings, store, collected.parsed, log)
-    findings: list[Finding] = []
-    suppressed: list[Finding] = []
-    notifications = _not_read_notes(candidates, settings.cwd)
-    for result in results:
-        findings.extend(result.findings)
-        suppressed.extend(result.suppressed)
-        notifications.extend(result.notifications)
-    findings.sort(key=lambda f: f.sort_key)
-    suppressed.sort(key=lambda f: f.sort_key)
-    notifications.sort(key=lambda n: (n.path or "", n.rule or "", n.message))
+    folded = _Folded(log, notes)
+    _execute(jobs, context, settings, store, parsed, folded)
+    folded.findings.sort(key=lambda f: f.sort_key)
+    folded.suppressed.sort(key=lambda f: f.sort_key)
+    folded.notifications.sort(key=lambda n: (n.path or "", n.rule or "", n.message))
     run_result = RunResult(
-        findings=findings,
-        suppressed=suppressed,
-        notifications=notifications,
+        findings=folded.findings,
+        suppressed=folded.suppressed,
+        notifications=folded.notifications,
         files_checked=len(jobs),
         checked_paths=[job.display_path for job in jobs],
         missing_paths=missing,
-        candidates=candidates,
-        repo_paths={job.display_path: job.repo_path for job in jobs},
+        # Only the paths shown otherwise: every reader falls back to the shown path.
+        repo_paths={
+            job.display_path: job.repo_path for job in jobs if job.repo_path != job.display_path
+        },
         cache_notes=store.notes if store is not None else [],
         finding_log=log,
     )
     return run_result, jobs, context
+
+
+class _Folded:
+    """The run's results, folded in as each file's arrive: nothing is kept per file.
+
+    A 10,000-file run kept a FileResult (three lists) per file until the last one arrived;
+    the findings go to the log when there is one (a large run), the rest are few."""
+
+    def __init__(self, log: FindingLog | None, notifications: list[Notification]) -> None:
+        self.log = log
+        self.findings: list[Finding] = []
+        self.suppressed: list[Finding] = []
+        self.notifications = notifications
+
+    def add(self, result: FileResult) -> None:
+        if self.log is not None:  # a large run: the findings leave the heap as they arrive
+            self.log.add(result.findings)
+        else:
+            self.findings.extend(result.findings)
+        self.suppressed.extend(result.suppressed)
+        self.notifications.extend(result.notifications)
 
 
 def _job_configs(
@@ -1281,17 +1303,15 @@ def _execute(
     settings: Settings,
     store: Cache | None,
     parsed: dict[str, Document],
-    log: FindingLog | None = None,
-) -> list[FileResult]:
-    results: list[FileResult | None] = [None] * len(jobs)
+    folded: _Folded,
+) -> None:
+    """Check every job (from the cache, locally or in worker processes), each file's result
+    cached and folded in as it arrives."""
 
     def finish(index: int, result: FileResult, computed: bool = True) -> None:
         if store is not None and computed:
             store.put(jobs[index], context, result)
-        if log is not None:  # a large run: the findings leave the heap as they arrive
-            log.add(result.findings)
-            result.findings = []
-        results[index] = result
+        folded.add(result)
 
     pending: list[int] = []
     for index, job in enumerate(jobs):
@@ -1337,7 +1357,6 @@ def _execute(
         _with_progress(checked, len(jobs), done, settings, arrived)
     if store is not None:
         store.save()
-    return [result for result in results if result is not None]
 
 
 @contextmanager
