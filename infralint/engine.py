@@ -1253,9 +1253,10 @@ class _Folded:
         self.suppressed: list[Finding] = []
         self.notifications = notifications
 
-    def add(self, result: FileResult) -> None:
+    def add(self, result: FileResult, shown: str) -> None:
+        """Fold in the result of the file shown as `shown`."""
         if self.log is not None:  # a large run: the findings leave the heap as they arrive
-            self.log.add(result.findings)
+            self.log.add(result.findings, shown)
         else:
             self.findings.extend(result.findings)
         self.suppressed.extend(result.suppressed)
@@ -1311,7 +1312,7 @@ def _execute(
     def finish(index: int, result: FileResult, computed: bool = True) -> None:
         if store is not None and computed:
             store.put(jobs[index], context, result)
-        folded.add(result)
+        folded.add(result, jobs[index].display_path)
 
     pending: list[int] = []
     for index, job in enumerate(jobs):
