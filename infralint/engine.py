@@ -1205,6 +1205,8 @@ def _run_once(
     notes = _not_read_notes(collected.candidates, settings.cwd)
     parsed, project = collected.parsed, collected.project
     del collected
+    if settings.configs is not None:  # no more walking: each job knows its configuration
+        settings.configs.forget_directories()
     context = WorkerContext(
         catalog_dir=str(next(iter(settings.catalog)).path.parent),
         config=settings.config,
