@@ -98,6 +98,13 @@ class ConfigTree:
             hadolint_file = self._find_hadolint(directory, names)
         return self._resolve(config_file, hadolint_file)
 
+    def forget_directories(self) -> None:
+        """Drop the answers kept per directory (a config file and a hadolint file for each
+        one walked: a large tree's directories, for the whole run). Asked again, they are
+        looked up again; the configurations resolved so far are kept."""
+        self._config_file.clear()
+        self._hadolint_file.clear()
+
     def for_file(self, path: str | Path) -> Resolved:
         return self.for_directory(os.path.dirname(os.path.abspath(path)))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -47,12 +48,19 @@ SKIPPED_DIRECTORY = "directory skipped: "
 
 
 class Candidate(NamedTuple):
-    """One path the run looked at: a language when it is checked, else why it is skipped."""
+    """One path the run looked at: a language when it is checked, else why it is skipped.
 
-    path: Path
+    The path is kept as text: a run holds a candidate per file, and a pathlib.Path (its parts
+    and cached forms) cost several times the string."""
+
+    location: str  # as str(Path) gives it: absolute for walked files, as named for explicit ones
     language: str | None
     reason: str
     explicit: bool = False
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 # --------------------------------------------------------------------------- classification
@@ -274,7 +282,7 @@ def _walk(
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
-            yield Candidate(Path(directory), None, f"unreadable directory ({error.strerror})")
+            yield Candidate(directory, None, f"unreadable directory ({error.strerror})")
             continue
         config = None
         if tree is not None:  # the closest config above this directory's entries
@@ -286,7 +294,7 @@ def _walk(
             if spec is not None:
                 specs = [*specs, (directory, spec)]
             elif refused is not None:
-                yield Candidate(Path(directory, ".gitignore"), None, refused)
+                yield Candidate(os.path.join(directory, ".gitignore"), None, refused)
         subdirs = []
         for entry in entries:
             name, path = entry.name, entry.path
@@ -298,10 +306,10 @@ def _walk(
                 if name in SKIPPED_DIRS or os.path.exists(os.path.join(path, "pyvenv.cfg")):
                     continue
                 if rules.excluded_by_config(path, True, config):
-                    yield Candidate(Path(path), None, SKIPPED_DIRECTORY + "the config's exclude")
+                    yield Candidate(path, None, SKIPPED_DIRECTORY + "the config's exclude")
                     continue
                 if rules.gitignored(path, True, specs):
-                    yield Candidate(Path(path), None, SKIPPED_DIRECTORY + "ignored by .gitignore")
+                    yield Candidate(path, None, SKIPPED_DIRECTORY + "ignored by .gitignore")
                     continue
                 subdirs.append(path)
                 continue
@@ -312,15 +320,16 @@ def _walk(
             if language is None:
                 continue
             if rules.excluded_by_config(path, False, config):
-                yield Candidate(as_path, None, "excluded by the config's exclude")
+                yield Candidate(path, None, "excluded by the config's exclude")
             elif rules.gitignored(path, False, specs):
-                yield Candidate(as_path, None, "ignored by .gitignore")
+                yield Candidate(path, None, "ignored by .gitignore")
             elif entry.is_symlink() and not os.path.exists(path):
-                yield Candidate(as_path, None, "broken symbolic link")
+                yield Candidate(path, None, "broken symbolic link")
             elif entry.is_symlink() and not reader.inside(path, roots):
-                yield Candidate(as_path, None, OUTSIDE_LINK)
+                yield Candidate(path, None, OUTSIDE_LINK)
             else:
-                yield Candidate(as_path, language, reason)
+                # One string per distinct reason ("Chef recipes/ of cookbook x"), not per file.
+                yield Candidate(path, language, sys.intern(reason))
         stack.extend((sub, specs) for sub in reversed(subdirs))
 
 
@@ -345,7 +354,9 @@ def discover(
             info = path.stat()
         except OSError:
             if path.is_symlink():
-                candidates.append(Candidate(path, None, "broken or looping symbolic link", True))
+                candidates.append(
+                    Candidate(str(path), None, "broken or looping symbolic link", True)
+                )
             else:
                 missing.append(raw)
             continue
@@ -356,7 +367,7 @@ def discover(
             continue
         config = tree.for_file(path).config if tree is not None else None
         if force_exclude and rules.excluded_by_config(os.path.abspath(path), False, config):
-            candidates.append(Candidate(path, None, "excluded by the config's exclude", True))
+            candidates.append(Candidate(str(path), None, "excluded by the config's exclude", True))
             continue
         if config is not None:
             language, reason = classify_name(path, config.files, config.anchor("files"))
@@ -364,7 +375,7 @@ def discover(
             language, reason = classify_name(path, globs, exclude_root)
         if language is None and stat.S_ISREG(info.st_mode):
             language, reason = classify_content(_head(path, roots))
-        candidates.append(Candidate(path, language, reason, True))
+        candidates.append(Candidate(str(path), language, reason, True))
     return _dedupe(candidates), missing
 
 
@@ -379,7 +390,7 @@ def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
     seen: set[str] = set()
     unique = []
     for candidate in candidates:
-        key = os.path.abspath(candidate.path)
+        key = os.path.abspath(candidate.location)
         if key in seen:
             continue
         seen.add(key)

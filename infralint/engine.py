@@ -64,8 +64,9 @@ PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than 
 SPILL_THRESHOLD = 500  # files from which a run keeps its findings off the heap (finding_log.py)
 # Compose documents parsed for the links are kept, to be checked without a second parse, up to
 # this many: each holds its YAML tree, and a 10,000-file run kept 885 of them (24 MiB). The
-# rest are parsed again where they are checked, by the workers when there are several.
-PARSED_KEEP = 128
+# rest are parsed again where they are checked, by the workers when there are several. At 128,
+# a 10,000-file run still peaked 3 MiB higher than at 32, for no time saved (12.2 s, 12.5 s).
+PARSED_KEEP = 32
 # The compose rules that ask whether a build's paths exist, recorded by the link stage.
 BUILD_PATH_RULES = frozenset({"DC508", "DC509", "DC510"})
 # Rules that read the names sibling compose files declare (services, volumes, secrets...).
@@ -130,8 +131,8 @@ class RunResult:
     files_checked: int
     checked_paths: list[str]
     missing_paths: list[str]
-    candidates: list[Candidate]
-    # Each checked file's shown path -> its path relative to the project root (baselines).
+    # Each checked file's shown path -> its path relative to the project root (baselines),
+    # for the files where the two differ: a path it does not hold is its own repo path.
     repo_paths: dict[str, str] = field(default_factory=dict)
     cache_notes: list[str] = field(default_factory=list)  # why the cache was off or discarded
     fixes: FixReport | None = None  # what --fix or --diff did
@@ -740,12 +741,17 @@ def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = Non
     for candidate in candidates:
         if candidate.language is None:
             continue
-        absolute = os.path.abspath(candidate.path)
+        # A job's three paths often agree (a walked path is absolute already; shown paths are
+        # absolute outside the working directory; it is often the project root): one string
+        # for equal ones, not up to three per file for the whole run.
+        location = candidate.location
+        absolute = _same(os.path.abspath(location), location)
+        shown = _same(display_path(location, settings.cwd), absolute)
         jobs.append(
             FileJob(
                 path=absolute,
-                display_path=display_path(candidate.path, settings.cwd),
-                repo_path=repo_path(candidate.path, settings.project_root),
+                display_path=shown,
+                repo_path=_same(repo_path(location, settings.project_root), shown),
                 language=candidate.language,
                 reason=candidate.reason,
                 config=tree.for_file(absolute).key if tree is not None else "",
@@ -772,12 +778,17 @@ def collect_jobs(paths: list[str], settings: Settings, store: Cache | None = Non
                     config=tree.for_file(settings.cwd / name).key if tree is not None else "",
                 )
             )
-        candidates.append(Candidate(Path(name), language, f"stdin ({reason})", True))
+        candidates.append(Candidate(str(Path(name)), language, f"stdin ({reason})", True))
     _link_facts(jobs, settings, project)
     jobs.sort(key=lambda job: job.display_path)
     _link_requirements(jobs, settings, project)
     missing = [reader.utf8_name(path) for path in missing]
     return Collected(jobs, missing, candidates, project, parsed)
+
+
+def _same(text: str, other: str) -> str:
+    """`other` when it is equal to `text`: one string where two would be kept."""
+    return other if text == other else text
 
 
 def _python_scope(
@@ -820,7 +831,7 @@ def _python_scope(
         ):
             in_scope, reason = True, "deploy script (pyinfra/Fabric)"
         language = "python" if in_scope else None
-        result.append(Candidate(candidate.path, language, reason, candidate.explicit))
+        result.append(Candidate(candidate.location, language, reason, candidate.explicit))
     return result
 
 
@@ -854,7 +865,7 @@ def _link_compose(
     for candidate in candidates:
         if candidate.language != "compose":
             continue
-        absolute = os.path.abspath(candidate.path)
+        absolute = os.path.abspath(candidate.location)
         try:
             text = read_text(absolute, settings.config_for(absolute).max_file_size, project.roots)
         except ParseError:
@@ -889,14 +900,16 @@ def _link_compose(
             referring.append(candidate)
     if referring:
         _link_other_compose_files(referring, candidates, settings, project, disk)
-    known = {os.path.abspath(c.path) for c in candidates if c.language}
+    known = {os.path.abspath(c.location) for c in candidates if c.language}
     extra = []
     for dockerfile in sorted(project.linked_dockerfiles()):
         # A Dockerfile outside the scanned tree is never read (nor is its content reported).
         if str(dockerfile) in known or not reader.inside(dockerfile, project.roots):
             continue
         if dockerfile.is_file():
-            extra.append(Candidate(dockerfile, "dockerfile", "build: of a compose file in the run"))
+            extra.append(
+                Candidate(str(dockerfile), "dockerfile", "build: of a compose file in the run")
+            )
             known.add(str(dockerfile))
     return candidates + extra
 
@@ -932,7 +945,7 @@ def _link_other_compose_files(
                 continue
             project.parsed[absolute] = document
         documents.append(document)
-    checked = {os.path.abspath(c.path) for c in candidates if c.language == "compose"}
+    checked = {os.path.abspath(c.location) for c in candidates if c.language == "compose"}
     links = compose_builds.link_other_files(project, documents, disk, checked)
     project.links.extend(link for link in links if _link_inside(link, project.roots))
     if settings.enabled & {"DC508", "DC509"}:
@@ -1138,7 +1151,7 @@ def _not_read_notes(candidates: list[Candidate], cwd: Path) -> list[Notification
     """Files discovery refused to read (a link out of the tree, an ignore file that is a FIFO):
     a note in every report, so a skipped file is never silent."""
     return [
-        Notification(candidate.reason, display_path(candidate.path, cwd), Severity.NOTE)
+        Notification(candidate.reason, display_path(candidate.location, cwd), Severity.NOTE)
         for candidate in candidates
         if candidate.language is None and candidate.reason.startswith(NOT_READ)
     ]
@@ -1187,12 +1200,19 @@ def _run_once(
 
         store = cache.Cache.open(settings)
     collected = collect_jobs(paths, settings, store)
-    jobs, missing, candidates = collected.jobs, collected.missing, collected.candidates
+    jobs, missing = collected.jobs, collected.missing
+    # What the reports need of discovery's candidates (every path it looked at) is the notes
+    # on files it did not read: the rest is let go before the files are checked.
+    notes = _not_read_notes(collected.candidates, settings.cwd)
+    parsed, project = collected.parsed, collected.project
+    del collected
+    if settings.configs is not None:  # no more walking: each job knows its configuration
+        settings.configs.forget_directories()
     context = WorkerContext(
         catalog_dir=str(next(iter(settings.catalog)).path.parent),
         config=settings.config,
         enabled=settings.enabled,
-        project=collected.project,
+        project=project,
         want_fixes=settings.want_fixes,
         configs=_job_configs(jobs, settings),
         shellcheck=_shellcheck_binary(settings.enabled, jobs),
@@ -1202,30 +1222,48 @@ def _run_once(
         from infralint.finding_log import FindingLog
 
         log = FindingLog()
-    results = _execute(jobs, context, settings, store, collected.parsed, log)
-    findings: list[Finding] = []
-    suppressed: list[Finding] = []
-    notifications = _not_read_notes(candidates, settings.cwd)
-    for result in results:
-        findings.extend(result.findings)
-        suppressed.extend(result.suppressed)
-        notifications.extend(result.notifications)
-    findings.sort(key=lambda f: f.sort_key)
-    suppressed.sort(key=lambda f: f.sort_key)
-    notifications.sort(key=lambda n: (n.path or "", n.rule or "", n.message))
+    folded = _Folded(log, notes)
+    _execute(jobs, context, settings, store, parsed, folded)
+    folded.findings.sort(key=lambda f: f.sort_key)
+    folded.suppressed.sort(key=lambda f: f.sort_key)
+    folded.notifications.sort(key=lambda n: (n.path or "", n.rule or "", n.message))
     run_result = RunResult(
-        findings=findings,
-        suppressed=suppressed,
-        notifications=notifications,
+        findings=folded.findings,
+        suppressed=folded.suppressed,
+        notifications=folded.notifications,
         files_checked=len(jobs),
         checked_paths=[job.display_path for job in jobs],
         missing_paths=missing,
-        candidates=candidates,
-        repo_paths={job.display_path: job.repo_path for job in jobs},
+        # Only the paths shown otherwise: every reader falls back to the shown path.
+        repo_paths={
+            job.display_path: job.repo_path for job in jobs if job.repo_path != job.display_path
+        },
         cache_notes=store.notes if store is not None else [],
         finding_log=log,
     )
     return run_result, jobs, context
+
+
+class _Folded:
+    """The run's results, folded in as each file's arrive: nothing is kept per file.
+
+    A 10,000-file run kept a FileResult (three lists) per file until the last one arrived;
+    the findings go to the log when there is one (a large run), the rest are few."""
+
+    def __init__(self, log: FindingLog | None, notifications: list[Notification]) -> None:
+        self.log = log
+        self.findings: list[Finding] = []
+        self.suppressed: list[Finding] = []
+        self.notifications = notifications
+
+    def add(self, result: FileResult, shown: str) -> None:
+        """Fold in the result of the file shown as `shown`."""
+        if self.log is not None:  # a large run: the findings leave the heap as they arrive
+            self.log.add(result.findings, shown)
+        else:
+            self.findings.extend(result.findings)
+        self.suppressed.extend(result.suppressed)
+        self.notifications.extend(result.notifications)
 
 
 def _job_configs(
@@ -1269,17 +1307,15 @@ def _execute(
     settings: Settings,
     store: Cache | None,
     parsed: dict[str, Document],
-    log: FindingLog | None = None,
-) -> list[FileResult]:
-    results: list[FileResult | None] = [None] * len(jobs)
+    folded: _Folded,
+) -> None:
+    """Check every job (from the cache, locally or in worker processes), each file's result
+    cached and folded in as it arrives."""
 
     def finish(index: int, result: FileResult, computed: bool = True) -> None:
         if store is not None and computed:
             store.put(jobs[index], context, result)
-        if log is not None:  # a large run: the findings leave the heap as they arrive
-            log.add(result.findings)
-            result.findings = []
-        results[index] = result
+        folded.add(result, jobs[index].display_path)
 
     pending: list[int] = []
     for index, job in enumerate(jobs):
@@ -1325,7 +1361,6 @@ def _execute(
         _with_progress(checked, len(jobs), done, settings, arrived)
     if store is not None:
         store.save()
-    return [result for result in results if result is not None]
 
 
 @contextmanager
@@ -1474,7 +1509,7 @@ def document_job(path: Path, settings: Settings, collected: Collected) -> FileJo
     for job in collected.jobs:
         if job.path == absolute:
             return job
-    if any(os.path.abspath(c.path) == absolute for c in collected.candidates):
+    if any(os.path.abspath(c.location) == absolute for c in collected.candidates):
         return None  # excluded, or Python outside every build context
     config = settings.config_for(absolute)  # the configuration that governs the file
     language, reason = classify_name(Path(absolute), config.files)

@@ -105,3 +105,35 @@ def test_cli_output_is_the_same_with_and_without_the_log(
         assert spilled == kept, name
         assert len(kept) > 1000, name  # a report of many findings, not an empty one
     assert b"below --min-severity warning not shown" in outputs["concise"][0]
+
+
+def test_the_run_keeps_no_result_per_file(
+    fixtures_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file's result is folded into the run as it arrives and then let go: a run that
+    kept one per file until the last arrived grew the parent's memory with the files."""
+    import weakref
+
+    from infralint.model import FileResult
+
+    monkeypatch.setattr(engine, "SHELLCHECK_FILES", 1)  # one file per call, with or without
+    calls: list[list[weakref.ref[FileResult]]] = []
+    check_files = engine.check_files
+
+    def watched(*args: object, **kwargs: object) -> list[FileResult]:
+        # The previous call's results may still be in the caller's hands; older ones not.
+        alive = [ref for refs in calls[:-1] for ref in refs if ref() is not None]
+        assert not alive, f"{len(alive)} results of earlier files are still held"
+        results = check_files(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append([weakref.ref(result) for result in results])
+        return results
+
+    monkeypatch.setattr(engine, "check_files", watched)
+    for spill in (False, True):
+        calls.clear()
+        monkeypatch.setattr(engine, "SPILL_THRESHOLD", 1 if spill else 10**6)
+        result = _run(fixtures_copy, spill=spill)
+        assert len(calls) > 50
+        assert len(result.all_findings()) > 100
+        if result.finding_log is not None:
+            result.finding_log.close()
