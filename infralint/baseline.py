@@ -8,6 +8,7 @@ entries that match nothing any more are stale: `baseline update --prune` drops t
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,32 +110,54 @@ class Applied:
 def apply(
     findings: list[Finding], entries: list[Entry], paths: Mapping[str, str] | None = None
 ) -> Applied:
-    """Split findings into new and baselined. Each entry absorbs one finding with its code,
-    fingerprint and file: an entry shown as one file must not hide a finding in another.
-    `paths` maps a finding's path to the repo-relative one entries record (see `repo_paths`)."""
-    paths = paths or {}
-    available: dict[tuple[str, str, str], int] = {}
-    for entry in entries:
-        key = (entry.code, entry.fingerprint, entry.path)
-        available[key] = available.get(key, 0) + 1
-    used: dict[tuple[str, str, str], int] = {}
-    new: list[Finding] = []
-    baselined: list[Finding] = []
-    for finding in findings:
-        key = (finding.code, finding.fingerprint, paths.get(finding.path, finding.path))
-        if used.get(key, 0) < available.get(key, 0):
-            used[key] = used.get(key, 0) + 1
-            baselined.append(finding._replace(suppressed=True, suppression_reason="baseline"))
-        else:
-            new.append(finding)
-    stale = []
-    for entry in entries:
-        key = (entry.code, entry.fingerprint, entry.path)
-        if used.get(key, 0) > 0:
-            used[key] -= 1
-        else:
-            stale.append(entry)
-    return Applied(new, baselined, stale)
+    """Split findings into new and baselined (see Matcher)."""
+    matcher = Matcher(entries)
+    new, baselined = matcher.split(findings, paths or {})
+    return Applied(new, baselined, matcher.stale())
+
+
+class Matcher:
+    """Findings matched against a baseline as they come, a file's at a time: a large run's
+    findings are never all in memory at once (engine._Folded).
+
+    Each entry absorbs one finding with its code, fingerprint and file: an entry shown as one
+    file must not hide a finding in another. Files are independent, so matching each file's
+    findings as they arrive gives what matching the run's sorted list would."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self._entries = entries
+        self._available: Counter[tuple[str, str, str]] = Counter(
+            (entry.code, entry.fingerprint, entry.path) for entry in entries
+        )
+        self._used: Counter[tuple[str, str, str]] = Counter()
+
+    def split(
+        self, findings: list[Finding], paths: Mapping[str, str]
+    ) -> tuple[list[Finding], list[Finding]]:
+        """(new, baselined) of `findings`; `paths` maps a finding's path to the repo-relative
+        one entries record (see `repo_paths`), where the two differ."""
+        new: list[Finding] = []
+        baselined: list[Finding] = []
+        for finding in findings:
+            key = (finding.code, finding.fingerprint, paths.get(finding.path, finding.path))
+            if self._used[key] < self._available[key]:
+                self._used[key] += 1
+                baselined.append(finding._replace(suppressed=True, suppression_reason="baseline"))
+            else:
+                new.append(finding)
+        return new, baselined
+
+    def stale(self) -> list[Entry]:
+        """The entries that matched nothing so far."""
+        left = self._used.copy()
+        stale = []
+        for entry in self._entries:
+            key = (entry.code, entry.fingerprint, entry.path)
+            if left[key] > 0:
+                left[key] -= 1
+            else:
+                stale.append(entry)
+        return stale
 
 
 def updated(

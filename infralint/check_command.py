@@ -247,8 +247,7 @@ def check_once(options: CheckOptions) -> int:
             write_report(name, target, report)
         return exit_status(result, threshold)
     finally:
-        if result.finding_log is not None:
-            result.finding_log.close()
+        result.close()
 
 
 def _stale_entries(count: int) -> str:

@@ -48,7 +48,7 @@ from infralint.suppressions import (
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from infralint.baseline import Entry
+    from infralint.baseline import Entry, Matcher
     from infralint.cache import Cache
     from infralint.config_tree import ConfigTree
     from infralint.finding_log import FindingLog
@@ -126,7 +126,7 @@ class RunResult:
     """What a whole run produced, sorted for the reporters."""
 
     findings: list[Finding]
-    suppressed: list[Finding]
+    suppressed: Collection[Finding]  # a large run's on disk too (a FindingLog)
     notifications: list[Notification]
     files_checked: int
     checked_paths: list[str]
@@ -142,6 +142,13 @@ class RunResult:
 
     def all_findings(self) -> Collection[Finding]:
         return self.finding_log if self.finding_log is not None else self.findings
+
+    def close(self) -> None:
+        """Let go of the temporary files of a large run's findings."""
+        for log in (self.finding_log, self.suppressed):
+            close = getattr(log, "close", None)
+            if close is not None:
+                close()
 
 
 # --------------------------------------------------------------------------- reading
@@ -1160,9 +1167,11 @@ def _not_read_notes(candidates: list[Candidate], cwd: Path) -> list[Notification
 def run(paths: list[str], settings: Settings) -> RunResult:
     """Check PATHS; with `settings.fix`, fix first and check again what changed (as ruff's
     lint_fix does); with `settings.baseline`, report the findings it holds as suppressed."""
-    # The fix loop and the baseline work on the list of findings; other runs may spill it.
-    spill = settings.spill_findings and settings.fix is None and settings.baseline is None
-    result, jobs, context = _run_once(paths, settings, spill)
+    # The fix loop works on the list of findings (baselined ones too); other runs may spill
+    # it, and match the baseline a file at a time as results arrive.
+    spill = settings.spill_findings and settings.fix is None
+    streamed_baseline = settings.baseline if settings.fix is None else None
+    result, jobs, context = _run_once(paths, settings, spill, streamed_baseline)
     if settings.fix is not None:
         from infralint.fixing import fix_files
 
@@ -1175,7 +1184,7 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         if settings.fix.write and report.changed_files:
             result = _run_once(paths, settings, False)[0]
         result.fixes = report
-    if settings.baseline is not None:
+    if settings.baseline is not None and streamed_baseline is None:
         _apply_baseline(result, settings.baseline)
     return result
 
@@ -1192,7 +1201,7 @@ def _apply_baseline(result: RunResult, entries: list[Entry]) -> None:
 
 
 def _run_once(
-    paths: list[str], settings: Settings, spill: bool = False
+    paths: list[str], settings: Settings, spill: bool = False, baseline: list[Entry] | None = None
 ) -> tuple[RunResult, list[FileJob], WorkerContext]:
     store = None
     if settings.use_cache:
@@ -1217,29 +1226,26 @@ def _run_once(
         configs=_job_configs(jobs, settings),
         shellcheck=_shellcheck_binary(settings.enabled, jobs),
     )
-    log = None
-    if spill and len(jobs) >= SPILL_THRESHOLD:
-        from infralint.finding_log import FindingLog
-
-        log = FindingLog()
-    folded = _Folded(log, notes)
+    # Only the paths shown otherwise: every reader falls back to the shown path.
+    repo_paths = {
+        job.display_path: job.repo_path for job in jobs if job.repo_path != job.display_path
+    }
+    folded = _Folded(spill and len(jobs) >= SPILL_THRESHOLD, notes, baseline, repo_paths)
     _execute(jobs, context, settings, store, parsed, folded)
     folded.findings.sort(key=lambda f: f.sort_key)
     folded.suppressed.sort(key=lambda f: f.sort_key)
     folded.notifications.sort(key=lambda n: (n.path or "", n.rule or "", n.message))
     run_result = RunResult(
         findings=folded.findings,
-        suppressed=folded.suppressed,
+        suppressed=folded.suppressed_log or folded.suppressed,
         notifications=folded.notifications,
         files_checked=len(jobs),
         checked_paths=[job.display_path for job in jobs],
         missing_paths=missing,
-        # Only the paths shown otherwise: every reader falls back to the shown path.
-        repo_paths={
-            job.display_path: job.repo_path for job in jobs if job.repo_path != job.display_path
-        },
+        repo_paths=repo_paths,
         cache_notes=store.notes if store is not None else [],
-        finding_log=log,
+        finding_log=folded.log,
+        stale_baseline=len(folded.matcher.stale()) if folded.matcher is not None else 0,
     )
     return run_result, jobs, context
 
@@ -1247,22 +1253,46 @@ def _run_once(
 class _Folded:
     """The run's results, folded in as each file's arrive: nothing is kept per file.
 
-    A 10,000-file run kept a FileResult (three lists) per file until the last one arrived;
-    the findings go to the log when there is one (a large run), the rest are few."""
+    A 10,000-file run kept a FileResult (three lists) per file until the last one arrived.
+    In a large run (`spill`) the findings, and the suppressed ones, go to logs on disk as they
+    arrive; a baseline is matched a file at a time on the way."""
 
-    def __init__(self, log: FindingLog | None, notifications: list[Notification]) -> None:
-        self.log = log
+    def __init__(
+        self,
+        spill: bool,
+        notifications: list[Notification],
+        baseline: list[Entry] | None = None,
+        repo_paths: dict[str, str] | None = None,
+    ) -> None:
+        self.log: FindingLog | None = None
+        self.suppressed_log: FindingLog | None = None
+        if spill:
+            from infralint.finding_log import FindingLog
+
+            self.log, self.suppressed_log = FindingLog(), FindingLog()
         self.findings: list[Finding] = []
         self.suppressed: list[Finding] = []
         self.notifications = notifications
+        self.matcher: Matcher | None = None
+        if baseline is not None:
+            from infralint.baseline import Matcher
+
+            self.matcher = Matcher(baseline)
+        self._repo_paths = repo_paths or {}
 
     def add(self, result: FileResult, shown: str) -> None:
         """Fold in the result of the file shown as `shown`."""
-        if self.log is not None:  # a large run: the findings leave the heap as they arrive
-            self.log.add(result.findings, shown)
+        findings, suppressed = result.findings, result.suppressed
+        if self.matcher is not None:
+            ordered = sorted(findings, key=lambda f: f.sort_key)  # as the run's list would be
+            findings, baselined = self.matcher.split(ordered, self._repo_paths)
+            suppressed = [*suppressed, *baselined]
+        if self.log is not None and self.suppressed_log is not None:
+            self.log.add(findings, shown)  # a large run: the findings leave the heap
+            self.suppressed_log.add(suppressed, shown)
         else:
-            self.findings.extend(result.findings)
-        self.suppressed.extend(result.suppressed)
+            self.findings.extend(findings)
+            self.suppressed.extend(suppressed)
         self.notifications.extend(result.notifications)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -137,3 +138,83 @@ def test_the_run_keeps_no_result_per_file(
         assert len(result.all_findings()) > 100
         if result.finding_log is not None:
             result.finding_log.close()
+
+
+def test_a_baseline_is_matched_as_files_arrive(fixtures_copy: Path, tmp_path: Path) -> None:
+    """With a baseline, a large run still keeps its findings (and the baselined ones) on disk,
+    and reports exactly what matching the whole sorted list gives."""
+    created = subprocess.run(
+        [sys.executable, "-m", "infralint", "baseline", "create", "."],
+        cwd=fixtures_copy,
+        capture_output=True,
+        timeout=300,
+    )
+    assert created.returncode == 0, created.stderr
+    baseline_file = fixtures_copy / ".infralint-baseline.json"
+    document = json.loads(baseline_file.read_text())
+    entries = document["findings"]
+    assert len(entries) > 100
+    stale = {**entries[0], "fingerprint": "0" * 32}
+    document["findings"] = [entry for number, entry in enumerate(entries) if number % 3] + [stale]
+    baseline_file.write_text(json.dumps(document))
+    probe = (
+        "import sys\nfrom infralint import engine\n"
+        "engine.SPILL_THRESHOLD = int(sys.argv.pop(1))\n"
+        "from infralint.entry import main\nsys.argv = ['infralint', *sys.argv[1:]]\nmain()\n"
+    )
+    names = ("json", "sarif", "concise", "junit")
+    outputs: dict[str, list[bytes]] = {name: [] for name in names}
+    for threshold in ("1", "1000000000"):
+        reports = tmp_path / f"threshold-{threshold}"
+        reports.mkdir()
+        formats = [f"--output-format={name}:{reports / name}" for name in names]
+        args = ["check", "--no-cache", "--baseline", str(baseline_file), *formats, "."]
+        result = subprocess.run(
+            [sys.executable, "-c", probe, threshold, *args],
+            cwd=fixtures_copy,
+            capture_output=True,
+            timeout=300,
+        )
+        assert result.returncode == 1, result.stderr
+        assert b"1 baseline entry matches nothing any more" in result.stderr
+        for name in names:
+            outputs[name].append((reports / name).read_bytes())
+    for name, (spilled, kept) in outputs.items():
+        assert spilled == kept, name
+    shown = json.loads(outputs["json"][0])["findings"]
+    assert len(shown) == len(entries) - len(document["findings"]) + 1  # a third are new
+    sarif = json.loads(outputs["sarif"][0])["runs"][0]["results"]
+    assert sum("suppressions" in result for result in sarif) >= len(document["findings"]) - 1
+
+
+def test_a_large_run_with_a_baseline_keeps_both_lists_on_disk(
+    fixtures_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infralint.baseline import Entry, entry_for
+
+    monkeypatch.setattr(engine, "SPILL_THRESHOLD", 1)
+    plain = _run(fixtures_copy, spill=False)
+    paths = plain.repo_paths
+    half = [entry_for(f, paths.get(f.path, f.path)) for f in plain.findings[::2]]
+    catalog = load_catalog()
+    config = Config()
+    settings = engine.Settings(
+        config=config,
+        catalog=catalog,
+        enabled=frozenset(enabled_codes(config, catalog, select=["ALL"])),
+        cwd=fixtures_copy,
+        project_root=fixtures_copy,
+        use_cache=False,
+        spill_findings=True,
+        baseline=[*half, Entry("0" * 32, "DF101", "nowhere/Dockerfile", "gone")],
+    )
+    result = engine.run([str(fixtures_copy)], settings)
+    assert isinstance(result.finding_log, FindingLog)
+    assert isinstance(result.suppressed, FindingLog)
+    assert list(result.all_findings()) == plain.findings[1::2]
+    baselined = [f for f in result.suppressed if f.suppression_reason == "baseline"]
+    assert [f._replace(suppressed=False, suppression_reason=None) for f in baselined] == (
+        plain.findings[::2]
+    )
+    assert result.stale_baseline == 1
+    result.close()

@@ -368,8 +368,7 @@ def related_locations(finding: Finding, report: Report) -> list[Any]:
 
 def all_findings(report: Report) -> Iterator[Finding]:
     """Reported findings and suppressed ones (marked as such), each once, in report order."""
-    suppressed = sorted(report.suppressed, key=sort_key)  # few, and in memory
-    merged = heapq.merge(report.findings, suppressed, key=sort_key)
+    merged = heapq.merge(report.findings, report.suppressed, key=sort_key)  # both sorted
     for _, same_place in groupby(merged, key=sort_key):
         yield from dict.fromkeys(same_place)
 
