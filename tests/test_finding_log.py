@@ -6,11 +6,13 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
 
 from infralint import engine
+from infralint.baseline import Entry, entry_for
 from infralint.catalog import load_catalog
 from infralint.config import Config, enabled_codes
 from infralint.finding_log import FindingLog, FindingView
@@ -20,7 +22,7 @@ from infralint.reporters import REPORTERS
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def _run(directory: Path, spill: bool) -> engine.RunResult:
+def _run(directory: Path, spill: bool, baseline: list[Entry] | None = None) -> engine.RunResult:
     catalog = load_catalog()
     config = Config()
     settings = engine.Settings(
@@ -31,8 +33,41 @@ def _run(directory: Path, spill: bool) -> engine.RunResult:
         project_root=directory,
         use_cache=False,
         spill_findings=spill,
+        baseline=baseline,
     )
     return engine.run([str(directory)], settings)
+
+
+# `infralint ...` with the first argument as the number of files from which findings spill.
+PROBE = (
+    "import sys\nfrom infralint import engine\n"
+    "engine.SPILL_THRESHOLD = int(sys.argv.pop(1))\n"
+    "from infralint.entry import main\nsys.argv = ['infralint', *sys.argv[1:]]\nmain()\n"
+)
+
+
+def _reports_both_ways(
+    directory: Path, reports: Path, names: Collection[str], *options: str
+) -> tuple[dict[str, list[bytes]], list[bytes]]:
+    """`infralint check OPTIONS --output-format NAME:FILE ... .` run with findings spilled
+    from the first file and with them kept in memory: each format's two reports, and stderr."""
+    outputs: dict[str, list[bytes]] = {name: [] for name in names}
+    errors = []
+    for threshold in ("1", "1000000000"):
+        folder = reports / f"threshold-{threshold}"
+        folder.mkdir()
+        formats = [f"--output-format={name}:{folder / name}" for name in names]
+        result = subprocess.run(
+            [sys.executable, "-c", PROBE, threshold, "check", *options, *formats, "."],
+            cwd=directory,
+            capture_output=True,
+            timeout=300,
+        )
+        assert result.returncode == 1, result.stderr
+        errors.append(result.stderr)
+        for name in names:
+            outputs[name].append((folder / name).read_bytes())
+    return outputs, errors
 
 
 @pytest.fixture
@@ -82,26 +117,8 @@ def test_cli_output_is_the_same_with_and_without_the_log(
     fixtures_copy: Path, tmp_path: Path
 ) -> None:
     """Every format, from findings in memory and from findings read back from the log."""
-    probe = (
-        "import sys\nfrom infralint import engine\n"
-        "engine.SPILL_THRESHOLD = int(sys.argv.pop(1))\n"
-        "from infralint.entry import main\nsys.argv = ['infralint', *sys.argv[1:]]\nmain()\n"
-    )
-    outputs: dict[str, list[bytes]] = {name: [] for name in REPORTERS}
-    for threshold in ("1", "1000000000"):
-        reports = tmp_path / f"threshold-{threshold}"
-        reports.mkdir()
-        formats = [f"--output-format={name}:{reports / name}" for name in REPORTERS]
-        args = ["check", "--no-cache", "--min-severity", "warning", *formats, "."]
-        result = subprocess.run(
-            [sys.executable, "-c", probe, threshold, *args],
-            cwd=fixtures_copy,
-            capture_output=True,
-            timeout=300,
-        )
-        assert result.returncode == 1, result.stderr
-        for name in REPORTERS:
-            outputs[name].append((reports / name).read_bytes())
+    options = ("--no-cache", "--min-severity", "warning")
+    outputs, _ = _reports_both_ways(fixtures_copy, tmp_path, REPORTERS, *options)
     for name, (spilled, kept) in outputs.items():
         assert spilled == kept, name
         assert len(kept) > 1000, name  # a report of many findings, not an empty one
@@ -157,28 +174,10 @@ def test_a_baseline_is_matched_as_files_arrive(fixtures_copy: Path, tmp_path: Pa
     stale = {**entries[0], "fingerprint": "0" * 32}
     document["findings"] = [entry for number, entry in enumerate(entries) if number % 3] + [stale]
     baseline_file.write_text(json.dumps(document))
-    probe = (
-        "import sys\nfrom infralint import engine\n"
-        "engine.SPILL_THRESHOLD = int(sys.argv.pop(1))\n"
-        "from infralint.entry import main\nsys.argv = ['infralint', *sys.argv[1:]]\nmain()\n"
-    )
     names = ("json", "sarif", "concise", "junit")
-    outputs: dict[str, list[bytes]] = {name: [] for name in names}
-    for threshold in ("1", "1000000000"):
-        reports = tmp_path / f"threshold-{threshold}"
-        reports.mkdir()
-        formats = [f"--output-format={name}:{reports / name}" for name in names]
-        args = ["check", "--no-cache", "--baseline", str(baseline_file), *formats, "."]
-        result = subprocess.run(
-            [sys.executable, "-c", probe, threshold, *args],
-            cwd=fixtures_copy,
-            capture_output=True,
-            timeout=300,
-        )
-        assert result.returncode == 1, result.stderr
-        assert b"1 baseline entry matches nothing any more" in result.stderr
-        for name in names:
-            outputs[name].append((reports / name).read_bytes())
+    options = ("--no-cache", "--baseline", str(baseline_file))
+    outputs, errors = _reports_both_ways(fixtures_copy, tmp_path, names, *options)
+    assert all(b"1 baseline entry matches nothing any more" in text for text in errors)
     for name, (spilled, kept) in outputs.items():
         assert spilled == kept, name
     shown = json.loads(outputs["json"][0])["findings"]
@@ -190,25 +189,12 @@ def test_a_baseline_is_matched_as_files_arrive(fixtures_copy: Path, tmp_path: Pa
 def test_a_large_run_with_a_baseline_keeps_both_lists_on_disk(
     fixtures_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from infralint.baseline import Entry, entry_for
-
     monkeypatch.setattr(engine, "SPILL_THRESHOLD", 1)
     plain = _run(fixtures_copy, spill=False)
     paths = plain.repo_paths
     half = [entry_for(f, paths.get(f.path, f.path)) for f in plain.findings[::2]]
-    catalog = load_catalog()
-    config = Config()
-    settings = engine.Settings(
-        config=config,
-        catalog=catalog,
-        enabled=frozenset(enabled_codes(config, catalog, select=["ALL"])),
-        cwd=fixtures_copy,
-        project_root=fixtures_copy,
-        use_cache=False,
-        spill_findings=True,
-        baseline=[*half, Entry("0" * 32, "DF101", "nowhere/Dockerfile", "gone")],
-    )
-    result = engine.run([str(fixtures_copy)], settings)
+    stale = Entry("0" * 32, "DF101", "nowhere/Dockerfile", "gone")
+    result = _run(fixtures_copy, spill=True, baseline=[*half, stale])
     assert isinstance(result.finding_log, FindingLog)
     assert isinstance(result.suppressed, FindingLog)
     assert list(result.all_findings()) == plain.findings[1::2]
