@@ -71,7 +71,7 @@ _DIGEST_VALUE = struct.Struct("<Qq32s")
 # a result: key, offset and length of its JSON in the data file, sha256 of that JSON.
 _RESULT = struct.Struct("<32sQI32s")
 _KEY_BYTES = 32
-_OVERLAY = 4096  # new digests kept in a dict before they are merged into the table
+_OVERLAY = 1024  # new digests kept in a dict before they are merged into the table
 
 # Flags missing on a platform are 0 here; _require_dir_fd refuses such platforms.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -96,7 +96,7 @@ class Table:
     """Records of one width sorted by their first 32 bytes (a key), searched in place: a run
     keeps a few dozen bytes per cached file rather than a Python object or three."""
 
-    def __init__(self, records: bytes, layout: struct.Struct) -> None:
+    def __init__(self, records: bytes | bytearray, layout: struct.Struct) -> None:
         if len(records) % layout.size:
             raise ValueError(f"a table of {layout.size}-byte records is {len(records)} bytes")
         self.records = records
@@ -105,7 +105,7 @@ class Table:
     def __len__(self) -> int:
         return len(self.records) // self.layout.size
 
-    def key(self, index: int) -> bytes:
+    def key(self, index: int) -> bytes | bytearray:
         start = index * self.layout.size
         return self.records[start : start + _KEY_BYTES]
 
@@ -139,7 +139,7 @@ class Table:
                 position += 1
             out += key + new[key]
         out += old.records[position * width :]
-        return cls(bytes(out), old.layout)
+        return cls(out, old.layout)  # not copied: a table is never changed in place
 
 
 class Cache:
@@ -667,7 +667,7 @@ def _newest_by_key(records: bytearray) -> Table:
         following = order[position + 1] * width if position + 1 < len(order) else -1
         if following < 0 or records[following : following + 32] != records[start : start + 32]:
             table += records[start : start + width]  # sorted() is stable: the last is newest
-    return Table(bytes(table), _RESULT)
+    return Table(table, _RESULT)
 
 
 # --------------------------------------------------------------------------- the key
@@ -740,7 +740,7 @@ def _read_key(key_fd: int) -> bytes | None:
 # --------------------------------------------------------------------------- the index
 
 
-def _index_pieces(name: str | None, digests: Table, results: Table) -> list[bytes]:
+def _index_pieces(name: str | None, digests: Table, results: Table) -> list[bytes | bytearray]:
     """The index's body: a JSON line (the data file's name, how many records each table has),
     then the tables. Digests beyond what fits under the read cap are not kept (they save time,
     not correctness)."""
@@ -751,10 +751,13 @@ def _index_pieces(name: str | None, digests: Table, results: Table) -> list[byte
         "results": len(results),
     }
     line = json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n"
-    return [line, digests.records[: MAX_DIGESTS * _DIGEST.size], results.records]
+    kept = digests.records
+    if len(digests) > MAX_DIGESTS:
+        kept = kept[: MAX_DIGESTS * _DIGEST.size]
+    return [line, kept, results.records]
 
 
-def _seal(pieces: list[bytes], key: bytes) -> list[bytes]:
+def _seal(pieces: list[bytes | bytearray], key: bytes) -> list[bytes | bytearray]:
     """The index: an HMAC of the body with the machine key on the first line, then the body
     (in PIECES, written as they are: the tables are not copied)."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
