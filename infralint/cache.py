@@ -4,12 +4,20 @@ An entry is keyed by (infralint version, effective config and enabled rules, the
 content hash, and the cross-file links that can change its findings). Entries are JSON, never
 pickle: the cache directory sits in the scanned repository, so it must never be able to run code.
 
+A run keeps little per file: the index holds, per result, only where its JSON lies in a data file
+(`results-<random>.data`, named by the index) and that JSON's SHA-256, in sorted binary tables
+searched in place; a result is read (one `pread`) when it is asked for. New results wait in a
+private temporary file outside the tree until `save` streams the new data file.
+
 That repository may be hostile (a pull request from a stranger), so nothing in it is trusted:
 - every key, and the index as a whole, is signed with a per-machine secret kept outside the tree,
   so a committed cache is never read (a fresh CI machine has a fresh key);
 - the index is read with a size cap, never through a symlink, and every field is type-checked;
   a bad one is discarded with a note (shown under -v), never a crash;
-- writes go through directory fds: `.infralint_cache` and `v2` must be real directories we own,
+- the data file is opened never through a symlink, must be a regular file of ours, and each
+  entry is read with a length cap and checked against the hash the signed index gives for it:
+  a changed, missing or truncated entry is a cache miss (with a note), never a wrong result;
+- writes go through directory fds: `.infralint_cache` and `v3` must be real directories we own,
   and files are created with O_EXCL|O_NOFOLLOW, then renamed, so no symlink can redirect them.
 """
 
@@ -20,12 +28,15 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import stat
+import struct
+import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from infralint import __version__
 from infralint.model import FileResult, Finding, Fix, Notification, Related, Severity, Span
@@ -37,14 +48,30 @@ if TYPE_CHECKING:
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 CACHE_DIR = ".infralint_cache"
-FORMAT = "v2"
-INDEX = "index.json"
+FORMAT = "v3"
+OLD_FORMATS = ("v2",)  # their index is removed when a run saves this format's
+INDEX = "index"
+OLD_INDEX = "index.json"  # the name in the older formats
 KEY_FILE = "cache-key"
 MAX_ENTRIES = 100_000  # results kept across runs; the oldest are dropped beyond this
-# What MAX_ENTRIES results with their findings take, with room to spare; a bigger index is not
-# one we wrote, and reading it would cost memory without bound.
-MAX_INDEX_BYTES = 256 * 1024**2
+MAX_ENTRY_BYTES = 16 * 1024**2  # one file's result; a bigger one is not cached
+# The index holds no findings (those are in the data file): what MAX_ENTRIES results and the
+# digests of some hundred thousand files take, with room to spare. A bigger one is not one we
+# wrote, and reading it would cost memory without bound.
+MAX_INDEX_BYTES = 64 * 1024**2
+MAX_DIGESTS = (MAX_INDEX_BYTES - MAX_ENTRIES * 76) // 80  # whatever fits beside the results
 _MAC_LENGTH = 64  # hex digits of the HMAC-SHA256 line that starts the index
+_MAX_HEADER = 4096  # bytes of the index's JSON line
+DATA_NAME = re.compile(r"results-[0-9a-f]{32}\.data")
+
+# Sorted tables of fixed-width records, keyed by the first 32 bytes (an HMAC-SHA256):
+# a file's digest: key, size, mtime_ns, sha256 of its content;
+_DIGEST = struct.Struct("<32sQq32s")
+_DIGEST_VALUE = struct.Struct("<Qq32s")
+# a result: key, offset and length of its JSON in the data file, sha256 of that JSON.
+_RESULT = struct.Struct("<32sQI32s")
+_KEY_BYTES = 32
+_OVERLAY = 1024  # new digests kept in a dict before they are merged into the table
 
 # Flags missing on a platform are 0 here; _require_dir_fd refuses such platforms.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -65,24 +92,89 @@ class BadIndex(Exception):
     """Why the index was discarded: the run starts from an empty cache and rewrites it."""
 
 
+class Table:
+    """Records of one width sorted by their first 32 bytes (a key), searched in place: a run
+    keeps a few dozen bytes per cached file rather than a Python object or three."""
+
+    def __init__(self, records: bytes | bytearray, layout: struct.Struct) -> None:
+        if len(records) % layout.size:
+            raise ValueError(f"a table of {layout.size}-byte records is {len(records)} bytes")
+        self.records = records
+        self.layout = layout
+
+    def __len__(self) -> int:
+        return len(self.records) // self.layout.size
+
+    def key(self, index: int) -> bytes | bytearray:
+        start = index * self.layout.size
+        return self.records[start : start + _KEY_BYTES]
+
+    def find(self, key: bytes) -> tuple[Any, ...] | None:
+        """The record with KEY, unpacked. Records out of order only make misses."""
+        low, high = 0, len(self)
+        while low < high:
+            middle = (low + high) // 2
+            if self.key(middle) < key:
+                low = middle + 1
+            else:
+                high = middle
+        if low < len(self) and self.key(low) == key:
+            return self.layout.unpack_from(self.records, low * self.layout.size)
+        return None
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return self.layout.iter_unpack(self.records)
+
+    @classmethod
+    def merged(cls, old: Table, new: dict[bytes, bytes]) -> Table:
+        """OLD's records with NEW's (key -> the rest of a record) added, NEW's winning."""
+        width = old.layout.size
+        out = bytearray()
+        position, count = 0, len(old)
+        for key in sorted(new):
+            while position < count and old.key(position) < key:
+                out += old.records[position * width : (position + 1) * width]
+                position += 1
+            if position < count and old.key(position) == key:
+                position += 1
+            out += key + new[key]
+        out += old.records[position * width :]
+        return cls(out, old.layout)  # not copied: a table is never changed in place
+
+
 class Cache:
-    """One JSON index per project: reading one file beats opening one file per result.
+    """One signed index per project and one data file of results: a run reads the index (small:
+    no findings in it) and then only the results it is asked for.
 
     A file's content hash is remembered with its size and mtime, so an unchanged file is not
     read again to be hashed; any change to either re-hashes it. A cache opened without a key is
-    off: it finds nothing and saves nothing."""
+    off: it finds nothing and saves nothing. `save` is a run's last call: it lets go of the
+    files the cache holds open."""
 
-    def __init__(self, project_root: Path, key: bytes | None, document: Any = None) -> None:
+    def __init__(
+        self, project_root: Path, key: bytes | None, document: Any = None, tables: bytes = b""
+    ) -> None:
         self.project_root = project_root
         self.notes: list[str] = []  # said once under -v: why the cache was off or discarded
         self._key = key
         self._context_keys: dict[tuple[int, str], str] = {}
         self._dirty = False
-        self._digests: dict[str, Any] = {}  # keyed path -> [size, mtime_ns, sha256]
-        self._results: dict[str, Any] = {}
-        self._links: dict[str, Any] = {}
+        self._digests = Table(b"", _DIGEST)
+        # Digests found this run, key -> packed size, mtime_ns, sha256; merged into the table
+        # when there are many, so that a run keeps no Python objects per file.
+        self._new_digests: dict[bytes, bytes] = {}
+        self._results = Table(b"", _RESULT)  # places in the data file
+        self._data_name: str | None = None  # the data file the index names
+        self._data: IO[bytes] | None = None  # ... opened (None when missing or refused)
+        self._data_size = 0
+        # Results put this run, as _RESULT records of their places in the spool, in put order.
+        # They are found from the next run on (a run asks for each result once, before).
+        self._new_results = bytearray()
+        self._spool: IO[bytes] | None = None  # this run's new results, outside the tree
+        self._spool_size = 0
+        self._noted: set[str] = set()
         if document is not None:
-            self._load(document)
+            self._load(document, tables)
 
     @classmethod
     def open(cls, settings: Settings) -> Cache:
@@ -97,18 +189,34 @@ class Cache:
         return cache
 
     def _read(self) -> None:
-        """Load the index; one that is not ours or not well-formed is discarded with a note
-        (and replaced on save). CacheUnusable when the directories cannot be trusted."""
+        """Load the index and open the data file it names; an index that is not ours or not
+        well-formed is discarded with a note (and replaced on save), and so are the results of
+        a data file we cannot trust. CacheUnusable when the directories cannot be trusted."""
         assert self._key is not None
         try:
             with _cache_directories(self.project_root, create=False) as directories:
                 if directories is None:
                     return
                 raw = read_bounded(INDEX, directories[1], MAX_INDEX_BYTES)
-            if raw is not None:
-                self._load(_parse_index(raw, self._key))
+                if raw is None:
+                    return
+                document, tables = _parse_index(raw, self._key)
+                del raw
+                self._load(document, tables)
+                if self._data_name is not None:
+                    self._open_data(directories[1])
         except BadIndex as problem:
             self.notes.append(f"cache discarded: {INDEX} {problem}")
+
+    def _open_data(self, format_fd: int) -> None:
+        name = self._data_name
+        assert name is not None
+        try:
+            self._data, self._data_size = _open_data(name, format_fd)
+        except BadIndex as problem:
+            self.notes.append(f"cached results not used: {name} {problem}")
+            # The next save writes an index without them (and removes what is in the way).
+            self._results, self._data_name, self._dirty = Table(b"", _RESULT), None, True
 
     @classmethod
     def _off(cls, root: Path, note: str) -> Cache:
@@ -116,38 +224,62 @@ class Cache:
         cache.notes.append(note)
         return cache
 
-    def _load(self, document: Any) -> None:
-        """Take the sections of an index we wrote; entries are checked one by one when used."""
+    def _load(self, document: Any, tables: bytes) -> None:
+        """Take the tables of an index we wrote (its JSON line says how long each is); the
+        entries they point at are checked one by one when used."""
         if not isinstance(document, dict):
             raise BadIndex("is not a JSON object")
         if document.get("version") != __version__:
             return  # made by another version: start afresh
-        sections = [document.get(name) for name in ("digests", "results", "links")]
         try:
-            self._digests, self._results, self._links = (_typed(s, dict) for s in sections)
-        except ValueError:
-            raise BadIndex("has a section that is not a JSON object") from None
+            name = _optional(document.get("data"), str)
+            if name is not None and not DATA_NAME.fullmatch(name):
+                raise ValueError("not a data file's name")
+            digests, results = (_typed(document.get(n), int) for n in ("digests", "results"))
+            if min(digests, results) < 0:
+                raise ValueError("a negative length")
+            split = digests * _DIGEST.size
+            if len(tables) != split + results * _RESULT.size:
+                raise ValueError("tables of other lengths than it says")
+        except ValueError as problem:
+            raise BadIndex(f"is malformed ({problem})") from None
+        self._digests = Table(tables[:split], _DIGEST)
+        if name is not None:
+            self._results, self._data_name = Table(tables[split:], _RESULT), name
 
     def _keyed(self, *parts: str) -> str:
+        return self._slot(*parts).hex()
+
+    def _slot(self, *parts: str) -> bytes:
         key = self._key
         assert key is not None  # only called while the cache is on
         material = "\0".join(parts).encode("utf-8", "surrogateescape")
-        return hmac.new(key, material, hashlib.sha256).hexdigest()
+        return hmac.new(key, material, hashlib.sha256).digest()
 
     def digest(self, path: str) -> str:
         try:
             info = os.stat(path)
         except OSError:
             return ""
-        slot = self._keyed("digest", path)
-        known = self._digests.get(slot)
-        if _is_digest_entry(known) and known[:2] == [info.st_size, info.st_mtime_ns]:
-            return str(known[2])
-        digest = _file_digest(Path(path))
-        if digest:
-            self._digests[slot] = [info.st_size, info.st_mtime_ns, digest]
-            self._dirty = True
-        return digest
+        slot = self._slot("digest", path)
+        known = self._new_digests.get(slot)
+        if known is not None:
+            size, mtime, digest = _DIGEST_VALUE.unpack(known)
+        else:
+            record = self._digests.find(slot)
+            size, mtime, digest = record[1:] if record is not None else (-1, 0, b"")
+        if size == info.st_size and mtime == info.st_mtime_ns:
+            return bytes(digest).hex()
+        text = _file_digest(Path(path))
+        if text:
+            with suppress(struct.error):  # a size or a time beyond 64 bits: not remembered
+                value = _DIGEST_VALUE.pack(info.st_size, info.st_mtime_ns, bytes.fromhex(text))
+                self._new_digests[slot] = value
+                self._dirty = True
+                if len(self._new_digests) >= max(_OVERLAY, len(self._digests) // 4):
+                    self._digests = Table.merged(self._digests, self._new_digests)
+                    self._new_digests = {}
+        return text
 
     def _context_key(self, context: WorkerContext, job: FileJob) -> str:
         """The run's part of a result's key: the version, the config that governs the job's
@@ -181,40 +313,79 @@ class Cache:
             self._context_keys[slot] = cached
         return cached
 
-    def _key_of(self, job: FileJob, context: WorkerContext) -> str | None:
+    def _key_of(self, job: FileJob, context: WorkerContext) -> bytes | None:
         if job.text is not None or self._key is None:
             return None  # stdin is never cached
         digest = self.digest(job.path)
         if not digest:
             return None
         context_key = self._context_key(context, job)
-        return self._keyed("result", context_key, job.path, job.language, job.reason, digest)
+        return self._slot("result", context_key, job.path, job.language, job.reason, digest)
 
     def get(self, job: FileJob, context: WorkerContext) -> FileResult | None:
         key = self._key_of(job, context)
-        data = self._results.get(key) if key else None
+        data = self._entry(key) if key is not None else None
         if data is None:
             return None
         try:
-            return _result_from_json(data, job.display_path)
-        except (ValueError, KeyError, TypeError):
+            return _result_from_json(json.loads(data), job.display_path)
+        except (ValueError, KeyError, TypeError, RecursionError):
             return None
+
+    def _entry(self, key: bytes) -> bytes | None:
+        """The JSON of KEY's result, as hashed when it was put; None when there is none or the
+        bytes where it should be are not those (a changed or truncated data file)."""
+        record = self._results.find(key)
+        if record is None or self._data is None:
+            return None
+        _, offset, length, digest = record
+        if length > MAX_ENTRY_BYTES:
+            return None  # never written: not worth reading
+        if offset + length > self._data_size:
+            self._note_once(f"cached results partly not used: {self._data_name} is too short")
+            return None
+        data = _read_entry(self._data, offset, length, digest)
+        if data is None:
+            self._note_once(f"cached results partly not used: {self._data_name} was changed")
+        return data
+
+    def _note_once(self, note: str) -> None:
+        if note not in self._noted:
+            self._noted.add(note)
+            self.notes.append(note)
 
     def put(self, job: FileJob, context: WorkerContext, result: FileResult) -> None:
         if result.notifications:
             return  # a run with internal errors is not worth remembering
         key = self._key_of(job, context)
         if key is not None:
-            self._results.pop(key, None)  # re-inserted last: the newest survive pruning
-            self._results[key] = _result_to_json(result)
-            self._dirty = True
+            self._put_entry(key, _result_to_json(result))
 
-    def _links_key(self, path: str, text: str) -> str | None:
+    def _put_entry(self, key: bytes, document: Any) -> None:
+        """Keep DOCUMENT's JSON in the spool until `save`, under KEY."""
+        data = json.dumps(document, separators=(",", ":")).encode("ascii")
+        if len(data) > MAX_ENTRY_BYTES:
+            return
+        try:
+            if self._spool is None:
+                # Private, outside the tree, gone when closed; `save` closes it.
+                self._spool = tempfile.TemporaryFile(prefix="infralint-cache-")  # noqa: SIM115
+            self._spool.write(data)
+        except OSError as error:  # a full temporary directory: the run goes on uncached
+            self._note_once(f"cache not written: {error.strerror or error}")
+            return
+        self._new_results += _RESULT.pack(
+            key, self._spool_size, len(data), hashlib.sha256(data).digest()
+        )
+        self._spool_size += len(data)
+        self._dirty = True
+
+    def _links_key(self, path: str, text: str) -> bytes | None:
         if self._key is None:
             return None
         # The links depend on the compose file, the `.env` beside it and the project root.
         dotenv = self.digest(str(Path(path).parent / ".env"))
-        return self._keyed("links", __version__, str(self.project_root), path, text, dotenv)
+        return self._slot("links", __version__, str(self.project_root), path, text, dotenv)
 
     def get_links(
         self, path: str, text: str
@@ -223,16 +394,16 @@ class Cache:
         answered when the links were built (the engine asks again, and compares), when the
         file is unchanged since they were cached."""
         key = self._links_key(path, text)
-        data = self._links.get(key) if key else None
+        data = self._entry(key) if key is not None else None
         if data is None:
             return None
         try:
-            entry = _typed(data, dict)
+            entry = _typed(json.loads(data), dict)
             links = [_link_from_json(item) for item in _typed(entry["links"], list)]
             queries = [_query_from_json(item) for item in _typed(entry["queries"], list)]
             basis = [_basis_from_json(item) for item in _typed(entry["basis"], list)]
             return links, queries, basis
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, RecursionError):
             return None
 
     def put_links(
@@ -245,45 +416,90 @@ class Cache:
     ) -> None:
         key = self._links_key(path, text)
         if key is not None:
-            self._links[key] = {
+            document = {
                 "links": [_link_to_json(link) for link in links],
                 "queries": [query._asdict() for query in queries],
                 "basis": [list(answer) for answer in basis],
             }
-            self._dirty = True
+            self._put_entry(key, document)
 
     def save(self) -> None:
-        if not self._dirty or self._key is None:
-            return
-        self._dirty = False
+        """Write what the run added (the data file first, then the index naming it, then the
+        old data files go), and let go of the files the cache holds open."""
         try:
-            index = _seal(self._serialise(), self._key)
-            with _cache_directories(self.project_root, create=True) as directories:
-                assert directories is not None  # made when missing
-                cache_fd, format_fd = directories
-                write_atomic(format_fd, INDEX, index)
-                _mark_cache_dir(cache_fd)
+            if self._dirty and self._key is not None:
+                self._save(self._key)
         except CacheUnusable as problem:
             self.notes.append(f"cache not written: {problem}")
         except OSError as error:  # a read-only checkout, a full disk: run without caching
             self.notes.append(f"cache not written: {error.strerror or error}")
+        finally:
+            self._dirty = False
+            self._close()
 
-    def _serialise(self) -> bytes:
-        """The index as JSON, the oldest results dropped until it fits under the read cap."""
-        results = self._results
-        if len(results) > MAX_ENTRIES:
-            results = dict(list(results.items())[-MAX_ENTRIES:])
-        while True:
-            document = {
-                "version": __version__,
-                "digests": self._digests,
-                "results": results,
-                "links": self._links,
-            }
-            body = json.dumps(document, separators=(",", ":")).encode("utf-8", "surrogateescape")
-            if len(body) + _MAC_LENGTH + 1 <= MAX_INDEX_BYTES or not results:
-                return body
-            results = dict(list(results.items())[len(results) // 2 :])
+    def _close(self) -> None:
+        for handle in (self._data, self._spool):
+            if handle is not None:
+                handle.close()
+        self._data = self._spool = None
+        self._results, self._new_results = Table(b"", _RESULT), bytearray()
+
+    def _save(self, key: bytes) -> None:
+        with _cache_directories(self.project_root, create=True) as directories:
+            assert directories is not None  # made when missing
+            cache_fd, format_fd = directories
+            name, results = self._write_data(format_fd)
+            digests = Table.merged(self._digests, self._new_digests)
+            write_atomic(format_fd, INDEX, _seal(_index_pieces(name, digests, results), key))
+            self._digests, self._new_digests = digests, {}
+            _mark_cache_dir(cache_fd)
+            _remove_data_files(format_fd, keep=name)
+            _remove_old_formats(cache_fd)
+
+    def _write_data(self, format_fd: int) -> tuple[str | None, Table]:
+        """The data file's name and the results' places in it: the one read, when no result
+        was added, else a new one written from the old (still matching their hashes, the
+        oldest dropped beyond MAX_ENTRIES) and the new, newest last."""
+        old = self._results
+        if not self._new_results and len(old) <= MAX_ENTRIES:
+            return self._data_name, old
+        if self._spool is not None:
+            self._spool.flush()
+        name = f"results-{secrets.token_hex(16)}.data"
+        records = bytearray()
+
+        def stream() -> Iterator[bytes]:
+            position = 0
+            for key, source, offset, length, digest in self._kept():
+                data = _read_entry(source, offset, length, digest)
+                if data is not None:
+                    records.extend(_RESULT.pack(key, position, length, digest))
+                    position += length
+                    yield data
+
+        write_atomic(format_fd, name, stream())
+        return name, _newest_by_key(records)
+
+    def _kept(self) -> Iterator[tuple[bytes, IO[bytes], int, int, bytes]]:
+        """The results to keep, oldest first (key, file, offset, length, sha256): the data
+        file's in their order there, then the new ones in the order they were put; the oldest
+        beyond MAX_ENTRIES are dropped. (An old one a new one replaces is dropped later.)"""
+        old, data, width = self._results, self._data, _RESULT.size
+        kept = sorted(
+            range(len(old)) if data is not None else (),
+            key=lambda index: old.layout.unpack_from(old.records, index * width)[1],
+        )
+        fresh = len(self._new_results) // width
+        surplus = max(0, len(kept) + fresh - MAX_ENTRIES)
+        for index in kept[surplus:]:
+            assert data is not None
+            key, offset, length, digest = old.layout.unpack_from(old.records, index * width)
+            if offset + length <= self._data_size:
+                yield key, data, offset, length, digest
+        if self._spool is not None:
+            for index in range(max(0, surplus - len(kept)), fresh):
+                key, offset, length, digest = _RESULT.unpack_from(self._new_results, index * width)
+                yield key, self._spool, offset, length, digest
 
 
 # --------------------------------------------------------------------------- the files
@@ -291,7 +507,7 @@ class Cache:
 
 @contextmanager
 def _cache_directories(root: Path, *, create: bool) -> Iterator[tuple[int, int] | None]:
-    """Fds for ROOT/.infralint_cache and its v2/, or None when missing (and not CREATE).
+    """Fds for ROOT/.infralint_cache and its FORMAT/, or None when missing (and not CREATE).
 
     Each level must be a real directory owned by us (CacheUnusable if not): a symlink committed
     in their place could otherwise send our writes anywhere."""
@@ -353,7 +569,7 @@ def read_bounded(name: str, dir_fd: int, limit: int) -> bytes | None:
             raise BadIndex("is not a regular file")
         if info.st_size > limit:
             raise BadIndex(f"is larger than {limit} bytes")
-        data = handle.read(limit + 1)
+        data = handle.read(info.st_size + 1)  # one more: a file that grew is refused below
     if len(data) > limit:
         raise BadIndex(f"is larger than {limit} bytes")
     return data
@@ -375,6 +591,83 @@ def _write_if_missing(dir_fd: int, name: str, data: bytes) -> None:
         os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
     except FileNotFoundError:
         write_atomic(dir_fd, name, data)
+
+
+def _open_data(name: str, format_fd: int) -> tuple[IO[bytes], int]:
+    """The data file NAME in the format directory, opened for reading (never through a
+    symlink, a regular file of ours), and its size; BadIndex when it cannot be used."""
+    try:
+        fd = os.open(name, _READ_FLAGS, dir_fd=format_fd)
+    except FileNotFoundError:
+        raise BadIndex("is missing (another run replaced it, or it was removed)") from None
+    except OSError as error:
+        reason = "is a symbolic link" if error.errno == errno.ELOOP else "cannot be opened"
+        raise BadIndex(reason) from None
+    handle = os.fdopen(fd, "rb", buffering=0)
+    info = os.fstat(fd)
+    problem = (
+        "is not a regular file"
+        if not stat.S_ISREG(info.st_mode)
+        else "is not owned by the current user"
+        if info.st_uid != os.getuid()
+        else None
+    )
+    if problem is not None:
+        handle.close()
+        raise BadIndex(problem)
+    return handle, info.st_size
+
+
+def _read_entry(handle: IO[bytes], offset: int, length: int, digest: bytes) -> bytes | None:
+    """LENGTH bytes at OFFSET in HANDLE's file when their SHA-256 is DIGEST, else None."""
+    if length > MAX_ENTRY_BYTES:
+        return None
+    try:
+        data = os.pread(handle.fileno(), length, offset)
+    except OSError:
+        return None
+    if len(data) != length or not hmac.compare_digest(hashlib.sha256(data).digest(), digest):
+        return None
+    return data
+
+
+def _remove_data_files(format_fd: int, *, keep: str | None) -> None:
+    """Remove the data files no index names now (those of the index just replaced, or of a run
+    that stopped short). A concurrent run that still reads one holds it open; one that was about
+    to name one finds it missing, which costs it its cached results, nothing else."""
+    for name in os.listdir(format_fd):
+        if name != keep and DATA_NAME.fullmatch(name):
+            with suppress(OSError):  # gone already, or not a file: left alone
+                os.unlink(name, dir_fd=format_fd)
+
+
+def _remove_old_formats(cache_fd: int) -> None:
+    """Remove the index of an older format (and its directory, when that is then empty): this
+    version never reads it. A directory that is not ours, or not a directory, is left alone."""
+    for name in OLD_FORMATS:
+        with suppress(OSError, CacheUnusable):
+            fd = _open_own_directory(name, cache_fd, create=False)
+            if fd is None:
+                continue
+            try:
+                with suppress(FileNotFoundError):
+                    os.unlink(OLD_INDEX, dir_fd=fd)
+            finally:
+                os.close(fd)
+            os.rmdir(name, dir_fd=cache_fd)
+
+
+def _newest_by_key(records: bytearray) -> Table:
+    """RECORDS (oldest first) sorted by key, only the newest of those with the same key."""
+    width = _RESULT.size
+    order = sorted(range(len(records) // width), key=lambda i: records[i * width : i * width + 32])
+    table = bytearray()
+    for position, index in enumerate(order):
+        start = index * width
+        following = order[position + 1] * width if position + 1 < len(order) else -1
+        if following < 0 or records[following : following + 32] != records[start : start + 32]:
+            table += records[start : start + width]  # sorted() is stable: the last is newest
+    return Table(table, _RESULT)
 
 
 # --------------------------------------------------------------------------- the key
@@ -447,26 +740,49 @@ def _read_key(key_fd: int) -> bytes | None:
 # --------------------------------------------------------------------------- the index
 
 
-def _seal(body: bytes, key: bytes) -> bytes:
-    """The index: an HMAC of the body with the machine key on the first line, then the body."""
-    return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii") + b"\n" + body
+def _index_pieces(name: str | None, digests: Table, results: Table) -> list[bytes | bytearray]:
+    """The index's body: a JSON line (the data file's name, how many records each table has),
+    then the tables. Digests beyond what fits under the read cap are not kept (they save time,
+    not correctness)."""
+    header = {
+        "version": __version__,
+        "data": name,
+        "digests": min(len(digests), MAX_DIGESTS),
+        "results": len(results),
+    }
+    line = json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n"
+    kept = digests.records
+    if len(digests) > MAX_DIGESTS:
+        kept = kept[: MAX_DIGESTS * _DIGEST.size]
+    return [line, kept, results.records]
 
 
-def _parse_index(raw: bytes, key: bytes) -> Any:
-    """The JSON of an index signed with KEY; BadIndex for any other (one committed, or made
-    elsewhere), checked before parsing so a planted one costs nothing but its bounded read."""
-    mac, newline, body = (
-        raw[:_MAC_LENGTH],
-        raw[_MAC_LENGTH : _MAC_LENGTH + 1],
-        raw[_MAC_LENGTH + 1 :],
-    )
+def _seal(pieces: list[bytes | bytearray], key: bytes) -> list[bytes | bytearray]:
+    """The index: an HMAC of the body with the machine key on the first line, then the body
+    (in PIECES, written as they are: the tables are not copied)."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for piece in pieces:
+        mac.update(piece)
+    return [mac.hexdigest().encode("ascii") + b"\n", *pieces]
+
+
+def _parse_index(raw: bytes, key: bytes) -> tuple[Any, bytes]:
+    """The JSON line of an index signed with KEY, and the tables after it; BadIndex for any
+    other (one committed, or made elsewhere), checked before parsing so a planted one costs
+    nothing but its bounded read."""
+    mac, newline = raw[:_MAC_LENGTH], raw[_MAC_LENGTH : _MAC_LENGTH + 1]
+    body = memoryview(raw)[_MAC_LENGTH + 1 :]  # not copied
     expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
     if newline != b"\n" or not hmac.compare_digest(mac, expected):
         raise BadIndex("is not signed with this machine's key (made elsewhere, or committed)")
+    end = raw.find(b"\n", _MAC_LENGTH + 1, _MAC_LENGTH + 1 + _MAX_HEADER)
+    if end < 0:
+        raise BadIndex("has no header line")
     try:
-        return json.loads(body)
+        document = json.loads(raw[_MAC_LENGTH + 1 : end])
     except (ValueError, RecursionError):
         raise BadIndex("is not valid JSON") from None
+    return document, raw[end + 1 :]
 
 
 def clean(project_root: Path) -> bool:
@@ -508,17 +824,6 @@ def _typed(value: Any, kind: type[T]) -> T:
 
 def _optional(value: Any, kind: type[T]) -> T | None:
     return None if value is None else _typed(value, kind)
-
-
-def _is_digest_entry(value: Any) -> TypeGuard[list[Any]]:
-    """[size, mtime_ns, sha256 hex]."""
-    return (
-        isinstance(value, list)
-        and len(value) == 3
-        and all(type(number) is int for number in value[:2])
-        and isinstance(value[2], str)
-        and len(value[2]) == 64
-    )
 
 
 def _span_from_json(data: Any) -> Span:

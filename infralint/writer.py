@@ -33,7 +33,7 @@ def temporary_name(name: str) -> str:
 def write_atomic(
     dir_fd: int,
     name: str,
-    data: bytes | Iterable[bytes],
+    data: bytes | Iterable[bytes | bytearray],
     *,
     mode: int = 0o600,
     owner: tuple[int, int] | None = None,

@@ -60,17 +60,11 @@ def test_a_cache_committed_to_the_repository_is_not_trusted(tmp_path: Path) -> N
     (tmp_path / "Dockerfile").write_text("FROM ubuntu\n")
     first = _output(tmp_path, "-j", "1", ".")
     assert '"DF101"' in first
-    index = tmp_path / ".infralint_cache" / "v2" / "index.json"
-    assert index.exists()
-    # The index is signed with this machine's key: an edit (here, every result says "clean")
-    # is refused even here, and another machine (another key) never reads it.
-    import json
-
-    signature, _, body = index.read_bytes().partition(b"\n")
-    data = json.loads(body)
-    for result in data["results"].values():
-        result["findings"] = []
-    index.write_bytes(signature + b"\n" + json.dumps(data).encode())
+    [data] = (tmp_path / ".infralint_cache" / "v3").glob("results-*.data")
+    # The index is signed with this machine's key and keeps each result's hash: an edit of a
+    # result (here, DF101 made into another code) is refused even here, and another machine
+    # (another key) never reads it.
+    data.write_bytes(data.read_bytes().replace(b'"DF101"', b'"XX999"'))
     assert _output(tmp_path, "-j", "1", ".") == first  # same machine: the forged entry is refused
     env_home = tmp_path / "other-machine"
     from tests.test_cli import run as run_cli

@@ -51,9 +51,14 @@ def _with_compose_service(repo: Path) -> None:
 
 
 def _index(repo: Path) -> Path:
-    directory = repo / ".infralint_cache" / "v2"
+    directory = repo / ".infralint_cache" / "v3"
     directory.mkdir(parents=True, exist_ok=True)
-    return directory / "index.json"
+    return directory / "index"
+
+
+def _data_file(repo: Path) -> Path:
+    [data] = sorted(_index(repo).parent.glob("results-*.data"))
+    return data
 
 
 def _planted_links_key(repo: Path) -> str:
@@ -94,13 +99,13 @@ def test_planted_temporary_file_symlinks_redirect_no_write(repo: Path) -> None:
     bashrc.write_text("export PATH=$PATH\n")
     index = _index(repo)
     for pid in _upcoming_pids(4096):
-        (index.parent / f"index.json.{pid}.tmp").symlink_to(bashrc)
+        (index.parent / f"index.{pid}.tmp").symlink_to(bashrc)
     status, report, _ = lint(repo, cache=True, env=_env(repo))
     assert status == 1
     assert_control_checked(report)
     assert bashrc.read_text() == "export PATH=$PATH\n"
     assert index.is_file() and not index.is_symlink()  # the run still kept its cache
-    assert json.loads(index.read_bytes().partition(b"\n")[2])["version"]
+    assert json.loads(index.read_bytes().split(b"\n", 2)[1])["version"]
 
 
 def test_cache_directory_symlinked_outside_is_neither_written_nor_cleaned(repo: Path) -> None:
@@ -187,6 +192,46 @@ def test_malformed_cache_is_discarded_with_a_note(repo: Path, plant: Any) -> Non
     assert "notifications" not in report
     assert "cache discarded" in stderr
     assert len(findings(report)) == len(findings(lint(repo, env=_env(repo))[1]))
+
+
+def test_rewritten_cached_results_are_not_used(repo: Path) -> None:
+    """The data file holds the cached findings: results rewritten there to say "clean" (each
+    padded to its old length, so every offset still fits) are refused, entry by entry, against
+    the hashes the signed index keeps, and every finding is still reported."""
+    _with_compose_service(repo)
+    status, expected, _ = lint(repo, cache=True, env=_env(repo))
+    assert status == 1
+    data = _data_file(repo)
+    clean = b'{"findings":[],"suppressed":[]}'
+    entries = data.read_bytes().replace(b"}{", b"}\n{").split(b"\n")
+    data.write_bytes(b"".join(clean.ljust(len(entry)) for entry in entries))
+    status, report, stderr = lint(repo, cache=True, env=_env(repo), extra=("-v",))
+    assert status == 1
+    assert findings(report) == findings(expected)
+    assert "DF101" in codes(report, "app/Dockerfile")
+    assert f"{data.name} was changed" in stderr
+
+
+def test_a_data_file_symlinked_outside_is_neither_read_nor_written(repo: Path) -> None:
+    """A data file replaced by a symbolic link (to a file of the attacker's choosing, or to
+    one the run must not touch) is never followed: no result comes from it, and saving the
+    next cache removes the link, never its target."""
+    _with_compose_service(repo)
+    lint(repo, cache=True, env=_env(repo))
+    data = _data_file(repo)
+    target = repo.parent / "outside" / "results"
+    target.write_bytes(data.read_bytes())  # the very bytes the index expects
+    data.unlink()
+    data.symlink_to(target)
+    before = _outside_files(repo)
+    (repo / "app" / "Dockerfile").write_text(LINKED_DOCKERFILE + "# changed\n")  # a new result
+    status, report, stderr = lint(repo, cache=True, env=_env(repo), extra=("-v",))
+    assert status == 1
+    assert_control_checked(report)
+    assert "DF101" in codes(report, "app/Dockerfile")
+    assert f"{data.name} is a symbolic link" in stderr
+    assert _outside_files(repo) == before
+    assert not os.path.lexists(data)
 
 
 PLANTED_MODULE = """\
