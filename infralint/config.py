@@ -17,7 +17,7 @@ from infralint import peer_codes
 from infralint.catalog import Catalog, Rule, option_value_ok
 from infralint.languages import FILE_LANGUAGES
 from infralint.model import Severity
-from infralint.reader import read_named
+from infralint.reader import ReadRefused, read_bytes, read_named
 from infralint.textsafe import UNSAFE, brief_repr
 
 CONFIG_FILES = (".infralint.toml", "infralint.toml", "pyproject.toml")
@@ -139,10 +139,21 @@ def _has_tool_table(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "infralint" in tool
 
 
-def read_config_text(path: Path, kind: str = "config file") -> str:
-    """A config file's text, read with a size bound (the scanned repository provides it)."""
+def read_config_text(path: Path | str, kind: str = "config file", root: str | None = None) -> str:
+    """A config file's text, read with a size bound (the scanned repository may provide it):
+    inside `root` through the contained reader (no link out of it is followed), else as a
+    regular file the user names or the run finds upward."""
     try:
-        raw = read_named(path, MAX_CONFIG_SIZE)
+        if root is not None:
+            raw = read_bytes(str(path), (root,), MAX_CONFIG_SIZE, limit="size limit")
+        else:
+            raw = read_named(path, MAX_CONFIG_SIZE)
+    except ReadRefused as error:
+        if "over the size limit" in str(error):
+            raise ConfigError(
+                f"{path}: the {kind} is larger than {MAX_CONFIG_SIZE} bytes"
+            ) from None
+        raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
     if len(raw) > MAX_CONFIG_SIZE:

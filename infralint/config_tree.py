@@ -18,17 +18,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from infralint import reader
 from infralint.catalog import Catalog
 from infralint.config import (
     CONFIG_FILES,
     HADOLINT_FILE_NAMES,
-    MAX_CONFIG_SIZE,
     Config,
     ConfigError,
     config_from_dict,
     enabled_codes,
     parse_toml,
+    read_config_text,
 )
 from infralint.textsafe import brief_repr
 
@@ -286,25 +285,7 @@ class ConfigTree:
         spellings = (os.path.abspath(path), os.path.realpath(path))
         if root is None and any(_inside(p, r) for p in spellings for r in self._root_forms):
             root = str(self.project_root)  # in the repository: no link out of it is followed
-        try:
-            if root is not None:
-                raw = reader.read_bytes(path, (root,), MAX_CONFIG_SIZE, limit="size limit")
-            else:
-                raw = reader.read_named(path, MAX_CONFIG_SIZE)
-        except reader.ReadRefused as error:
-            if "over the size limit" in str(error):
-                raise ConfigError(
-                    f"{path}: the {kind} is larger than {MAX_CONFIG_SIZE} bytes"
-                ) from None
-            raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
-        except OSError as error:
-            raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
-        if len(raw) > MAX_CONFIG_SIZE:
-            raise ConfigError(f"{path}: the {kind} is larger than {MAX_CONFIG_SIZE} bytes")
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ConfigError(f"{path}: cannot read the {kind} ({error})") from None
+        return read_config_text(path, kind, root)
 
     @staticmethod
     def _table(path: Path, text: str, required: bool) -> dict[str, Any]:
