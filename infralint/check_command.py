@@ -444,25 +444,6 @@ def _start_directory(cwd: Path, path: str) -> str:
     return str(absolute if absolute.is_dir() else absolute.parent)
 
 
-def load_settings(
-    config_path: Path | None,
-    no_config: bool,
-    select: list[str] | None,
-    extend_select: list[str] | None,
-    ignore: list[str] | None,
-    verbose: bool = False,
-    *,
-    paths: list[str] | None = None,
-    root: Path | None = None,
-) -> tuple[Catalog, Config, set[str]]:
-    """The catalogue, the config governing the paths' common directory (the working
-    directory without paths) and its enabled codes (UsageError when invalid)."""
-    catalog, _tree, resolved = load_config_tree(
-        config_path, no_config, select, extend_select, ignore, verbose, paths=paths, root=root
-    )
-    return catalog, resolved.config, set(resolved.enabled)
-
-
 def load_config_tree(
     config_path: Path | None,
     no_config: bool,

@@ -448,15 +448,7 @@ def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalo
             found = _shell_scripts(item.job.language, item.document)
         except Exception as error:  # a bug reading scripts costs only this file's SC findings
             message = f"ShellCheck could not read this file's scripts ({_describe(error)})"
-            _internal_il001(
-                message,
-                item.enabled,
-                catalog,
-                context.config,
-                item.job,
-                item.result,
-                item.raw_findings,
-            )
+            _shellcheck_lost(item, message, catalog, context)
             continue
         if found.skipped:
             item.result.notifications.append(
@@ -476,15 +468,7 @@ def _shellcheck(checked: list[_Checked], context: WorkerContext, catalog: Catalo
     except runner.ShellCheckFailed as error:
         for item in {id(entry[0]): entry[0] for entry in wanted}.values():
             message = f"{error}; this file's ShellCheck findings are missing"
-            _internal_il001(
-                message,
-                item.enabled,
-                catalog,
-                context.config,
-                item.job,
-                item.result,
-                item.raw_findings,
-            )
+            _shellcheck_lost(item, message, catalog, context)
         return
     configured = context.config.severity
     for (item, script), found_comments in zip(wanted, comments, strict=True):
@@ -562,6 +546,17 @@ def _beside(shown: str, path: str, other: str) -> str:
 def _describe(error: BaseException) -> str:
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
+def _shellcheck_lost(
+    item: _Checked, message: str, catalog: Catalog, context: WorkerContext
+) -> None:
+    """IL001 for a file whose ShellCheck findings are missing, at the severity its own
+    config gives IL001."""
+    config = context.settings_for(item.job)[0]
+    _internal_il001(
+        message, item.enabled, catalog, config, item.job, item.result, item.raw_findings
+    )
 
 
 def _internal_il001(

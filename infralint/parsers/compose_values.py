@@ -269,22 +269,38 @@ def _exec_scripts(doc: ComposeDocument, items: list[Scalar]) -> list[Script]:
         words[0], words[1:], Span(first.line, first.column, last.end_line, last.end_column)
     )
     scripts = [Script(" ".join(item.text for item in items), [command])]
-    body = _shell_body(items)
+    body = dash_c_script(items, is_shell_program)
     if body is not None:
         scripts.append(parse_shell(body.text, doc.origin(body)))
     return scripts
 
 
-def _shell_body(items: list[Scalar]) -> Scalar | None:
-    if not items or items[0].text.rsplit("/", 1)[-1] not in SHELLS:
+def is_shell_program(program: str) -> bool:
+    return program.rsplit("/", 1)[-1] in SHELLS
+
+
+def dash_c_script(items: list[Scalar], is_shell: Callable[[str], bool]) -> Scalar | None:
+    """The script of an exec-form `SHELL [-options] -c SCRIPT`, when `is_shell` takes the
+    program for a shell."""
+    if not items or not is_shell(items[0].text):
         return None
     for index, item in enumerate(items[1:], start=1):
         text = item.text
         if not text.startswith("-") or len(text) < 2:
             return None
-        if not text.startswith("--") and "c" in text[1:]:
+        if _is_dash_c(text):
             return items[index + 1] if index + 1 < len(items) else None
     return None
+
+
+def ends_with_dash_c(items: list[Scalar], is_shell: Callable[[str], bool]) -> bool:
+    """An entrypoint `SHELL [...] -c`: the command's first item is then its script."""
+    return len(items) >= 2 and is_shell(items[0].text) and _is_dash_c(items[-1].text)
+
+
+def _is_dash_c(option: str) -> bool:
+    """`-c`, or short options bundled with it (`-ec`); a long option (`--rcfile`) is not."""
+    return option.startswith("-") and not option.startswith("--") and "c" in option[1:]
 
 
 def _string_scripts(doc: ComposeDocument, node: Scalar) -> list[Script]:
@@ -346,17 +362,8 @@ def _scripts(doc: ComposeDocument, service: Service) -> list[Script]:
             scripts.extend(_string_scripts(doc, node))
         elif isinstance(node, Sequence):
             items = list(iter_scalars(node))
-            if key == "command" and items and _ends_with_dash_c(entry_items):
+            if key == "command" and items and ends_with_dash_c(entry_items, is_shell_program):
                 scripts.append(parse_shell(items[0].text, doc.origin(items[0])))
                 continue
             scripts.extend(_exec_scripts(doc, items))
     return scripts
-
-
-def _ends_with_dash_c(items: list[Scalar]) -> bool:
-    return (
-        len(items) >= 2
-        and items[0].text.rsplit("/", 1)[-1] in SHELLS
-        and items[-1].text.startswith("-")
-        and "c" in items[-1].text[1:]
-    )

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from infralint.parsers.chef import PLACEHOLDER, ChefDocument, Resource
 from infralint.parsers.compose import ComposeDocument, Service, iter_scalars
-from infralint.parsers.compose_values import start_commands
+from infralint.parsers.compose_values import dash_c_script, ends_with_dash_c, start_commands
 from infralint.parsers.shell import PositionMap, parse_shell
 from infralint.parsers.shell.entry import inner_body
 from infralint.parsers.yaml_model import Mapping, Scalar, Sequence
@@ -168,10 +168,10 @@ def _compose_bodies(
             yield from _string_bodies(document, node)
         elif isinstance(node, Sequence):
             items = list(iter_scalars(node))
-            if key == "command" and items and _ends_with_dash_c(entry_items):
+            if key == "command" and items and ends_with_dash_c(entry_items, _is_shell):
                 yield entry_items[0].text, items[0].text, document.origin(items[0])
                 continue
-            body = _dash_c_body(items)
+            body = dash_c_script(items, _is_shell)
             if body is not None:
                 yield items[0].text, body.text, document.origin(body)
     yield from _healthcheck_body(document, service)
@@ -219,26 +219,8 @@ def _unmask(body: str, origin: PositionMap, dollars: set[tuple[int, int]]) -> st
     return "".join(characters)
 
 
-def _dash_c_body(items: list[Scalar]) -> Scalar | None:
-    if not items or dialect_of(items[0].text) is None:
-        return None
-    for index, item in enumerate(items[1:], start=1):
-        text = item.text
-        if not text.startswith("-") or len(text) < 2:
-            return None
-        if not text.startswith("--") and "c" in text[1:]:
-            return items[index + 1] if index + 1 < len(items) else None
-    return None
-
-
-def _ends_with_dash_c(items: list[Scalar]) -> bool:
-    return (
-        len(items) >= 2
-        and dialect_of(items[0].text) is not None
-        and items[-1].text.startswith("-")
-        and not items[-1].text.startswith("--")
-        and "c" in items[-1].text[1:]
-    )
+def _is_shell(program: str) -> bool:
+    return dialect_of(program) is not None  # a shell ShellCheck reads
 
 
 def _environment_names(service: Service) -> Iterator[str]:
