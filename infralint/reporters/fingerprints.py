@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import sys
 from array import array
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,10 +105,16 @@ def repo_relative(display_path: str, report: Report) -> str | None:
     """`display_path` relative to the project root (POSIX), or None when it lies outside.
 
     Display paths are UTF-8 text (reader.utf8_name); they go back to the file system's own
-    form before they meet the (native) working directory and root. Plain strings, not Path
-    objects: this runs once per finding, and pathlib interns every part of every name."""
-    absolute = os.path.normpath(os.path.join(report.cwd, native_name(display_path)))
-    root = os.path.normpath(report.project_root)
+    form before they meet the (native) working directory and root."""
+    return _repo_relative(display_path, str(report.cwd), str(report.project_root))
+
+
+# Asked for every finding (and its fix and related places), in path order: a few recent
+# answers make it work per file. Plain strings, not pathlib, which interns every name's parts.
+@lru_cache(maxsize=8)
+def _repo_relative(display_path: str, cwd: str, project_root: str) -> str | None:
+    absolute = os.path.normpath(os.path.join(cwd, native_name(display_path)))
+    root = os.path.normpath(project_root)
     relative = _relative(absolute, root)
     if relative is None:  # through a symbolic link, perhaps (a system's /tmp, a checkout's)
         relative = _relative(os.path.realpath(absolute), os.path.realpath(root))
